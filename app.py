@@ -1,0 +1,52 @@
+"""Wires the dashboard: the Dash app, its callbacks, the API and the boundary files. `server` is for gunicorn."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dash
+from flask import abort, send_file
+
+from api import make_blueprint
+from callbacks import register_callbacks
+from layouts.page import shell
+from survey.results import open_results
+
+ROOT = Path(__file__).parent
+INDEX = """<!DOCTYPE html>
+<html lang="sv">
+<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
+<body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>
+</html>"""
+
+
+def create_app(data_dir: str | Path | None = None) -> dash.Dash:
+    data_dir = Path(data_dir or os.environ.get("DATA_DIR", ROOT / "data" / "processed"))
+
+    def get_results():
+        return open_results(data_dir)
+
+    app = dash.Dash(__name__, title="Trygghetskartan", assets_folder=str(ROOT / "assets"),
+                    serve_locally=True, suppress_callback_exceptions=True, compress=True,
+                    meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
+    app.index_string = INDEX
+    app.layout = shell
+    register_callbacks(app, get_results)
+    server = app.server
+    server.register_blueprint(make_blueprint(get_results))
+
+    @server.get("/geo/<level>.geojson")
+    def boundaries(level: str):
+        results = get_results()
+        if level not in results.levels:
+            abort(404)
+        response = send_file(results.folder / "geo" / f"{level}.geojson", mimetype="application/geo+json")
+        response.cache_control.public = True
+        response.cache_control.max_age = 86400  # the URL carries the build id, so a new build is a new URL
+        return response
+
+    return app
+
+
+app = create_app()
+server = app.server

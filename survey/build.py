@@ -1,0 +1,157 @@
+"""`python -m survey build`: inputs → data/processed/, written to a new folder and swapped in one step.
+
+data/processed is a symbolic link to data/builds/<build id>/. A failed build never touches it; a
+successful one replaces the link atomically (os.replace), so a running app sees either the old or
+the new build, never half of one.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from . import geography
+from .codebook import load_codebook
+from .config import KOMMUN_LEVEL_ID, Config
+from .ingest import ingest
+from .reference import load_reference
+
+KEEP_BUILDS = 3
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _map_view(bounds) -> dict:
+    """Centre and zoom that fit the bounds into a map of about 560 × 480 px (MapLibre does not fit by itself;
+    its world is 512 px wide at zoom 0)."""
+    west, south, east, north = bounds
+    lat = math.radians((south + north) / 2)
+    span_lon = (east - west) * 1.1
+    span_lat = (north - south) / math.cos(lat) * 1.1
+    zoom = math.log2(min(560 / (512 * span_lon / 360), 480 / (512 * span_lat / 360)))
+    return {"center": {"lon": (west + east) / 2, "lat": (south + north) / 2}, "zoom": round(zoom, 2)}
+
+
+def prepare(config: Config) -> dict:
+    """Read and check every input; return everything a build writes. Raises with a clear message on bad input."""
+    codebook = load_codebook(config.codebook)
+    areas, shapes = geography.load_areas(config)
+    level_ids = [lv.id for lv in config.levels]
+    if codebook.area_level != level_ids[0]:
+        raise ValueError(f"{codebook.path}: area.level är '{codebook.area_level}', men den finaste nivån i "
+                         f"{config.path} är '{level_ids[0]}' (the codebook's area level must be the finest level)")
+    finest = areas[areas["level"] == level_ids[0]]
+    data = ingest(config.responses, codebook, finest)
+
+    group_ids = [g.id for g in codebook.groups]
+    answered = data.answers.merge(data.respondents, on="respondent_id", validate="many_to_one")
+    cube = (answered.groupby(["wave", "question", "area_id", *group_ids, "answer"], observed=True)
+            .size().rename("n").reset_index())
+    cube["wave"] = cube["wave"].astype("int64")
+
+    used = int(sum(c["rows_used"] for c in data.file_counts))
+    waves = sorted(int(w) for w in data.respondents["wave"].unique())
+    for wave in waves:
+        per_wave = (data.respondents["wave"] == wave).sum()
+        if per_wave * 10 < used / max(len(waves), 1):
+            data.warnings.append(f"omgång {wave} har bara {per_wave} svarande, en tiondel av de andras")
+    empty = sorted(set(finest["area_id"]) - set(data.respondents["area_id"]))
+    if empty:
+        names = dict(zip(finest["area_id"], finest["name"]))
+        data.warnings.append(f"{len(empty)} områden har inga svarande: {', '.join(names[a] for a in empty[:10])}")
+
+    reference = load_reference(config, codebook) if config.reference else pd.DataFrame()
+    return {"codebook": codebook, "areas": areas, "shapes": shapes, "lineage": geography.lineage(areas, level_ids),
+            "cube": cube, "data": data, "waves": waves, "reference": reference}
+
+
+def write(config: Config, prepared: dict, folder: Path) -> dict:
+    folder.mkdir(parents=True)
+    geo = folder / "geo"
+    geo.mkdir()
+    for level_id, frame in prepared["shapes"].items():
+        (geo / f"{level_id}.geojson").write_text(geography.to_geojson(geography.simplified(frame)), encoding="utf-8")
+    prepared["cube"].to_parquet(folder / "cube.parquet", index=False)
+    prepared["areas"].to_parquet(folder / "areas.parquet", index=False)
+    prepared["lineage"].to_parquet(folder / "lineage.parquet", index=False)
+    prepared["reference"].to_parquet(folder / "reference.parquet", index=False)
+    shutil.copyfile(config.codebook, folder / "codebook.yaml")
+    data = prepared["data"]
+    private = folder / "private"  # staff-only material: never served by the public app
+    private.mkdir()
+    data.freetext.to_parquet(private / "freetext.parquet", index=False)
+    data.quarantine.to_csv(folder / "quarantine.csv", index=False)
+
+    inputs = [config.codebook, *config.responses, *[lv.file for lv in config.levels if lv.file]]
+    if config.reference:
+        inputs.append(config.reference)
+    manifest = {
+        "build_id": folder.name,
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "config": str(config.path),
+        "kommun": {"name": config.kommun_name, "code": config.kommun_code},
+        "demo": config.demo,
+        "min_n": config.min_n,
+        "default_language": config.default_language,
+        "source_credit": config.source_credit,
+        "levels": [{"id": lv.id, "label": lv.label, "approximate": lv.approximate} for lv in config.levels],
+        "waves": prepared["waves"],
+        "map": _map_view(prepared["shapes"][KOMMUN_LEVEL_ID].total_bounds),
+        "inputs": [{"path": str(p), "sha256": _sha256(p), "bytes": p.stat().st_size} for p in inputs],
+        "files": data.file_counts,
+        "respondents": len(data.respondents),
+        "answers": len(data.answers),
+        "quarantined_rows": len(data.quarantine),
+        "warnings": data.warnings,
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    return manifest
+
+
+def swap_in(folder: Path, target: Path) -> None:
+    """Point `target` (a symlink) at `folder` in one atomic step, then prune old builds."""
+    if target.exists() and not target.is_symlink():
+        raise RuntimeError(f"{target} är en vanlig mapp, inte en länk; flytta undan den (move it away) och bygg igen")
+    link = target.with_name(target.name + ".new")
+    if link.is_symlink():
+        link.unlink()
+    link.symlink_to(os.path.relpath(folder, target.parent))
+    os.replace(link, target)
+    builds = sorted(p for p in folder.parent.iterdir() if p.is_dir())
+    for old in builds[:-KEEP_BUILDS]:
+        if old.resolve() != folder.resolve():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def build(config: Config) -> dict:
+    started = time.perf_counter()
+    prepared = prepare(config)
+    builds = config.output_dir.parent / "builds"
+    folder = builds / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    try:
+        manifest = write(config, prepared, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    swap_in(folder, config.output_dir)
+    manifest["seconds"] = round(time.perf_counter() - started, 2)
+    return manifest
+
+
+def report(manifest_or_prepared: dict) -> str:
+    """The build report as plain text: rows in, used and quarantined per file, then warnings."""
+    files = manifest_or_prepared["files"]
+    lines = ["Fil | rader in | använda | i karantän"]
+    for f in files:
+        lines.append(f"{f['file']} | {f['rows_in']} | {f['rows_used']} | {f['rows_quarantined']}")
+    lines += [f"Varning: {w}" for w in manifest_or_prepared["warnings"]]
+    return "\n".join(lines)
