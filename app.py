@@ -45,6 +45,10 @@ def create_app(data_dir: str | Path | None = None) -> dash.Dash:
         response.cache_control.max_age = 86400  # the URL carries the build id, so a new build is a new URL
         return response
 
+    # Dash registers its script bundles on a process's first request, unguarded: with several threads, a
+    # bundle requested at the same moment got a 500 ("dash is not a registered library"). One request here,
+    # before any worker serves, does it once (and gunicorn's preload hands the result to every worker).
+    server.test_client().get("/")
     return app
 
 

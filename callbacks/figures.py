@@ -55,7 +55,7 @@ def bar_figure(row_sets: list[tuple[str, list[dict]]], question: Question, lang:
         for r in rows:
             group = r["group_label"] or t("all_respondents", lang)
             n_text = t("too_few", lang) if r["suppressed"] else t("n_of", lang, n=r["n"])
-            labels.append(f"{area_name} · {group} ({n_text})")
+            labels.append(f"{area_name}<br>{group} ({n_text})")
             bars.append(r)
     base = [o for o in question.options if not o.exclude]
     favourable = [o for o in base if not o.unfavourable]
@@ -76,10 +76,12 @@ def bar_figure(row_sets: list[tuple[str, list[dict]]], question: Question, lang:
             "hovertemplate": f"{option.label[lang]}: %{{x:.0f}}{suffix}<extra>%{{y}}</extra>",
         })
     return {"data": data, "layout": {
-        "barmode": "stack", "height": 150 + 36 * len(labels),
-        "xaxis": {"range": [0, 100], "ticksuffix": suffix, "fixedrange": True},
+        "barmode": "stack", "height": 70 + 46 * len(labels) + 22 * len(base),
+        "xaxis": {"range": [0, 100], "dtick": 25, "ticksuffix": suffix, "fixedrange": True},
         "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True},
-        "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "traceorder": "normal"},
-        "margin": {"l": 10, "r": 10, "t": 90, "b": 30}, "plot_bgcolor": "#ffffff",
+        # A vertical legend under the bars: long answer labels stay readable on a narrow screen.
+        "legend": {"orientation": "v", "yref": "container", "y": 0, "yanchor": "bottom", "xref": "container", "x": 0,
+                   "traceorder": "normal"},
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 40 + 22 * len(base)}, "plot_bgcolor": "#ffffff",
         "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13},
     }}

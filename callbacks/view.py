@@ -1,4 +1,8 @@
-"""Callbacks of the main view: parse inputs, ask the one query path, turn rows into figures and a table."""
+"""Callbacks of the main view: parse inputs, ask the one query path, turn rows into figures and a table.
+
+The work is in plain functions of (results, inputs) so tests can call them directly; `register_callbacks`
+only wires them to the app.
+"""
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlencode
@@ -7,9 +11,11 @@ from dash import ALL, Input, Output, State, ctx, html, no_update
 
 from layouts.page import page
 from layouts.texts import integer, percent, t
-from survey.results import QueryError
+from survey.results import QueryError, Results
 
 from .figures import bar_figure, map_figure
+
+EMPTY_FIGURE = {"data": [], "layout": {}}
 
 
 def view_params(question, wave, level, by, filter_values, filter_ids) -> dict:
@@ -40,8 +46,61 @@ def table(rows: list[dict], lang: str) -> html.Table:
     return html.Table([head, body], className="table table-sm table-striped", id="result-table")
 
 
+def area_choice(results: Results, level: str, clicked: str | None, current: str | None, from_map: bool):
+    """Options of the area chooser for the level, and its value: the clicked area, else the current one if valid."""
+    options = [{"label": results.area_name(level, a), "value": a} for a in results.area_ids(level)]
+    valid = {o["value"] for o in options}
+    if from_map:
+        return no_update, clicked if clicked in valid else no_update
+    return options, current if current in valid else None
+
+
+def map_view(results: Results, params: dict, area: str | None, lang: str):
+    """The choropleth for the view, and the note under it."""
+    try:
+        query = results.parse(params)
+    except QueryError as err:
+        return EMPTY_FIGURE, t("invalid", lang, error=err)
+    rows = results.query(query, lang)
+    url = f"/geo/{query.level}.geojson?v={results.manifest['build_id']}"
+    note = t("too_few_note", lang, k=results.min_n)
+    if next(lv for lv in results.manifest["levels"] if lv["id"] == query.level)["approximate"]:
+        note += " " + t("approximate", lang)
+    return map_figure(rows, url, results.manifest["map"], area, lang), note
+
+
+def details_view(results: Results, params: dict, area: str | None, lang: str) -> dict:
+    """Bars, table, headings and the CSV link: the rows of the level and of the whole municipality."""
+    try:
+        query = results.parse(params)
+    except QueryError as err:
+        message = t("invalid", lang, error=err)
+        return {"bars": EMPTY_FIGURE, "table": message, "title": message, "subtitle": "", "note": "", "csv": "#"}
+    level_rows = list(results.query(query, lang))
+    kommun_rows = list(results.query(results.parse({**params, "level": "kommun"}), lang))
+    question = results.codebook.question(query.question)
+    row_sets = []
+    if area in results.area_ids(query.level):
+        row_sets.append((results.area_name(query.level, area), [r for r in level_rows if r["area_id"] == area]))
+    row_sets.append((t("whole_kommun", lang), kommun_rows))
+    answers = f" {t('or', lang)} ".join(o.label[lang].lower() for o in question.options if o.unfavourable)
+    excluded = ", ".join(o.label[lang].lower() for o in question.options if o.exclude)
+    table_rows = level_rows + (kommun_rows if query.level != "kommun" else [])
+    return {
+        "bars": bar_figure(row_sets, question, lang),
+        "table": table(table_rows, lang),
+        "title": question.text[lang],
+        "subtitle": t("unfavourable", lang, answers=answers) + f" ({query.wave})",
+        "note": t("base_note", lang, excluded=excluded) if excluded else "",
+        "csv": "/api/v1/results?" + urlencode({**params, "format": "csv", "lang": lang}),
+        "rows": table_rows,
+    }
+
+
 def register_callbacks(app, get_results) -> None:
     """Attach the view's callbacks to `app`. `get_results()` returns the current build's Results."""
+    filters = Input({"type": "filter", "group": ALL}, "value")
+    filter_ids = State({"type": "filter", "group": ALL}, "id")
 
     @app.callback(Output("page", "children"), Input("url", "search"))
     def render_page(search):
@@ -49,59 +108,21 @@ def register_callbacks(app, get_results) -> None:
         return page(results, language(search, results.manifest["default_language"]))
 
     @app.callback(Output("area", "options"), Output("area", "value"),
-                  Input("level", "value"), Input("map", "clickData"), State("area", "value"), State("lang", "data"))
-    def choose_area(level, click, current, lang):
-        results = get_results()
-        options = [{"label": results.area_name(level, a), "value": a} for a in results.area_ids(level)]
-        valid = {o["value"] for o in options}
-        if ctx.triggered_id == "map" and click:
-            clicked = click["points"][0].get("location")
-            return no_update, clicked if clicked in valid else no_update
-        return options, current if current in valid else None
-
-    filters = Input({"type": "filter", "group": ALL}, "value")
-    filter_ids = State({"type": "filter", "group": ALL}, "id")
+                  Input("level", "value"), Input("map", "clickData"), State("area", "value"))
+    def choose_area(level, click, current):
+        clicked = (click or {}).get("points", [{}])[0].get("location")
+        return area_choice(get_results(), level, clicked, current, ctx.triggered_id == "map")
 
     @app.callback(Output("map", "figure"), Output("map-note", "children"),
                   Input("question", "value"), Input("wave", "value"), Input("level", "value"), filters,
                   Input("area", "value"), filter_ids, State("lang", "data"))
     def update_map(question, wave, level, filter_values, area, ids, lang):
-        results = get_results()
-        try:
-            query = results.parse(view_params(question, wave, level, None, filter_values, ids))
-        except QueryError as err:
-            return {"data": [], "layout": {}}, t("invalid", lang, error=err)
-        rows = results.query(query, lang)
-        url = f"/geo/{level}.geojson?v={results.manifest['build_id']}"
-        note = [t("too_few_note", lang, k=results.min_n)]
-        if next(lv for lv in results.manifest["levels"] if lv["id"] == level)["approximate"]:
-            note.append(" " + t("approximate", lang))
-        return map_figure(rows, url, results.manifest["map"], area, lang), note
+        return map_view(get_results(), view_params(question, wave, level, None, filter_values, ids), area, lang)
 
     @app.callback(Output("bars", "figure"), Output("table", "children"), Output("view-title", "children"),
                   Output("view-subtitle", "children"), Output("bars-note", "children"), Output("csv-link", "href"),
                   Input("question", "value"), Input("wave", "value"), Input("level", "value"), Input("by", "value"),
                   filters, Input("area", "value"), filter_ids, State("lang", "data"))
     def update_details(question, wave, level, by, filter_values, area, ids, lang):
-        results = get_results()
-        params = view_params(question, wave, level, by, filter_values, ids)
-        try:
-            query = results.parse(params)
-        except QueryError as err:
-            message = t("invalid", lang, error=err)
-            return {"data": [], "layout": {}}, message, message, "", "", "#"
-        level_rows = results.query(query, lang)
-        kommun = results.parse({**params, "level": "kommun"})
-        kommun_rows = results.query(kommun, lang)
-        question_obj = results.codebook.question(query.question)
-        row_sets = []
-        if area:
-            row_sets.append((results.area_name(level, area), [r for r in level_rows if r["area_id"] == area]))
-        row_sets.append((t("whole_kommun", lang), list(kommun_rows)))
-        answers = f" {t('or', lang)} ".join(o.label[lang].lower() for o in question_obj.options if o.unfavourable)
-        excluded = ", ".join(o.label[lang].lower() for o in question_obj.options if o.exclude)
-        note = t("base_note", lang, excluded=excluded) if excluded else ""
-        table_rows = list(level_rows) + (list(kommun_rows) if level != "kommun" else [])
-        csv = "/api/v1/results?" + urlencode({**params, "format": "csv", "lang": lang})
-        return (bar_figure(row_sets, question_obj, lang), table(table_rows, lang), question_obj.text[lang],
-                t("unfavourable", lang, answers=answers) + f" ({query.wave})", note, csv)
+        view = details_view(get_results(), view_params(question, wave, level, by, filter_values, ids), area, lang)
+        return view["bars"], view["table"], view["title"], view["subtitle"], view["note"], view["csv"]

@@ -1,0 +1,71 @@
+"""The demo build: areas nest, the simplified layers still tile the municipality, and the callbacks' output."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import shapely
+from shapely.geometry import shape
+
+from callbacks.view import area_choice, details_view, map_view
+
+
+def layer(processed, level):
+    features = json.loads((processed / "geo" / f"{level}.geojson").read_text())["features"]
+    return {f["properties"]["area_id"]: shape(f["geometry"]) for f in features}
+
+
+def test_hierarchy_and_names(results):
+    areas = results.areas
+    assert sorted(areas.groupby("level").size().to_dict().items()) == [
+        ("by", 22), ("deso", 5), ("distrikt", 3), ("kommun", 1)]
+    assert results.area_name("deso", "2039A0030") == "Idre med fjällbyarna"
+    assert results.area_name("distrikt", "distrikt_sarna") == "Särna"
+
+
+@pytest.mark.parametrize("level", ["by", "deso", "distrikt"])
+def test_simplified_layers_have_no_gaps_or_overlaps(processed, level):
+    shapes = list(layer(processed, level).values())
+    whole = layer(processed, "kommun")["2039"]
+    union = shapely.union_all(shapes)
+    overlap = sum(s.area for s in shapes) - union.area
+    gap = whole.symmetric_difference(union).area
+    assert overlap / whole.area < 1e-6 and gap / whole.area < 1e-4
+
+
+def test_map_view_shows_query_shares_and_greys_small_areas(results):
+    params = {"question": "q_otrygg_kvall", "wave": "2019", "level": "by"}
+    figure, note = map_view(results, params, None, "sv")
+    rows = {r["area_id"]: r for r in results.query(results.parse(params), "sv")}
+    shown, hidden = figure["data"][0], figure["data"][1]
+    assert dict(zip(shown["locations"], shown["z"])) == {
+        a: round(r["share"] * 100, 1) for a, r in rows.items() if not r["suppressed"]}
+    assert set(hidden["locations"]) == {a for a, r in rows.items() if r["suppressed"]} != set()
+    assert figure["data"][0]["geojson"].startswith("/geo/by.geojson")
+    assert "5 svar" in note and figure["layout"]["map"]["style"] == "white-bg"
+
+
+def test_details_view_table_matches_query(results):
+    params = {"question": "p_fortkorning", "wave": "2016", "level": "deso", "by": "kon"}
+    view = details_view(results, params, "2039A0030", "en")
+    expected = list(results.query(results.parse(params), "en")) + list(
+        results.query(results.parse({**params, "level": "kommun"}), "en"))
+    assert view["rows"] == expected
+    bars = view["bars"]
+    assert any(label.startswith("Idre med fjällbyarna<br>Woman") for label in bars["data"][0]["y"])
+    assert view["title"] == results.codebook.question("p_fortkorning").text["en"]
+    assert "format=csv" in view["csv"] and "by=kon" in view["csv"]
+
+
+def test_invalid_input_gives_a_message_not_an_exception(results):
+    figure, note = map_view(results, {"question": "x", "wave": "2019", "level": "by"}, None, "sv")
+    assert figure == {"data": [], "layout": {}} and "'question'" in note
+    view = details_view(results, {"question": "q_otrygg_kvall", "wave": "1999", "level": "by"}, None, "sv")
+    assert "'wave'" in view["title"]
+
+
+def test_area_choice(results):
+    options, value = area_choice(results, "deso", None, "by_idre", from_map=False)
+    assert len(options) == 5 and value is None  # a village is not a DeSO: reset to the whole municipality
+    _, value = area_choice(results, "deso", "2039A0020", None, from_map=True)
+    assert value == "2039A0020"

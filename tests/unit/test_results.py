@@ -1,0 +1,93 @@
+"""The query path on the tiny survey: shares counted by hand, roll-up, suppression, filters, bad parameters."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from survey.build import build
+from survey.config import load_config
+from survey.results import QueryError, open_results
+
+
+@pytest.fixture
+def res(tiny):
+    config = load_config(tiny)
+    build(config)
+    return open_results(config.output_dir)
+
+
+def rows(res, **params):
+    return {(r["area_id"], r["group"]): r for r in res.query(res.parse({"question": "q1", **params}))}
+
+
+def test_village_shares_by_hand(res):
+    got = rows(res, wave="2019", level="by")
+    # Alby: answers 1,1,2,2,Otrygg(=2),9 → base 5 ("vet inte" out), unfavourable 3.
+    assert got[("a1", None)]["n"] == 5 and got[("a1", None)]["share"] == pytest.approx(3 / 5)
+    assert got[("a1", None)]["distribution"] == pytest.approx({"1": 2 / 5, "2": 3 / 5})
+    # Aby: 2, 1, blank → base 2 < 5: suppressed, nothing published.
+    assert got[("a2", None)] == {**got[("a2", None)], "n": None, "share": None, "suppressed": True, "distribution": None}
+    # Bby: 1,1,1,1,2 → 1/5.
+    assert got[("b1", None)]["n"] == 5 and got[("b1", None)]["share"] == pytest.approx(1 / 5)
+
+
+def test_roll_up_to_deso_district_and_kommun(res):
+    deso = rows(res, wave="2019", level="deso")
+    assert (deso[("D1", None)]["n"], deso[("D1", None)]["share"]) == (7, pytest.approx(4 / 7))  # Alby + Aby
+    assert (deso[("D2", None)]["n"], deso[("D2", None)]["share"]) == (5, pytest.approx(1 / 5))
+    for level, area in (("distrikt", "X"), ("kommun", "9999")):
+        whole = rows(res, wave="2019", level=level)[(area, None)]
+        assert (whole["n"], whole["share"]) == (12, pytest.approx(5 / 12))
+
+
+def test_breakdown_and_filter(res):
+    by_sex = rows(res, wave="2019", level="kommun", by="kon")
+    # Women: Alby 1,1,2 + Aby 2 + Bby 1,1 → 2/6. Men: Alby 2,2 + Aby 1 + Bby 1,1,2 → 3/6 (the 9 is out).
+    assert (by_sex[("9999", "1")]["n"], by_sex[("9999", "1")]["share"]) == (6, pytest.approx(2 / 6))
+    assert (by_sex[("9999", "2")]["n"], by_sex[("9999", "2")]["share"]) == (6, pytest.approx(3 / 6))
+    assert by_sex[("9999", "1")]["group_label"] == "Kvinna"
+    men_only = rows(res, wave="2019", level="kommun", kon="2")
+    assert (men_only[("9999", None)]["n"], men_only[("9999", None)]["share"]) == (6, pytest.approx(3 / 6))
+
+
+def test_missing_group_is_its_own_row_so_groups_add_up(res):
+    by_sex = rows(res, wave="2016", level="kommun", by="kon")
+    assert by_sex[("9999", None)]["n"] == 5
+    assert by_sex[("9999", "saknas")]["group_label"] == "Uppgift saknas"
+    assert by_sex[("9999", "saknas")]["suppressed"]  # 1 respondent
+
+
+def test_every_area_of_the_level_is_listed_even_without_answers(res):
+    got = rows(res, wave="2016", level="by")
+    assert set(got) == {("a1", None), ("a2", None), ("b1", None)}
+    assert got[("b1", None)]["suppressed"] and got[("a1", None)]["share"] == 0
+
+
+@pytest.mark.parametrize("params, parameter", [
+    ({"question": "nope"}, "question"), ({"question": "fri"}, "question"),
+    ({"question": "q1", "wave": "2020"}, "wave"), ({"question": "q1", "wave": "x"}, "wave"),
+    ({"question": "q1", "level": "lan"}, "level"), ({"question": "q1", "by": "age"}, "by"),
+    ({"question": "q1", "kon": "7"}, "kon"),
+])
+def test_bad_parameters_name_the_parameter_and_allowed_values(res, params, parameter):
+    with pytest.raises(QueryError) as err:
+        res.parse(params)
+    assert err.value.parameter == parameter
+    assert f"'{parameter}'" in str(err.value) and err.value.allowed
+
+
+def test_quarantine_keeps_the_unknown_area_row(tiny):
+    config = load_config(tiny)
+    manifest = build(config)
+    quarantine = pd.read_csv(config.output_dir / "quarantine.csv")
+    assert quarantine.to_dict("records") == [{"file": str(config.responses[0]), "row": 16, "column": "by",
+                                              "value": "Atlantis", "reason": "okänt område (area not in the boundaries)"}]
+    counts = manifest["files"][0]
+    assert (counts["rows_in"], counts["rows_used"], counts["rows_quarantined"]) == (20, 19, 1)
+
+
+def test_free_text_stays_out_of_public_results(res):
+    assert "fri" not in {q.id for q in res.codebook.single_choice}
+    private = pd.read_parquet(res.folder / "private" / "freetext.parquet")
+    assert private["text"].tolist() == ["Mörkt"]
+    assert "Mörkt" not in (res.folder / "cube.parquet").read_bytes().decode("latin-1")
