@@ -22,6 +22,7 @@ from .codebook import load_codebook
 from .config import KOMMUN_LEVEL_ID, Config
 from .ingest import ingest
 from .reference import load_reference
+from .weighting import rake, read_population
 
 KEEP_BUILDS = 3
 
@@ -41,6 +42,24 @@ def _map_view(bounds) -> dict:
     return {"center": {"lon": (west + east) / 2, "lat": (south + north) / 2}, "zoom": round(zoom, 2)}
 
 
+def respondent_weights(config: Config, data, areas: pd.DataFrame, lineage: pd.DataFrame, group_ids: list[str]):
+    """Raked weights when the config names population margins, else 1 for everyone."""
+    if not config.population:
+        return pd.Series(1.0, index=data.respondents.index)
+    unknown = [d for d in config.weight_dimensions if d not in group_ids]
+    if unknown:
+        raise ValueError(f"{config.path}: [weighting] dimensions {unknown} är inga grupper i kodboken ({group_ids})")
+    population = read_population(config.population, list(config.weight_dimensions))
+    level = next((lv for lv in lineage.columns if set(population["area_id"]) <= set(areas.loc[areas["level"] == lv, "area_id"])), None)
+    if level is None:
+        raise ValueError(f"{config.population}: area_id måste vara id för områden på en och samma nivå "
+                         f"(must be the ids of one area level: {', '.join(lineage.columns)})")
+    area_of = dict(zip(lineage[lineage.columns[0]], lineage[level]))
+    weights, warnings = rake(data.respondents, population, area_of, list(config.weight_dimensions), config.weight_cap)
+    data.warnings.extend(warnings)
+    return weights
+
+
 def prepare(config: Config) -> dict:
     """Read and check every input; return everything a build writes. Raises with a clear message on bad input."""
     codebook = load_codebook(config.codebook)
@@ -53,9 +72,14 @@ def prepare(config: Config) -> dict:
     data = ingest(config.responses, codebook, finest)
 
     group_ids = [g.id for g in codebook.groups]
-    answered = data.answers.merge(data.respondents, on="respondent_id", validate="many_to_one")
+    lineage = geography.lineage(areas, level_ids)
+    respondents = data.respondents.assign(weight=respondent_weights(config, data, areas, lineage, group_ids))
+    answered = data.answers.merge(respondents, on="respondent_id", validate="many_to_one")
+    answered["weight2"] = answered["weight"] ** 2
+    # Weights depend only on area and groups, so every respondent in a cell has the same weight and the
+    # cell's sums are exact: n, Σw and Σw² are all the estimates need.
     cube = (answered.groupby(["wave", "question", "area_id", *group_ids, "answer"], observed=True)
-            .size().rename("n").reset_index())
+            .agg(n=("weight", "size"), w=("weight", "sum"), w2=("weight2", "sum")).reset_index())
     cube["wave"] = cube["wave"].astype("int64")
 
     used = int(sum(c["rows_used"] for c in data.file_counts))
@@ -70,7 +94,7 @@ def prepare(config: Config) -> dict:
         data.warnings.append(f"{len(empty)} områden har inga svarande: {', '.join(names[a] for a in empty[:10])}")
 
     reference = load_reference(config, codebook) if config.reference else pd.DataFrame()
-    return {"codebook": codebook, "areas": areas, "shapes": shapes, "lineage": geography.lineage(areas, level_ids),
+    return {"codebook": codebook, "areas": areas, "shapes": shapes, "lineage": lineage, "respondents": respondents,
             "cube": cube, "data": data, "waves": waves, "reference": reference}
 
 
@@ -92,8 +116,7 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
     data.quarantine.to_csv(folder / "quarantine.csv", index=False)
 
     inputs = [config.codebook, *config.responses, *[lv.file for lv in config.levels if lv.file]]
-    if config.reference:
-        inputs.append(config.reference)
+    inputs += [p for p in (config.reference, config.population) if p]
     manifest = {
         "build_id": folder.name,
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -101,6 +124,8 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
         "kommun": {"name": config.kommun_name, "code": config.kommun_code},
         "demo": config.demo,
         "min_n": config.min_n,
+        "weighted": config.population is not None,
+        "reliability": {"min_n": config.reliable_min_n, "max_interval_width": config.reliable_max_width},
         "default_language": config.default_language,
         "source_credit": config.source_credit,
         "levels": [{"id": lv.id, "label": lv.label, "approximate": lv.approximate} for lv in config.levels],

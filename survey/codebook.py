@@ -2,17 +2,31 @@
 
 A codebook is one YAML file (see data/demo/codebook.yaml):
 
-    survey:    {name: {sv, en}, respondent_id: COLUMN, wave_column: COLUMN}
-    area:      {column: COLUMN, level: LEVEL_ID}      # the response column naming the respondent's area
-    groups:    [{id, column, label: {sv, en}, options: [{code, sv, en}]}]   # respondent groups (kön, ålder ...)
+    survey:    {name: {sv, en}, respondent_id: COLUMN, wave_column: COLUMN,
+                respondent_id_aliases?: [COLUMN], wave_aliases?: [COLUMN]}
+    area:      {column: COLUMN, level: LEVEL_ID, aliases?: [COLUMN]}  # the response column naming the area
+    groups:    [{id, column, aliases?: [COLUMN], label: {sv, en}, options: [{code, sv, en}]}]  # kön, ålder ...
     themes:    [{id, sv, en}]
     scales:    {SCALE_ID: [{code, sv, en, unfavourable?: bool, exclude?: bool}]}
-    questions: [{id, theme, type: single|freetext, column?: COLUMN, text: {sv, en}, short: {sv, en},
-                 scale: SCALE_ID | options: [...], reference?: NTU variable name}]
+    questions: [{id, theme, type: single|multi|freetext, column?: COLUMN, aliases?: [COLUMN], text: {sv, en},
+                 short: {sv, en}, scale: SCALE_ID | options: [...], reference?: NTU variable name}]
+
+A column is found in an export by its name (`column`, default the id), by one of its `aliases`, or, for a
+question, by its exact question text (sv or en) as the survey tool exported it; case, spacing and Unicode form
+do not matter.
 
 For a single-choice question the reported share is
     answers with an `unfavourable` option / answers with any option that is not `exclude`d ("vet inte").
 Blank answers and excluded options are outside the base.
+
+A multiple-choice question (`type: multi`, "tick all that apply") lists its options as
+`options: [{code, sv, en, column?: COLUMN, aliases?: [COLUMN]}]` and an optional `separator` (default: any of
+`;` `|` `,`). The export may give it as one column per option (the option's `column`, default `ID_CODE`, with
+1/0, Ja/Nej, x, checked, the option's code or text for ticked and empty or 0 for not) or as one column (the
+question's `column`) listing the ticked codes or texts. Each option becomes a derived single-choice question
+`ID__CODE` ("ID" two underscores "CODE") with the options 1 = Ja (unfavourable) and 0 = Nej, so its share is the
+share who ticked it. A respondent is in the base of every option of the question when they gave any answer to it
+(ticked something, or an explicit 0/Nej); a respondent whose cells are all empty did not answer it.
 """
 from __future__ import annotations
 
@@ -34,6 +48,8 @@ class Option:
     label: dict[str, str]
     unfavourable: bool = False
     exclude: bool = False
+    column: str | None = None          # multi-choice options only: the option's own column in an export
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -46,6 +62,9 @@ class Question:
     short: dict[str, str]
     options: tuple[Option, ...] = ()
     reference: str | None = None
+    aliases: tuple[str, ...] = ()
+    multi: str | None = None           # derived from a multi-choice question: the question's id
+    multi_option: str | None = None    # ... and the code of its option
 
     def option(self, code: str) -> Option | None:
         return next((o for o in self.options if o.code == code), None)
@@ -57,6 +76,23 @@ class Group:
     column: str
     label: dict[str, str]
     options: tuple[Option, ...]
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MultiQuestion:
+    """A "tick all that apply" question as the codebook gives it; `Codebook.questions` holds its derived items."""
+    id: str
+    theme: str
+    column: str
+    text: dict[str, str]
+    short: dict[str, str]
+    options: tuple[Option, ...]
+    aliases: tuple[str, ...] = ()
+    separator: str | None = None
+
+
+MULTI_YES, MULTI_NO = "1", "0"
 
 
 @dataclass(frozen=True)
@@ -70,6 +106,10 @@ class Codebook:
     groups: tuple[Group, ...]
     questions: tuple[Question, ...]
     path: Path = field(default=Path("codebook.yaml"))
+    respondent_id_aliases: tuple[str, ...] = ()
+    wave_aliases: tuple[str, ...] = ()
+    area_aliases: tuple[str, ...] = ()
+    multis: tuple[MultiQuestion, ...] = ()
 
     @property
     def single_choice(self) -> tuple[Question, ...]:
@@ -89,6 +129,16 @@ def _labels(raw: dict, where: str, path: Path) -> dict[str, str]:
     return {lang: str(raw[lang]).strip() for lang in LANGUAGES}
 
 
+def _aliases(raw, where: str, path: Path) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, (str, int, float)):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(a, (str, int, float)) for a in raw):
+        raise CodebookError(f"{path}: {where}: aliases ska vara en lista med kolumnnamn (aliases must be a list of names)")
+    return tuple(str(a) for a in raw)
+
+
 def _options(raw_list, where: str, path: Path) -> tuple[Option, ...]:
     if not raw_list:
         raise CodebookError(f"{path}: {where} har inga svarsalternativ (no answer options)")
@@ -97,7 +147,9 @@ def _options(raw_list, where: str, path: Path) -> tuple[Option, ...]:
         if "code" not in raw:
             raise CodebookError(f"{path}: {where}, alternativ {i} saknar 'code' (option {i} has no code)")
         options.append(Option(code=str(raw["code"]), label=_labels(raw, f"{where}, alternativ {i}", path),
-                              unfavourable=bool(raw.get("unfavourable", False)), exclude=bool(raw.get("exclude", False))))
+                              unfavourable=bool(raw.get("unfavourable", False)), exclude=bool(raw.get("exclude", False)),
+                              column=str(raw["column"]) if raw.get("column") is not None else None,
+                              aliases=_aliases(raw.get("aliases"), f"{where}, alternativ {i}", path)))
     codes = [o.code for o in options]
     if len(set(codes)) != len(codes):
         raise CodebookError(f"{path}: {where} har dubbla koder {codes} (duplicate option codes)")
@@ -121,11 +173,12 @@ def load_codebook(path: str | Path) -> Codebook:
 
     groups = tuple(
         Group(id=g["id"], column=g.get("column", g["id"]), label=_labels(g.get("label", {}), f"grupp {g['id']}", path),
-              options=_options(g.get("options"), f"grupp {g['id']}", path))
+              options=_options(g.get("options"), f"grupp {g['id']}", path),
+              aliases=_aliases(g.get("aliases"), f"grupp {g['id']}", path))
         for g in raw["groups"]
     )
 
-    questions, seen = [], set()
+    questions, multis, seen = [], [], set()
     for raw_q in raw["questions"]:
         qid = raw_q.get("id")
         where = f"fråga {qid}"
@@ -133,8 +186,8 @@ def load_codebook(path: str | Path) -> Codebook:
             raise CodebookError(f"{path}: fråga utan id eller med dubbelt id '{qid}' (missing or duplicate question id)")
         seen.add(qid)
         qtype = raw_q.get("type", "single")
-        if qtype not in ("single", "freetext"):
-            raise CodebookError(f"{path}: {where} har typ '{qtype}', väntade single eller freetext")
+        if qtype not in ("single", "multi", "freetext"):
+            raise CodebookError(f"{path}: {where} har typ '{qtype}', väntade single, multi eller freetext")
         if raw_q.get("theme") not in themes:
             raise CodebookError(f"{path}: {where} har tema '{raw_q.get('theme')}', som inte finns bland themes: {sorted(themes)}")
         options: tuple[Option, ...] = ()
@@ -148,13 +201,37 @@ def load_codebook(path: str | Path) -> Codebook:
             if not any(o.unfavourable for o in options):
                 raise CodebookError(f"{path}: {where} har inget alternativ markerat unfavourable (no unfavourable option)")
         text = _labels(raw_q.get("text", {}), f"{where} (text)", path)
-        questions.append(Question(id=qid, theme=raw_q["theme"], type=qtype, column=raw_q.get("column", qid), text=text,
-                                  short=_labels(raw_q.get("short", raw_q.get("text", {})), f"{where} (short)", path),
-                                  options=options, reference=raw_q.get("reference")))
+        short = _labels(raw_q.get("short", raw_q.get("text", {})), f"{where} (short)", path)
+        aliases = _aliases(raw_q.get("aliases"), where, path)
+        column = str(raw_q.get("column", qid))
+        if qtype == "multi":
+            multi = MultiQuestion(id=qid, theme=raw_q["theme"], column=column, text=text, short=short,
+                                  options=_options(raw_q.get("options"), where, path), aliases=aliases,
+                                  separator=raw_q.get("separator"))
+            multis.append(multi)
+            for option in multi.options:
+                derived = f"{qid}__{option.code}"
+                if derived in seen:
+                    raise CodebookError(f"{path}: {where}: id '{derived}' finns redan (duplicate question id)")
+                seen.add(derived)
+                questions.append(Question(
+                    id=derived, theme=multi.theme, type="single", column=option.column or f"{qid}_{option.code}",
+                    text={lang: f"{text[lang]} – {option.label[lang]}" for lang in LANGUAGES},
+                    short={lang: f"{short[lang]}: {option.label[lang]}" for lang in LANGUAGES},
+                    options=(Option(MULTI_YES, {"sv": "Ja", "en": "Yes"}, unfavourable=True),
+                             Option(MULTI_NO, {"sv": "Nej", "en": "No"})),
+                    aliases=option.aliases, multi=qid, multi_option=option.code))
+            continue
+        questions.append(Question(id=qid, theme=raw_q["theme"], type=qtype, column=column, text=text, short=short,
+                                  options=options, reference=raw_q.get("reference"), aliases=aliases))
 
     survey = raw["survey"]
     return Codebook(name=_labels(survey.get("name", {}), "survey.name", path),
                     respondent_id=survey.get("respondent_id", "respondent_id"),
                     wave_column=survey.get("wave_column", "ar"),
                     area_column=raw["area"]["column"], area_level=raw["area"]["level"],
-                    themes=themes, groups=groups, questions=tuple(questions), path=path)
+                    themes=themes, groups=groups, questions=tuple(questions), path=path,
+                    respondent_id_aliases=_aliases(survey.get("respondent_id_aliases"), "survey.respondent_id_aliases", path),
+                    wave_aliases=_aliases(survey.get("wave_aliases"), "survey.wave_aliases", path),
+                    area_aliases=_aliases(raw["area"].get("aliases"), "area.aliases", path),
+                    multis=tuple(multis))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 MIN_N_FLOOR = 3  # the suppression threshold may be raised, never set below this
@@ -19,8 +19,19 @@ class Level:
     file: Path | None = None
     id_column: str = "id"
     name_column: str = "name"
-    parent_column: str | None = None
+    parent_column: str | None = None  # None (below the top level): the parent is found by spatial containment
     approximate: bool = False
+    layer: str | None = None           # GeoPackage (or other multi-layer file): the layer's name
+    aliases_column: str | None = None  # a column of other spellings of the name ("Idrefjäll; Idre fjällby")
+
+
+@dataclass(frozen=True)
+class ResponseFile:
+    """One response export: `responses = ["a.csv", {file = "b.xlsx", wave = 2016, sheet = "Svar"}]`."""
+    path: Path
+    wave: int | None = None            # the file's wave when it has no wave column
+    sheet: str | None = None           # Excel: the sheet's name (default the first)
+    header_row: int | None = None      # the header's row as Excel numbers it (default: found by its column names)
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,15 @@ class Config:
     default_language: str
     source_credit: str
     output_dir: Path
+    population: Path | None = None              # [weighting] population margins (CSV); None: unweighted
+    weight_dimensions: tuple[str, ...] = ()     # the groups raked to, within each area of the population file
+    weight_cap: float = 5.0                     # largest weight as a multiple of the mean
+    reliable_min_n: int = 30                    # [reliability] fewer answers: the estimate is flagged uncertain
+    reliable_max_width: float = 0.25            # a wider 95 % interval (as a share) is flagged uncertain too
+    response_files: tuple[ResponseFile, ...] = ()  # the same files as `responses`, with their per-file options
+    allow_unmatched_areas: bool = False         # [inputs]: build on with unknown areas quarantined, not fail
+    area_aliases: dict[str, str] = field(default_factory=dict)  # [inputs.area_aliases] "spelling" = "area id or name"
+    population_margins: Path | None = None      # [inputs] population (or [weighting] population): validated, stored
 
 
 KOMMUN_LEVEL_ID = "kommun"
@@ -67,12 +87,11 @@ def load_config(path: str | Path) -> Config:
             raise ConfigError(f"{path}: [[levels]] nr {i}: id '{KOMMUN_LEVEL_ID}' är reserverat för hela kommunen")
         levels.append(Level(id=lv["id"], label=dict(lv["label"]), file=Path(lv["file"]), id_column=lv["id_column"],
                             name_column=lv["name_column"], parent_column=lv.get("parent_column"),
-                            approximate=bool(lv.get("approximate", False))))
+                            approximate=bool(lv.get("approximate", False)), layer=lv.get("layer"),
+                            aliases_column=lv.get("aliases_column")))
     if not levels:
         raise ConfigError(f"{path}: minst en [[levels]] behövs (at least one area level is needed)")
-    for lower, upper in zip(levels, levels[1:]):
-        if not lower.parent_column:
-            raise ConfigError(f"{path}: nivån '{lower.id}' saknar parent_column (vilket '{upper.id}' den ligger i)")
+    # A level without parent_column gets its parent by spatial containment (survey/geography.py).
     levels.append(Level(id=KOMMUN_LEVEL_ID, label={"sv": "Hela kommunen", "en": "Whole municipality"}))
 
     min_n = int(raw.get("privacy", {}).get("min_n", 5))
@@ -80,16 +99,25 @@ def load_config(path: str | Path) -> Config:
         raise ConfigError(f"{path}: [privacy] min_n = {min_n}, men får inte vara under {MIN_N_FLOOR} (must be at least {MIN_N_FLOOR})")
     inputs = raw.get("inputs", {})
     responses = inputs.get("responses") or need("inputs", "responses")
-    if isinstance(responses, str):
+    if isinstance(responses, (str, dict)):
         responses = [responses]
+    response_files = tuple(_response_file(path, i, r) for i, r in enumerate(responses, start=1))
+    area_aliases = inputs.get("area_aliases", {})
+    if not isinstance(area_aliases, dict) or not all(isinstance(v, str) for v in area_aliases.values()):
+        raise ConfigError(f'{path}: [inputs] area_aliases ska vara en tabell "stavning" = "områdets id eller namn" '
+                          "(must be a table of spelling = area id or name)")
+    population_margins = inputs.get("population") or raw.get("weighting", {}).get("population")
     app = raw.get("app", {})
+    weighting, reliability = raw.get("weighting", {}), raw.get("reliability", {})
+    if weighting.get("population") and not weighting.get("dimensions"):
+        raise ConfigError(f"{path}: [weighting] dimensions saknas, t.ex. dimensions = [\"kon\", \"alder\"]")
     return Config(
         path=path,
         kommun_name=need("kommun", "namn"),
         kommun_code=str(need("kommun", "kod")),
         demo=bool(raw["kommun"].get("demo", False)),
         codebook=Path(need("inputs", "codebook")),
-        responses=tuple(Path(p) for p in responses),
+        responses=tuple(r.path for r in response_files),
         reference=Path(inputs["reference"]) if inputs.get("reference") else None,
         reference_geography=inputs.get("reference_geography"),
         levels=tuple(levels),
@@ -97,4 +125,29 @@ def load_config(path: str | Path) -> Config:
         default_language=app.get("default_language", "sv"),
         source_credit=app.get("source_credit", ""),
         output_dir=Path(raw.get("output", {}).get("dir", "data/processed")),
+        population=Path(weighting["population"]) if weighting.get("population") else None,
+        weight_dimensions=tuple(weighting.get("dimensions", ())),
+        weight_cap=float(weighting.get("cap", 5.0)),
+        reliable_min_n=int(reliability.get("min_n", 30)),
+        reliable_max_width=float(reliability.get("max_interval_width", 0.25)),
+        response_files=response_files,
+        allow_unmatched_areas=bool(inputs.get("allow_unmatched_areas", False)),
+        area_aliases={str(k): v for k, v in area_aliases.items()},
+        population_margins=Path(population_margins) if population_margins else None,
     )
+
+
+def _response_file(path: Path, i: int, raw) -> ResponseFile:
+    """A response file given as a path, or as a table {file, wave?, sheet?, header_row?}."""
+    if isinstance(raw, str):
+        return ResponseFile(Path(raw))
+    where = f"{path}: [inputs] responses nr {i}"
+    if not isinstance(raw, dict) or not raw.get("file"):
+        raise ConfigError(f'{where}: väntade en sökväg eller {{file = "...", wave = 2019}} (expected a path or a table)')
+    unknown = sorted(set(raw) - {"file", "wave", "sheet", "header_row"})
+    if unknown:
+        raise ConfigError(f"{where}: okänd nyckel {', '.join(unknown)} (unknown key); tillåtna: file, wave, sheet, header_row")
+    for key in ("wave", "header_row"):
+        if key in raw and (isinstance(raw[key], bool) or not isinstance(raw[key], int)):
+            raise ConfigError(f"{where}: {key} = {raw[key]!r}, väntade ett heltal (expected a whole number)")
+    return ResponseFile(Path(raw["file"]), wave=raw.get("wave"), sheet=raw.get("sheet"), header_row=raw.get("header_row"))

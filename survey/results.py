@@ -15,6 +15,7 @@ from typing import Mapping
 import pandas as pd
 
 from .codebook import Codebook, load_codebook
+from .estimates import ALPHA, Share, difference_p_value, holm, weighted_share
 
 MISSING_GROUP = "saknas"  # group code for respondents who did not state e.g. their sex
 MISSING_LABEL = {"sv": "Uppgift saknas", "en": "Not stated"}
@@ -47,6 +48,10 @@ class Results:
         self.manifest = json.loads((self.folder / "manifest.json").read_text(encoding="utf-8"))
         self.codebook: Codebook = load_codebook(self.folder / "codebook.yaml")
         self.min_n: int = int(self.manifest["min_n"])
+        reliability = self.manifest.get("reliability", {})
+        self.reliable_min_n: int = int(reliability.get("min_n", 30))
+        self.reliable_max_width: float = float(reliability.get("max_interval_width", 0.25))
+        self.weighted: bool = bool(self.manifest.get("weighted", False))
         self.waves: list[int] = [int(w) for w in self.manifest["waves"]]
         self.levels: list[str] = [lv["id"] for lv in self.manifest["levels"]]
         self.areas = pd.read_parquet(self.folder / "areas.parquet")
@@ -107,52 +112,109 @@ class Results:
         return option.label[lang]
 
     # ---- the query ------------------------------------------------------------------------------
-    def _query(self, q: Query, lang: str = "sv") -> tuple[dict, ...]:
-        """Rows for every area of the level (and every group of `by`): n, share of unfavourable answers,
-        and the distribution over the options in the base. Suppressed where n < min_n."""
-        question = self.codebook.question(q.question)
-        base_options = [o for o in question.options if not o.exclude]
-        unfavourable = {o.code for o in base_options if o.unfavourable}
-        cells = self._cells.get((q.wave, q.question))
+    def _sums(self, wave: int, q: Query, base: set[str]) -> dict:
+        """Σ over the cube for (area, group) cells: n, Σw, Σw² and Σw per option, under the query's filters.
+        Keys: (area, None) for everyone in the area, (area, code) per group, and ("*", None) for the
+        whole municipality (the complement of a cell is the whole minus the cell)."""
+        cells = self._cells.get((wave, q.question))
         if cells is None:
-            cells = pd.DataFrame(columns=["answer", "n", q.level] + ([q.by] if q.by else []))
+            return {}
         for group_id, code in q.filters:
             cells = cells[cells[group_id] == code]
-        cells = cells[cells["answer"].isin({o.code for o in base_options})]
-        totals = {k: int(v) for k, v in cells.groupby([q.level, "answer"])["n"].sum().items()}
-        by_group = {}
+        cells = cells[cells["answer"].isin(base)]
+        sums: dict = {}
+
+        def add(key, frame):
+            for (cell, answer), n, w, w2 in zip(frame.index, frame["n"], frame["w"], frame["w2"]):
+                entry = sums.setdefault(key(cell), {"n": 0, "w": 0.0, "w2": 0.0, "options": {}})
+                entry["n"] += int(n)
+                entry["w"] += float(w)
+                entry["w2"] += float(w2)
+                entry["options"][answer] = entry["options"].get(answer, 0.0) + float(w)
+
+        columns = ["n", "w", "w2"]
+        add(lambda area: (area, None), cells.groupby([q.level, "answer"])[columns].sum())
+        add(lambda _: ("*", None), cells.assign(_all="*").groupby(["_all", "answer"])[columns].sum())
+        if q.by:
+            grouped = cells.assign(_key=cells[q.level] + "\x1f" + cells[q.by].replace("", MISSING_GROUP))
+            add(lambda key: tuple(key.split("\x1f")), grouped.groupby(["_key", "answer"])[columns].sum())
+        return sums
+
+    def _estimate(self, entry: dict | None, unfavourable: set[str]) -> Share | None:
+        if not entry or entry["n"] < self.min_n:
+            return None
+        yes = sum(w for code, w in entry["options"].items() if code in unfavourable)
+        return weighted_share(entry["n"], entry["w"], entry["w2"], yes)
+
+    def _complement(self, whole: dict, part: dict, unfavourable: set[str]) -> Share | None:
+        """Everyone in the municipality except the cell: the share that the cell is compared with."""
+        rest = {"n": whole["n"] - part["n"], "w": whole["w"] - part["w"], "w2": whole["w2"] - part["w2"],
+                "options": {c: whole["options"].get(c, 0.0) - part["options"].get(c, 0.0) for c in whole["options"]}}
+        return self._estimate(rest, unfavourable)
+
+    def _query(self, q: Query, lang: str = "sv") -> tuple[dict, ...]:
+        """Rows for every area of the level (and every group of `by`): n, weighted share of unfavourable
+        answers with its 95 % interval, the distribution over the options in the base, the comparison with
+        the rest of the municipality and with the previous wave. Nothing but `suppressed` where n < min_n."""
+        question = self.codebook.question(q.question)
+        base = [o.code for o in question.options if not o.exclude]
+        unfavourable = {o.code for o in question.options if o.unfavourable and not o.exclude}
+        sums = self._sums(q.wave, q, set(base))
+        earlier = [w for w in self.waves if w < q.wave]
+        previous_wave = earlier[-1] if earlier else None
+        previous = self._sums(previous_wave, q, set(base)) if previous_wave else {}
+        whole = sums.get(("*", None))
+
         group_codes: list[str | None] = [None]
         if q.by:
-            by_group = {k: int(v) for k, v in cells.groupby([q.level, q.by, "answer"])["n"].sum().items()}
             group_codes += [o.code for o in self.codebook.group(q.by).options]
-            if any(k[1] == "" for k in by_group):
+            if any(k[1] == MISSING_GROUP for k in sums):
                 group_codes.append(MISSING_GROUP)
         rows = []
         for area_id in self._order[q.level]:
             for group in group_codes:
-                if group is None:
-                    per_option = {o.code: totals.get((area_id, o.code), 0) for o in base_options}
-                else:
-                    stored = "" if group == MISSING_GROUP else group
-                    per_option = {o.code: by_group.get((area_id, stored, o.code), 0) for o in base_options}
-                rows.append(self._row(q, area_id, group, per_option, unfavourable, lang))
+                entry = sums.get((area_id, group))
+                share = self._estimate(entry, unfavourable)
+                row = self._row(q, area_id, group, entry, share, base, lang)
+                if share is not None:
+                    rest = self._complement(whole, entry, unfavourable)
+                    if rest is not None:
+                        row.update(rest_share=rest.p, p_vs_rest=difference_p_value(share, rest))
+                    before = self._estimate(previous.get((area_id, group)), unfavourable)
+                    if before is not None:
+                        row.update(previous_share=before.p, p_change=difference_p_value(share, before))
+                rows.append(row)
+        # One view shows many comparisons at once: adjust each family's p-values together (Holm).
+        for key, flag, other in (("p_vs_rest", "vs_rest", "rest_share"), ("p_change", "change", "previous_share")):
+            for row, adjusted in zip(rows, holm([r[key] for r in rows])):
+                row[key] = adjusted
+                if adjusted is not None and adjusted < ALPHA:
+                    row[flag] = "higher" if row["share"] > row[other] else "lower"
         return tuple(rows)
 
-    def _row(self, q: Query, area_id: str, group: str | None, per_option: dict, unfavourable: set, lang: str) -> dict:
-        n = sum(per_option.values())
-        suppressed = n < self.min_n
-        share = None if suppressed else sum(per_option[c] for c in unfavourable) / n
-        return {
+    def _row(self, q: Query, area_id: str, group: str | None, entry: dict | None, share: Share | None,
+             base: list[str], lang: str) -> dict:
+        row = {
             "area_id": area_id,
             "area_name": self.area_name(q.level, area_id),
             "level": q.level,
             "group": group,
             "group_label": None if group is None else self.group_label(q.by, group, lang),
-            "n": None if suppressed else n,
-            "share": share,
-            "suppressed": suppressed,
-            "distribution": None if suppressed else {code: count / n for code, count in per_option.items()},
+            "n": None, "share": None, "share_low": None, "share_high": None, "n_eff": None,
+            "suppressed": share is None, "unreliable": None, "distribution": None,
+            "rest_share": None, "p_vs_rest": None, "vs_rest": None,
+            "previous_wave": None, "previous_share": None, "p_change": None, "change": None,
         }
+        if share is None:
+            return row
+        earlier = [w for w in self.waves if w < q.wave]
+        row.update(
+            n=share.n, share=share.p, share_low=share.low, share_high=share.high, n_eff=share.n_eff,
+            unreliable=share.n < self.reliable_min_n or share.high - share.low > self.reliable_max_width,
+            distribution={code: entry["options"].get(code, 0.0) / entry["w"] for code in base},
+            previous_wave=earlier[-1] if earlier else None,
+        )
+        return row
 
     def reference_rows(self, question: str, year: int) -> list[dict]:
         """External reference values (NTU) for a question in the given year, one per geography."""
