@@ -20,7 +20,7 @@ import pandas as pd
 from . import geography
 from .codebook import load_codebook
 from .config import KOMMUN_LEVEL_ID, Config
-from .ingest import ingest
+from .ingest import ingest, load_population, thousands
 from .reference import load_reference
 from .weighting import rake, read_population
 
@@ -60,16 +60,39 @@ def respondent_weights(config: Config, data, areas: pd.DataFrame, lineage: pd.Da
     return weights
 
 
-def prepare(config: Config) -> dict:
-    """Read and check every input; return everything a build writes. Raises with a clear message on bad input."""
+def _sources(config: Config):
+    """The response files with their per-file options (plain paths if `responses` was replaced after loading)."""
+    if [r.path for r in config.response_files] == list(config.responses):
+        return config.response_files
+    return config.responses
+
+
+def prepare(config: Config, progress=None) -> dict:
+    """Read and check every input; return everything a build writes. Raises with a clear message on bad input.
+    `progress(message)` is told each file and stage (the CLI prints them to stderr)."""
+    progress = progress or (lambda message: None)
+    progress(f"Läser kodboken {config.codebook} …")
     codebook = load_codebook(config.codebook)
-    areas, shapes = geography.load_areas(config)
+    progress("Läser områdena: " + ", ".join(str(lv.file) for lv in config.levels if lv.file) + " …")
+    geo_warnings: list[str] = []
+    areas, shapes = geography.load_areas(config, geo_warnings)
     level_ids = [lv.id for lv in config.levels]
     if codebook.area_level != level_ids[0]:
         raise ValueError(f"{codebook.path}: area.level är '{codebook.area_level}', men den finaste nivån i "
                          f"{config.path} är '{level_ids[0]}' (the codebook's area level must be the finest level)")
     finest = areas[areas["level"] == level_ids[0]]
-    data = ingest(config.responses, codebook, finest)
+    population = None
+    if config.population_margins:
+        progress(f"Läser befolkningen {config.population_margins} …")
+        population = load_population(config.population_margins, codebook, areas)
+    data = ingest(_sources(config), codebook, shapes[level_ids[0]].drop(columns="geometry"),
+                  area_aliases=config.area_aliases, allow_unmatched_areas=config.allow_unmatched_areas,
+                  progress=progress)
+    data.warnings[:0] = geo_warnings
+    # Nothing lost: the rows of every file are used or quarantined, and the tables hold exactly those.
+    assert sum(c["rows_in"] for c in data.file_counts) == len(data.respondents) + len(data.quarantine)
+    assert sum(c["rows_used"] for c in data.file_counts) == len(data.respondents)
+    assert sum(c["rows_quarantined"] for c in data.file_counts) == len(data.quarantine)
 
     group_ids = [g.id for g in codebook.groups]
     lineage = geography.lineage(areas, level_ids)
@@ -82,20 +105,27 @@ def prepare(config: Config) -> dict:
             .agg(n=("weight", "size"), w=("weight", "sum"), w2=("weight2", "sum")).reset_index())
     cube["wave"] = cube["wave"].astype("int64")
 
-    used = int(sum(c["rows_used"] for c in data.file_counts))
     waves = sorted(int(w) for w in data.respondents["wave"].unique())
+    per_wave = data.respondents["wave"].value_counts()
     for wave in waves:
-        per_wave = (data.respondents["wave"] == wave).sum()
-        if per_wave * 10 < used / max(len(waves), 1):
-            data.warnings.append(f"omgång {wave} har bara {per_wave} svarande, en tiondel av de andras")
+        others = [int(per_wave[w]) for w in waves if w != wave]
+        if others and per_wave[wave] * 10 <= sum(others) / len(others):
+            data.warnings.append(f"omgång {wave} har bara {thousands(int(per_wave[wave]))} svarande, en tiondel eller "
+                                 f"mindre av de andras ({thousands(round(sum(others) / len(others)))} i snitt)")
     empty = sorted(set(finest["area_id"]) - set(data.respondents["area_id"]))
     if empty:
         names = dict(zip(finest["area_id"], finest["name"]))
-        data.warnings.append(f"{len(empty)} områden har inga svarande: {', '.join(names[a] for a in empty[:10])}")
+        data.warnings.append(f"{len(empty)} områden har inga svarande (areas with no respondents): "
+                             f"{', '.join(names[a] for a in empty[:10])}" + (" …" if len(empty) > 10 else ""))
+    progress("Förenklar gränserna och kontrollerar glapp och överlapp …")
+    simple = {lv: geography.simplified(frame) for lv, frame in shapes.items()}
+    for lv, frame in shapes.items():
+        data.warnings.extend(geography.coverage_problems(lv, frame, simple[lv]))
 
     reference = load_reference(config, codebook) if config.reference else pd.DataFrame()
     return {"codebook": codebook, "areas": areas, "shapes": shapes, "lineage": lineage, "respondents": respondents,
-            "cube": cube, "data": data, "waves": waves, "reference": reference}
+            "cube": cube, "data": data, "waves": waves, "reference": reference, "simplified": simple,
+            "population": population}
 
 
 def write(config: Config, prepared: dict, folder: Path) -> dict:
@@ -103,7 +133,8 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
     geo = folder / "geo"
     geo.mkdir()
     for level_id, frame in prepared["shapes"].items():
-        (geo / f"{level_id}.geojson").write_text(geography.to_geojson(geography.simplified(frame)), encoding="utf-8")
+        simple = prepared["simplified"][level_id] if "simplified" in prepared else geography.simplified(frame)
+        (geo / f"{level_id}.geojson").write_text(geography.to_geojson(simple), encoding="utf-8")
     prepared["cube"].to_parquet(folder / "cube.parquet", index=False)
     prepared["areas"].to_parquet(folder / "areas.parquet", index=False)
     prepared["lineage"].to_parquet(folder / "lineage.parquet", index=False)
@@ -114,9 +145,14 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
     private.mkdir()
     data.freetext.to_parquet(private / "freetext.parquet", index=False)
     data.quarantine.to_csv(folder / "quarantine.csv", index=False)
+    data.area_matches.to_csv(folder / "area_matches.csv", index=False)  # how each area value was matched
+    if prepared.get("population") is not None:
+        prepared["population"].to_parquet(folder / "population.parquet", index=False)
 
     inputs = [config.codebook, *config.responses, *[lv.file for lv in config.levels if lv.file]]
     inputs += [p for p in (config.reference, config.population) if p]
+    if config.population_margins and config.population_margins not in inputs:
+        inputs.append(config.population_margins)
     manifest = {
         "build_id": folder.name,
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -136,6 +172,7 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
         "respondents": len(data.respondents),
         "answers": len(data.answers),
         "quarantined_rows": len(data.quarantine),
+        "area_matching": _area_matching(data.area_matches),
         "warnings": data.warnings,
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -157,9 +194,19 @@ def swap_in(folder: Path, target: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def build(config: Config) -> dict:
+def _area_matching(matches: pd.DataFrame) -> dict:
+    """Rows per way of matching an area value (id, namn, normaliserat, alias), and the values matched loosely."""
+    rows = {how: int(matches.loc[matches["how"] == how, "rows"].sum()) for how in ("id", "namn", "normaliserat", "alias")}
+    loose = matches[matches["how"].isin(["normaliserat", "alias"])]
+    return {"rows": rows, "loose": [{"file": r.file, "value": r.value, "area_id": r.area_id, "name": r.name,
+                                     "how": r.how, "rows": int(r.rows)} for r in loose.itertuples()]}
+
+
+def build(config: Config, progress=None) -> dict:
     started = time.perf_counter()
-    prepared = prepare(config)
+    prepared = prepare(config, progress)
+    if progress:
+        progress(f"Skriver {config.output_dir} …")
     builds = config.output_dir.parent / "builds"
     folder = builds / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     try:
@@ -173,10 +220,21 @@ def build(config: Config) -> dict:
 
 
 def report(manifest_or_prepared: dict) -> str:
-    """The build report as plain text: rows in, used and quarantined per file, then warnings."""
+    """The build report as plain text: rows in, used and quarantined per file, how the areas matched, warnings."""
     files = manifest_or_prepared["files"]
     lines = ["Fil | rader in | använda | i karantän"]
     for f in files:
         lines.append(f"{f['file']} | {f['rows_in']} | {f['rows_used']} | {f['rows_quarantined']}")
+    totals = [sum(f[k] for f in files) for k in ("rows_in", "rows_used", "rows_quarantined")]
+    if len(files) > 1:
+        lines.append(f"Summa | {totals[0]} | {totals[1]} | {totals[2]}")
+    matching = manifest_or_prepared.get("area_matching")
+    if matching:
+        lines.append("Områden matchade (areas matched), rader: " +
+                     ", ".join(f"{how} {thousands(n)}" for how, n in matching["rows"].items()))
+        lines += [f"  '{m['value']}' → {m['name']} ({m['area_id']}), {m['how']}, {thousands(m['rows'])} rader"
+                  for m in matching["loose"][:20]]
+    if totals[2]:
+        lines.append(f"{thousands(totals[2])} rader i karantän (quarantined): se quarantine.csv")
     lines += [f"Varning: {w}" for w in manifest_or_prepared["warnings"]]
     return "\n".join(lines)

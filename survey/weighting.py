@@ -48,29 +48,33 @@ def _targets(in_area: pd.DataFrame, area_pop: pd.DataFrame, dimensions: list[str
     return targets
 
 
-def _ipf(codes: dict[str, np.ndarray], targets: dict, weights: np.ndarray, fixed: np.ndarray) -> np.ndarray:
-    """Rake `weights` to `targets`; weights where `fixed` is true (trimmed) do not move."""
+def _ipf(codes: dict[str, np.ndarray], targets: dict, weights: np.ndarray, fixed: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Rake `weights` to `targets`; weights where `fixed` is true (trimmed) do not move. Returns (weights, converged)."""
+    # Each dimension as integer positions into its target vector, so a pass is a few bincounts.
+    dims = []
+    for dim, per_category in targets.items():
+        categories = list(per_category)
+        position = {c: i for i, c in enumerate(categories)}
+        index = np.array([position.get(c, -1) for c in codes[dim]])
+        dims.append((index, np.array([per_category[c] for c in categories])))
+    free = ~fixed
     for _ in range(MAX_ITERATIONS):
         change = 0.0
-        for dim, per_category in targets.items():
-            for category, target in per_category.items():
-                members = codes[dim] == category
-                free = members & ~fixed
-                current_free = weights[free].sum()
-                if current_free <= 0:
-                    continue
-                factor = (target - weights[members & fixed].sum()) / current_free
-                factor = max(factor, 1e-12)
-                change = max(change, abs(factor - 1))
-                weights[free] *= factor
+        for index, target in dims:
+            size = len(target)
+            fixed_sum = np.bincount(index[fixed], weights[fixed], minlength=size) if fixed.any() else 0.0
+            free_sum = np.bincount(index[free], weights[free], minlength=size)
+            factor = np.where(free_sum > 0, np.maximum(target - fixed_sum, 1e-12) / np.where(free_sum > 0, free_sum, 1), 1.0)
+            change = max(change, float(np.max(np.abs(factor - 1))))
+            weights = np.where(free, weights * factor[index], weights)
         if change < TOLERANCE:
-            break
-    return weights
+            return weights, True
+    return weights, False
 
 
 def rake(respondents: pd.DataFrame, population: pd.DataFrame, area_of: dict[str, str], dimensions: list[str],
          cap: float) -> tuple[pd.Series, list[str]]:
-    """Weights for `respondents` (index kept), and warnings.
+    """Weights for `respondents` (index kept), and warnings. No weight exceeds cap × population / respondents.
 
     respondents: wave, area_id (finest level) and one column per dimension (codes as text, "" if unknown).
     population: area_id (any level), one column per dimension, population (people).
@@ -89,7 +93,11 @@ def rake(respondents: pd.DataFrame, population: pd.DataFrame, area_of: dict[str,
             targets = _targets(in_area, area_pop, dimensions, f"omgång {wave}, {area}", warnings)
             codes = {dim: in_area[dim].to_numpy() for dim in dimensions}
             start = np.full(len(in_area), area_pop["population"].sum() / len(in_area))
-            parts[area] = (in_area.index, codes, targets, _ipf(codes, targets, start, np.zeros(len(in_area), bool)))
+            weights_area, converged = _ipf(codes, targets, start, np.zeros(len(in_area), bool))
+            if not converged:
+                warnings.append(f"omgång {wave}, {area}: vägningen konvergerade inte (raking did not converge): "
+                                "marginalerna går inte att nå med de svarande som finns")
+            parts[area] = (in_area.index, codes, targets, weights_area)
         if cap:
             limit = cap * sum(p[3].sum() for p in parts.values()) / len(sample)
             trimmed = False
@@ -101,7 +109,7 @@ def rake(respondents: pd.DataFrame, population: pd.DataFrame, area_of: dict[str,
                         break
                     trimmed = True
                     w[over], fixed = limit, fixed | over
-                    w = _ipf(codes, targets, w, fixed)
+                    w, _ = _ipf(codes, targets, w, fixed)
                 parts[area] = (index, codes, targets, np.minimum(w, limit))
             if trimmed:
                 warnings.append(f"omgång {wave}: vikter över {cap:g} × medelvikten trimmades; "
