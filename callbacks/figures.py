@@ -11,40 +11,125 @@ SHARE_SCALE = [[0.0, "#ffffb2"], [0.25, "#fecc5c"], [0.5, "#fd8d3c"], [0.75, "#f
 SUPPRESSED_GREY = "#bdbdbd"
 FAVOURABLE = ["#08519c", "#3182bd", "#6baed6", "#bdd7e7"]     # ColorBrewer Blues, dark → light
 UNFAVOURABLE = ["#fdae6b", "#e6550d", "#a63603", "#7f2704"]   # ColorBrewer Oranges, light → dark
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
 
-def map_figure(rows, geojson_url: str, view: dict, selected: str | None, lang: str) -> dict:
+def _choropleth(name: str, rows: list[dict], geojson_url: str, **style) -> dict:
+    return {"type": "choroplethmap", "name": name, "geojson": geojson_url, "featureidkey": "properties.area_id",
+            "locations": [r["area_id"] for r in rows], "showlegend": False, **style}
+
+
+def _share_hover(r: dict, lang: str) -> list[str]:
+    interval = f"{percent(r['share_low'], lang)}–{percent(r['share_high'], lang)}"
+    flags = []
+    if r["vs_rest"]:
+        flags.append(t(f"sig_{r['vs_rest']}", lang))
+    if r["unreliable"]:
+        flags.append(t("uncertain", lang))
+    return [r["area_name"], percent(r["share"], lang), interval, t("n_of", lang, n=r["n"]), " · ".join(flags)]
+
+
+def map_figure(rows, geojson_url: str, view: dict, selected: str | None, points: dict, lang: str) -> dict:
+    """Choropleth of the share per area. Uncertain estimates are faded, areas with too few answers grey, and a
+    dot marks an area that differs significantly from the rest of the municipality."""
     shown = [r for r in rows if not r["suppressed"]]
     hidden = [r for r in rows if r["suppressed"]]
     top = max((r["share"] for r in shown), default=0.1)
     zmax = max(10, math.ceil(top * 10) * 10)  # whole tens of percent, so the legend reads easily
     outline = {"line": {"color": "#333333", "width": 1}}
-    data = [{
-        "type": "choroplethmap", "name": "share", "geojson": geojson_url, "featureidkey": "properties.area_id",
-        "locations": [r["area_id"] for r in shown], "z": [round(r["share"] * 100, 1) for r in shown],
-        "zmin": 0, "zmax": zmax, "colorscale": SHARE_SCALE, "marker": outline,
-        "customdata": [[r["area_name"], percent(r["share"], lang), t("n_of", lang, n=r["n"])] for r in shown],
-        "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
-        "colorbar": {"ticksuffix": "\u00a0%" if lang == "sv" else "%", "title": {"text": t("share_label", lang)},
-                     "thickness": 14, "len": 0.8},
-    }, {
-        "type": "choroplethmap", "name": "suppressed", "geojson": geojson_url, "featureidkey": "properties.area_id",
-        "locations": [r["area_id"] for r in hidden], "z": [0] * len(hidden), "showscale": False,
-        "colorscale": [[0, SUPPRESSED_GREY], [1, SUPPRESSED_GREY]], "marker": outline,
-        "customdata": [[r["area_name"], t("too_few", lang)] for r in hidden],
-        "hovertemplate": "<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>",
-    }]
+    hover = ("<b>%{customdata[0]}</b><br>%{customdata[1]} (95 %: %{customdata[2]})<br>%{customdata[3]}"
+             "<br>%{customdata[4]}<extra></extra>")
+    colour = {"zmin": 0, "zmax": zmax, "colorscale": SHARE_SCALE, "hovertemplate": hover}
+    data = []
+    for name, part, opacity in (("share", [r for r in shown if not r["unreliable"]], 1.0),
+                                ("uncertain", [r for r in shown if r["unreliable"]], 0.4)):
+        data.append(_choropleth(name, part, geojson_url, z=[round(r["share"] * 100, 1) for r in part],
+                                customdata=[_share_hover(r, lang) for r in part], showscale=name == "share",
+                                marker={**outline, "opacity": opacity}, **colour,
+                                colorbar={"ticksuffix": "\u00a0%" if lang == "sv" else "%", "thickness": 14,
+                                          "len": 0.75, "title": {"text": t("share_label", lang)}}))
+    data.append(_choropleth("suppressed", hidden, geojson_url, z=[0] * len(hidden), showscale=False,
+                            colorscale=[[0, SUPPRESSED_GREY], [1, SUPPRESSED_GREY]], marker=outline,
+                            customdata=[[r["area_name"], t("too_few", lang)] for r in hidden],
+                            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"))
     if selected:
-        data.append({
-            "type": "choroplethmap", "name": "selected", "geojson": geojson_url, "featureidkey": "properties.area_id",
-            "locations": [selected], "z": [0], "showscale": False, "hoverinfo": "skip",
-            "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-            "marker": {"line": {"color": "#000000", "width": 4}},
-        })
+        data.append(_choropleth("selected", [{"area_id": selected}], geojson_url, z=[0], showscale=False,
+                                hoverinfo="skip", colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+                                marker={"line": {"color": "#000000", "width": 4}}))
+    for direction, colour_ in (("higher", "#000000"), ("lower", "#08519c")):
+        marked = [r for r in shown if r["vs_rest"] == direction]
+        data.append({"type": "scattermap", "mode": "markers", "name": t(f"sig_{direction}", lang),
+                     "lon": [points[r["area_id"]][0] for r in marked], "lat": [points[r["area_id"]][1] for r in marked],
+                     "marker": {"size": 12, "color": colour_}, "hoverinfo": "skip", "showlegend": True,
+                     "visible": True if marked else "legendonly"})
     return {"data": data, "layout": {
         "map": {"style": "white-bg", **view}, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "uirevision": geojson_url, "clickmode": "event", "height": 520,
-        "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"},
+        "legend": {"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)"},
+        "font": {"family": FONT},
+    }}
+
+
+def shares_figure(row_sets: list[tuple[str, list[dict]]], references: list[dict], lang: str) -> dict:
+    """The unfavourable share per row with its 95 % interval as error bars; the NTU reference values as rows
+    of their own (another colour), so they can be read beside the local value."""
+    suffix = "\u00a0%" if lang == "sv" else "%"
+    bars = []  # (label, value, minus, plus, colour, hover)
+    for area_name, rows in row_sets:
+        for r in rows:
+            label = f"{area_name}<br>{r['group_label'] or t('all_respondents', lang)}"
+            if r["suppressed"]:
+                bars.append((label, None, 0, 0, SUPPRESSED_GREY, t("too_few", lang)))
+                continue
+            hover = (f"{percent(r['share'], lang)} ({percent(r['share_low'], lang)}–{percent(r['share_high'], lang)})"
+                     + (f" · {t('uncertain', lang)}" if r["unreliable"] else "")
+                     + (f" · {t('sig_' + r['vs_rest'], lang)}" if r["vs_rest"] else ""))
+            bars.append((label, r["share"] * 100, (r["share"] - r["share_low"]) * 100, (r["share_high"] - r["share"]) * 100,
+                         "#fdd0a2" if r["unreliable"] else "#e6550d", hover))
+    for ref in references:
+        if ref["value"] is None:
+            continue
+        low, high = ref["low"] if ref["low"] is not None else ref["value"], ref["high"] if ref["high"] is not None else ref["value"]
+        bars.append((f"NTU {ref['year']}<br>{ref['geography']}", ref["value"], ref["value"] - low, high - ref["value"],
+                     "#807dba", f"Brå NTU: {ref['value']:.0f}{suffix} ({low:.0f}–{high:.0f}{suffix})"))
+    labels = [b[0] for b in bars]
+    data = [{"type": "bar", "orientation": "h", "y": labels, "x": [None if b[1] is None else round(b[1], 1) for b in bars],
+             "marker": {"color": [b[4] for b in bars]},
+             "error_x": {"type": "data", "symmetric": False, "array": [round(b[3], 1) for b in bars],
+                         "arrayminus": [round(b[2], 1) for b in bars], "color": "#222222", "thickness": 1.5, "width": 6},
+             "text": [t("too_few", lang) if b[1] is None else "" for b in bars], "textposition": "outside",
+             "customdata": [b[5] for b in bars], "hovertemplate": "%{customdata}<extra>%{y}</extra>",
+             "showlegend": False, "name": t("share_label", lang)}]
+    top = max([b[1] + b[3] for b in bars if b[1] is not None] + [10])
+    return {"data": data, "layout": {
+        "height": 110 + 46 * len(labels),
+        "xaxis": {"range": [0, min(100, math.ceil(top / 10) * 10 + 5)], "ticksuffix": suffix, "fixedrange": True,
+                  "title": {"text": t("share_axis", lang)}, "automargin": True},
+        "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True},
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 20}, "plot_bgcolor": "#ffffff",
+        "font": {"family": FONT, "size": 13},
+    }}
+
+
+def trend_figure(series: list[tuple[str, list[dict]]], lang: str) -> dict:
+    """The share over all waves, with 95 % intervals, for the selected area and the whole municipality."""
+    suffix = "\u00a0%" if lang == "sv" else "%"
+    data = []
+    for (name, rows), colour in zip(series, ("#e6550d", "#08519c")):
+        shown = [r for r in rows if not r["suppressed"]]
+        data.append({"type": "scatter", "mode": "lines+markers", "name": name,
+                     "x": [str(r["wave"]) for r in shown], "y": [round(r["share"] * 100, 1) for r in shown],
+                     "error_y": {"type": "data", "symmetric": False,
+                                 "array": [round((r["share_high"] - r["share"]) * 100, 1) for r in shown],
+                                 "arrayminus": [round((r["share"] - r["share_low"]) * 100, 1) for r in shown]},
+                     "line": {"color": colour}, "marker": {"size": 9, "color": colour}, "showlegend": True,
+                     "hovertemplate": f"{name} %{{x}}: %{{y:.0f}}{suffix}<extra></extra>"})
+    return {"data": data, "layout": {
+        "height": 280, "xaxis": {"type": "category", "fixedrange": True},
+        "yaxis": {"rangemode": "tozero", "ticksuffix": suffix, "fixedrange": True, "automargin": True},
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
+        "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+        "plot_bgcolor": "#ffffff", "font": {"family": FONT, "size": 13},
     }}
 
 
@@ -80,8 +165,8 @@ def bar_figure(row_sets: list[tuple[str, list[dict]]], question: Question, lang:
         "xaxis": {"range": [0, 100], "dtick": 25, "ticksuffix": suffix, "fixedrange": True},
         "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True},
         # A vertical legend under the bars: long answer labels stay readable on a narrow screen.
-        "legend": {"orientation": "v", "yref": "container", "y": 0, "yanchor": "bottom", "xref": "container", "x": 0,
+        "legend": {"orientation": "v", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0,
                    "traceorder": "normal"},
         "margin": {"l": 10, "r": 10, "t": 10, "b": 40 + 22 * len(base)}, "plot_bgcolor": "#ffffff",
-        "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 13},
+        "font": {"family": FONT, "size": 13},
     }}

@@ -13,7 +13,9 @@ from layouts.page import page
 from layouts.texts import integer, percent, t
 from survey.results import QueryError, Results
 
-from .figures import bar_figure, map_figure
+from survey.summary import summarise
+
+from .figures import bar_figure, map_figure, shares_figure, trend_figure
 
 EMPTY_FIGURE = {"data": [], "layout": {}}
 
@@ -34,13 +36,28 @@ def language(search: str | None, default: str) -> str:
     return lang if lang in ("sv", "en") else default
 
 
+def remarks(r: dict, lang: str) -> str:
+    notes = []
+    if r["vs_rest"]:
+        notes.append(t(f"{r['vs_rest']}_short", lang))
+    if r["change"]:
+        notes.append(t("change_up" if r["change"] == "higher" else "change_down", lang, wave=r["previous_wave"]))
+    if r["unreliable"]:
+        notes.append(t("uncertain", lang))
+    return "; ".join(notes)
+
+
 def table(rows: list[dict], lang: str) -> html.Table:
-    head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in ("area", "group", "n", "share")]))
+    columns = ("area", "group", "n", "share", "interval", "remarks")
+    head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in columns]))
     body = html.Tbody([
         html.Tr([html.Td(r["area_name"]), html.Td(r["group_label"] or t("all_respondents", lang)),
                  html.Td(t("too_few", lang) if r["suppressed"] else integer(r["n"], lang), className="num"),
-                 html.Td("–" if r["suppressed"] else percent(r["share"], lang), className="num")],
-                className="suppressed" if r["suppressed"] else None)
+                 html.Td("–" if r["suppressed"] else percent(r["share"], lang), className="num"),
+                 html.Td("" if r["suppressed"] else f"{percent(r['share_low'], lang)}–{percent(r['share_high'], lang)}",
+                         className="num"),
+                 html.Td("" if r["suppressed"] else remarks(r, lang))],
+                className="suppressed" if r["suppressed"] else ("uncertain" if r["unreliable"] else None))
         for r in rows
     ])
     return html.Table([head, body], className="table table-sm table-striped", id="result-table")
@@ -66,32 +83,61 @@ def map_view(results: Results, params: dict, area: str | None, lang: str):
     note = t("too_few_note", lang, k=results.min_n)
     if next(lv for lv in results.manifest["levels"] if lv["id"] == query.level)["approximate"]:
         note += " " + t("approximate", lang)
-    return map_figure(rows, url, results.manifest["map"], area, lang), note
+    note += " " + t("uncertain_note", lang, n=results.reliable_min_n, w=round(results.reliable_max_width * 100))
+    points = {a: results.area_point(query.level, a) for a in results.area_ids(query.level)}
+    return map_figure(rows, url, results.manifest["map"], area, points, lang), note
 
 
 def details_view(results: Results, params: dict, area: str | None, lang: str) -> dict:
-    """Bars, table, headings and the CSV link: the rows of the level and of the whole municipality."""
+    """Bars, shares with intervals, trend, summary, table and the CSV link for one view."""
     try:
         query = results.parse(params)
     except QueryError as err:
         message = t("invalid", lang, error=err)
-        return {"bars": EMPTY_FIGURE, "table": message, "title": message, "subtitle": "", "note": "", "csv": "#"}
+        return {"bars": EMPTY_FIGURE, "shares": EMPTY_FIGURE, "trend": EMPTY_FIGURE, "table": message,
+                "title": message, "subtitle": "", "summary": "", "note": "", "csv": "#", "rows": []}
     level_rows = list(results.query(query, lang))
-    kommun_rows = list(results.query(results.parse({**params, "level": "kommun"}), lang))
+    kommun_params = {**params, "level": "kommun"}
+    kommun_rows = list(results.query(results.parse(kommun_params), lang))
     question = results.codebook.question(query.question)
+    chosen = area if area in results.area_ids(query.level) and query.level != "kommun" else None
     row_sets = []
-    if area in results.area_ids(query.level):
-        row_sets.append((results.area_name(query.level, area), [r for r in level_rows if r["area_id"] == area]))
+    if chosen:
+        row_sets.append((results.area_name(query.level, chosen), [r for r in level_rows if r["area_id"] == chosen]))
     row_sets.append((t("whole_kommun", lang), kommun_rows))
-    answers = f" {t('or', lang)} ".join(o.label[lang].lower() for o in question.options if o.unfavourable)
+
+    # The summary speaks of the chosen area (or the municipality); its verdicts are the map's.
+    focus_rows = row_sets[0][1]
+    answers = [o.label[lang].lower() for o in question.options if o.unfavourable]
+    filters = [results.group_label(g, code, lang) for g, code in query.filters]
+    summary = summarise(focus_rows[0], focus_rows[1:], answers, filters, results.min_n, lang, chosen is None)
+
+    # The trend: the same view in every wave.
+    series = []
+    for name, area_level, area_id in ([(row_sets[0][0], query.level, chosen)] if chosen else []) + [
+            (t("whole_kommun", lang), "kommun", results.manifest["kommun"]["code"])]:
+        points = []
+        for wave in results.waves:
+            wave_rows = results.query(results.parse({**params, "by": "", "level": area_level, "wave": str(wave)}), lang)
+            points.append({**next(r for r in wave_rows if r["area_id"] == area_id), "wave": wave})
+        series.append((name, points))
+
     excluded = ", ".join(o.label[lang].lower() for o in question.options if o.exclude)
+    notes = [t("base_note", lang, excluded=excluded)] if excluded else []
+    notes.append(t("weighted_note" if results.weighted else "unweighted_note", lang))
+    references = results.reference_rows(query.question, query.wave) if not query.filters else []
+    if references:
+        notes.append(t("reference_note", lang))
     table_rows = level_rows + (kommun_rows if query.level != "kommun" else [])
     return {
         "bars": bar_figure(row_sets, question, lang),
+        "shares": shares_figure(row_sets, references, lang),
+        "trend": trend_figure(series, lang),
         "table": table(table_rows, lang),
         "title": question.text[lang],
-        "subtitle": t("unfavourable", lang, answers=answers) + f" ({query.wave})",
-        "note": t("base_note", lang, excluded=excluded) if excluded else "",
+        "subtitle": t("unfavourable", lang, answers=f" {t('or', lang)} ".join(answers)) + f" ({query.wave})",
+        "summary": summary,
+        "note": " ".join(notes),
         "csv": "/api/v1/results?" + urlencode({**params, "format": "csv", "lang": lang}),
         "rows": table_rows,
     }
@@ -119,10 +165,11 @@ def register_callbacks(app, get_results) -> None:
     def update_map(question, wave, level, filter_values, area, ids, lang):
         return map_view(get_results(), view_params(question, wave, level, None, filter_values, ids), area, lang)
 
-    @app.callback(Output("bars", "figure"), Output("table", "children"), Output("view-title", "children"),
-                  Output("view-subtitle", "children"), Output("bars-note", "children"), Output("csv-link", "href"),
+    @app.callback(Output("bars", "figure"), Output("shares", "figure"), Output("trend", "figure"),
+                  Output("table", "children"), Output("view-title", "children"), Output("view-subtitle", "children"),
+                  Output("summary", "children"), Output("bars-note", "children"), Output("csv-link", "href"),
                   Input("question", "value"), Input("wave", "value"), Input("level", "value"), Input("by", "value"),
                   filters, Input("area", "value"), filter_ids, State("lang", "data"))
     def update_details(question, wave, level, by, filter_values, area, ids, lang):
         view = details_view(get_results(), view_params(question, wave, level, by, filter_values, ids), area, lang)
-        return view["bars"], view["table"], view["title"], view["subtitle"], view["note"], view["csv"]
+        return tuple(view[k] for k in ("bars", "shares", "trend", "table", "title", "subtitle", "summary", "note", "csv"))

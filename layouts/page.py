@@ -84,6 +84,8 @@ def page(results: Results, lang: str) -> html.Div:
             dbc.Col(html.Main([
                 html.H2(id="view-title", className="h4 mt-3"),
                 html.P(id="view-subtitle", className="text-body-secondary"),
+                html.Section([html.H3(t("summary_heading", lang), className="visually-hidden"),
+                              html.P(id="summary", className="lead summary", **{"aria-live": "polite"})]),
                 dbc.Row([
                     dbc.Col(html.Section([
                         html.H3(t("map_heading", lang), className="h5"),
@@ -96,6 +98,10 @@ def page(results: Results, lang: str) -> html.Div:
                         _control(t("choose_area", lang), dcc.Dropdown(id="area", placeholder=t("whole_kommun", lang),
                                                                       clearable=True), "area"),
                         dcc.Graph(id="bars", config=GRAPH_CONFIG, className="bars-graph"),
+                        html.H3(t("shares_heading", lang), className="h6 mt-2"),
+                        dcc.Graph(id="shares", config=GRAPH_CONFIG),
+                        html.H3(t("trend_heading", lang), className="h6 mt-2"),
+                        dcc.Graph(id="trend", config=GRAPH_CONFIG),
                         html.P(id="bars-note", className="small text-body-secondary"),
                     ]), xl=6),
                 ]),

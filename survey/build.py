@@ -20,7 +20,7 @@ import pandas as pd
 from . import geography
 from .codebook import load_codebook
 from .config import KOMMUN_LEVEL_ID, Config
-from .ingest import ingest, load_population, thousands
+from .ingest import counted, ingest, load_population, thousands
 from .reference import load_reference
 from .weighting import rake, read_population
 
@@ -76,6 +76,10 @@ def prepare(config: Config, progress=None) -> dict:
     progress("Läser områdena: " + ", ".join(str(lv.file) for lv in config.levels if lv.file) + " …")
     geo_warnings: list[str] = []
     areas, shapes = geography.load_areas(config, geo_warnings)
+    # A point inside each area, for marks on the map (a significant difference) that need a position.
+    points = {(lv, a): g.representative_point() for lv, f in shapes.items() for a, g in zip(f["area_id"], f.geometry)}
+    areas = areas.assign(lon=[points[(lv, a)].x for lv, a in zip(areas["level"], areas["area_id"])],
+                         lat=[points[(lv, a)].y for lv, a in zip(areas["level"], areas["area_id"])])
     level_ids = [lv.id for lv in config.levels]
     if codebook.area_level != level_ids[0]:
         raise ValueError(f"{codebook.path}: area.level är '{codebook.area_level}', men den finaste nivån i "
@@ -115,7 +119,7 @@ def prepare(config: Config, progress=None) -> dict:
     empty = sorted(set(finest["area_id"]) - set(data.respondents["area_id"]))
     if empty:
         names = dict(zip(finest["area_id"], finest["name"]))
-        data.warnings.append(f"{len(empty)} områden har inga svarande (areas with no respondents): "
+        data.warnings.append(f"{counted(len(empty), 'område', 'områden')} har inga svarande (areas with no respondents): "
                              f"{', '.join(names[a] for a in empty[:10])}" + (" …" if len(empty) > 10 else ""))
     progress("Förenklar gränserna och kontrollerar glapp och överlapp …")
     simple = {lv: geography.simplified(frame) for lv, frame in shapes.items()}
@@ -164,6 +168,7 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
         "reliability": {"min_n": config.reliable_min_n, "max_interval_width": config.reliable_max_width},
         "default_language": config.default_language,
         "source_credit": config.source_credit,
+        "reference_geography": config.reference_geography,
         "levels": [{"id": lv.id, "label": lv.label, "approximate": lv.approximate} for lv in config.levels],
         "waves": prepared["waves"],
         "map": _map_view(prepared["shapes"][KOMMUN_LEVEL_ID].total_bounds),

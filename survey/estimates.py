@@ -6,9 +6,9 @@ Choices (see also the methods page, layouts/methods.py):
   n_eff = (Σ w)² / Σ w², which is what weighting costs in precision. Wilson stays inside 0–100 %
   and behaves for small n and shares near 0 or 1 (Brown, Cai & DasGupta 2001, Statistical Science 16:101–133;
   Kish 1965, Survey Sampling). With equal weights n_eff = n and this is the ordinary Wilson interval.
-- Two independent shares are compared with a two-sided z-test on the difference, each variance
-  p(1−p)/n_eff. An area "against the rest of the municipality" uses the municipality minus the area,
-  so the two samples are disjoint.
+- Two independent shares are compared with the pooled two-sided z-test on effective sample sizes.
+  An area "against the rest of the municipality" uses the municipality minus the area, so the two
+  samples are disjoint.
 - Many comparisons are shown at once (every area on the map, every group in the bars), so p-values of
   one view are adjusted with Holm's method (Holm 1979), which keeps the chance of any false "significant"
   in the view at 5 % without assuming independence.
@@ -58,10 +58,13 @@ def weighted_share(n: int, sum_w: float, sum_w2: float, sum_w_yes: float) -> Sha
 
 
 def difference_p_value(a: Share, b: Share) -> float | None:
-    """Two-sided p-value of a − b for independent samples; None when the test is undefined."""
-    variance = a.p * (1 - a.p) / a.n_eff + b.p * (1 - b.p) / b.n_eff
+    """Two-sided p-value of a − b for independent samples: the pooled two-proportion z-test on effective
+    sample sizes. Pooling keeps the test honest when a small area has a share of 0 or 1 (the unpooled
+    variance would then be 0 and overstate certainty)."""
+    pooled = (a.p * a.n_eff + b.p * b.n_eff) / (a.n_eff + b.n_eff)
+    variance = pooled * (1 - pooled) * (1 / a.n_eff + 1 / b.n_eff)
     if variance <= 0:
-        return None if a.p == b.p else 0.0
+        return None
     return float(2 * norm.sf(abs(a.p - b.p) / math.sqrt(variance)))
 
 

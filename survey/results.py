@@ -64,6 +64,8 @@ class Results:
         self._cells = {key: part.drop(columns=["wave", "question"]).assign(
                            **{lv: part["area_id"].map(ancestors[lv]) for lv in self.levels})
                        for key, part in cube.groupby(["wave", "question"])}
+        self._points = {(lv, a): (x, y) for lv, a, x, y in
+                        zip(self.areas["level"], self.areas["area_id"], self.areas["lon"], self.areas["lat"])}
         self._names = {(lv, a): n for lv, a, n in zip(self.areas["level"], self.areas["area_id"], self.areas["name"])}
         self._order = {lv: frame.sort_values("name", key=lambda s: s.str.casefold())["area_id"].tolist()
                        for lv, frame in self.areas.groupby("level")}
@@ -100,6 +102,10 @@ class Results:
     # ---- labels -------------------------------------------------------------------------------
     def area_name(self, level: str, area_id: str) -> str:
         return self._names.get((level, area_id), area_id)
+
+    def area_point(self, level: str, area_id: str) -> tuple[float, float]:
+        """(lon, lat) of a point inside the area."""
+        return self._points[(level, area_id)]
 
     def area_ids(self, level: str) -> list[str]:
         """The areas of a level in name order (empty for an unknown level)."""
@@ -184,12 +190,15 @@ class Results:
                     if before is not None:
                         row.update(previous_share=before.p, p_change=difference_p_value(share, before))
                 rows.append(row)
-        # One view shows many comparisons at once: adjust each family's p-values together (Holm).
-        for key, flag, other in (("p_vs_rest", "vs_rest", "rest_share"), ("p_change", "change", "previous_share")):
-            for row, adjusted in zip(rows, holm([r[key] for r in rows])):
-                row[key] = adjusted
-                if adjusted is not None and adjusted < ALPHA:
-                    row[flag] = "higher" if row["share"] > row[other] else "lower"
+        # A view shows many comparisons at once: adjust each family's p-values together (Holm). The families
+        # are the areas' all-respondents rows and the group rows, so an area's verdict does not depend on
+        # whether the view is broken down by a group: the map, bars, table and summary agree.
+        for family in ([r for r in rows if r["group"] is None], [r for r in rows if r["group"] is not None]):
+            for key, flag, other in (("p_vs_rest", "vs_rest", "rest_share"), ("p_change", "change", "previous_share")):
+                for row, adjusted in zip(family, holm([r[key] for r in family])):
+                    row[key] = adjusted
+                    if adjusted is not None and adjusted < ALPHA:
+                        row[flag] = "higher" if row["share"] > row[other] else "lower"
         return tuple(rows)
 
     def _row(self, q: Query, area_id: str, group: str | None, entry: dict | None, share: Share | None,
@@ -217,11 +226,13 @@ class Results:
         return row
 
     def reference_rows(self, question: str, year: int) -> list[dict]:
-        """External reference values (NTU) for a question in the given year, one per geography."""
+        """External reference values (NTU) for a question in the given year, one per geography, own first."""
         ref = self.reference
         if ref.empty:
             return []
         rows = ref[(ref["question"] == question) & (ref["year"] == year)]
+        own = self.manifest.get("reference_geography")  # the municipality's own series first
+        rows = rows.sort_values("geography", key=lambda g: g != own, kind="stable")
         return [{"geography": r.geography, "year": int(r.year), "value": _num(r.value), "low": _num(r.low),
                  "high": _num(r.high), "source": r.source} for r in rows.itertuples()]
 

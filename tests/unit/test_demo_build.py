@@ -37,10 +37,13 @@ def test_map_view_shows_query_shares_and_greys_small_areas(results):
     params = {"question": "q_otrygg_kvall", "wave": "2019", "level": "by"}
     figure, note = map_view(results, params, None, "sv")
     rows = {r["area_id"]: r for r in results.query(results.parse(params), "sv")}
-    shown, hidden = figure["data"][0], figure["data"][1]
-    assert dict(zip(shown["locations"], shown["z"])) == {
-        a: round(r["share"] * 100, 1) for a, r in rows.items() if not r["suppressed"]}
-    assert set(hidden["locations"]) == {a for a, r in rows.items() if r["suppressed"]} != set()
+    traces = {trace["name"]: trace for trace in figure["data"]}
+    coloured = {**dict(zip(traces["share"]["locations"], traces["share"]["z"])),
+                **dict(zip(traces["uncertain"]["locations"], traces["uncertain"]["z"]))}
+    assert coloured == {a: round(r["share"] * 100, 1) for a, r in rows.items() if not r["suppressed"]}
+    assert set(traces["uncertain"]["locations"]) == {a for a, r in rows.items() if r["unreliable"]} != set()
+    assert traces["uncertain"]["marker"]["opacity"] < traces["share"]["marker"]["opacity"]
+    assert set(traces["suppressed"]["locations"]) == {a for a, r in rows.items() if r["suppressed"]} != set()
     assert figure["data"][0]["geojson"].startswith("/geo/by.geojson")
     assert "5 svar" in note and figure["layout"]["map"]["style"] == "white-bg"
 

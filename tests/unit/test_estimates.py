@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
-from statsmodels.stats.proportion import test_proportions_2indep as two_proportions
+from statsmodels.stats.proportion import proportions_ztest
 
 from survey.build import prepare
 from survey.config import load_config
@@ -31,10 +31,16 @@ def test_wilson_equals_statsmodels(p, n):
 
 @settings(max_examples=200, deadline=None)
 @given(a=st.floats(0.01, 0.99), na=st.integers(5, 2000), b=st.floats(0.01, 0.99), nb=st.integers(5, 2000))
-def test_difference_test_equals_statsmodels_wald(a, na, b, nb):
+def test_difference_test_equals_statsmodels_pooled_z(a, na, b, nb):
     mine = difference_p_value(weighted_share(na, na, na, a * na), weighted_share(nb, nb, nb, b * nb))
-    theirs = two_proportions(a * na, na, b * nb, nb, method="wald", compare="diff").pvalue
+    theirs = proportions_ztest([a * na, b * nb], [na, nb])[1]
     assert mine == pytest.approx(theirs, abs=1e-9)
+
+
+def test_a_small_area_with_no_unfavourable_answers_is_not_called_different():
+    small = weighted_share(9, 9, 9, 0)      # 0 of 9
+    rest = weighted_share(746, 746, 746, 104)  # 14 %
+    assert difference_p_value(small, rest) > 0.2
 
 
 @settings(max_examples=50, deadline=None)

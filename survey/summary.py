@@ -1,0 +1,76 @@
+"""A plain-language summary of one view, in Swedish or English, made only from the query's rows.
+
+It never calls a difference a difference unless the row's test found it significant (after Holm's
+adjustment), and a suppressed value is always described as "för få svar".
+"""
+from __future__ import annotations
+
+PHRASES = {
+    "sv": {
+        "share": "{where} svarar {p} ({low}–{high}) {answers}.",
+        "too_few": "{where} finns för få svar (färre än {k}) för att visa en siffra.",
+        "higher": "Det är fler än i övriga kommunen ({rest}), och skillnaden är statistiskt säkerställd.",
+        "lower": "Det är färre än i övriga kommunen ({rest}), och skillnaden är statistiskt säkerställd.",
+        "same": "I övriga kommunen är andelen {rest}; skillnaden är inte statistiskt säkerställd.",
+        "up": "Andelen har ökat sedan {wave} ({prev}), och förändringen är statistiskt säkerställd.",
+        "down": "Andelen har minskat sedan {wave} ({prev}), och förändringen är statistiskt säkerställd.",
+        "steady": "{wave} var andelen {prev}; förändringen är inte statistiskt säkerställd.",
+        "uncertain": "Siffran är osäker: den bygger på få svar.",
+        "groups_diff": "Statistiskt säkerställda skillnader mot övriga: {groups}.",
+        "groups_none": "Ingen av skillnaderna mellan grupperna är statistiskt säkerställd.",
+        "group_higher": "{group} högre", "group_lower": "{group} lägre",
+        "in": "I {area}", "among": "bland {who}", "whole": "I hela kommunen", "and": " och ", "or": " eller ",
+    },
+    "en": {
+        "share": "{where}, {p} ({low}–{high}) answer {answers}.",
+        "too_few": "{where}, there are too few answers (fewer than {k}) to show a figure.",
+        "higher": "That is more than in the rest of the municipality ({rest}), and the difference is statistically significant.",
+        "lower": "That is fewer than in the rest of the municipality ({rest}), and the difference is statistically significant.",
+        "same": "In the rest of the municipality the share is {rest}; the difference is not statistically significant.",
+        "up": "The share has risen since {wave} ({prev}), and the change is statistically significant.",
+        "down": "The share has fallen since {wave} ({prev}), and the change is statistically significant.",
+        "steady": "In {wave} the share was {prev}; the change is not statistically significant.",
+        "uncertain": "The figure is uncertain: it rests on few answers.",
+        "groups_diff": "Statistically significant differences from the others: {groups}.",
+        "groups_none": "None of the differences between the groups is statistically significant.",
+        "group_higher": "{group} higher", "group_lower": "{group} lower",
+        "in": "In {area}", "among": "among {who}", "whole": "In the whole municipality", "and": " and ", "or": " or ",
+    },
+}
+
+
+def percent(share: float, lang: str) -> str:
+    number = f"{share * 100:.0f}"
+    return f"{number}\u00a0%" if lang == "sv" else f"{number}%"
+
+
+def summarise(row: dict, group_rows: list[dict], answers: list[str], filters: list[str], min_n: int,
+              lang: str, whole_municipality: bool) -> str:
+    """The summary of one area (or the whole municipality): `row` is its all-respondents row of the query,
+    `group_rows` its rows per group when the view is broken down, `answers` the unfavourable options' texts,
+    `filters` the labels of the groups the view is filtered to."""
+    say = PHRASES[lang]
+    where = say["whole"] if whole_municipality else say["in"].format(area=row["area_name"])
+    if filters:
+        where += " " + say["among"].format(who=say["and"].join(filters).lower())
+    if row["suppressed"]:
+        return say["too_few"].format(where=where, k=min_n)
+    sentences = [say["share"].format(where=where, p=percent(row["share"], lang), low=percent(row["share_low"], lang),
+                                     high=percent(row["share_high"], lang), answers=say["or"].join(answers))]
+    if row["rest_share"] is not None and not whole_municipality:
+        key = row["vs_rest"] or "same"
+        sentences.append(say[key].format(rest=percent(row["rest_share"], lang)))
+    if row["previous_share"] is not None:
+        key = {"higher": "up", "lower": "down", None: "steady"}[row["change"]]
+        sentences.append(say[key].format(wave=row["previous_wave"], prev=percent(row["previous_share"], lang)))
+    if row["unreliable"]:
+        sentences.append(say["uncertain"])
+    shown = [g for g in group_rows if not g["suppressed"]]
+    if shown:
+        different = [say["group_" + g["vs_rest"]].format(group=g["group_label"]) for g in shown if g["vs_rest"]]
+        sentences.append(say["groups_diff"].format(groups=", ".join(different)) if different else say["groups_none"])
+    hidden = [g["group_label"] for g in group_rows if g["suppressed"]]
+    if hidden:
+        too_few = "för få svar" if lang == "sv" else "too few answers"
+        sentences.append(f"{', '.join(hidden)}: {too_few}.")
+    return " ".join(sentences)
