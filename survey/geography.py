@@ -201,14 +201,16 @@ def coverage_problems(level_id: str, original: gpd.GeoDataFrame, simple: gpd.Geo
                 problems.append(f"nivån {level_id}: {names[i]} och {names[j]} överlappar (overlap) med "
                                 f"{overlap / total:.2e} av nivåns yta")
 
-    def holes(union):
+    def holes(frame_geoms):
+        # Grown by about a centimetre first, so that a gap pinched off at one point counts as a hole too.
+        union = shapely.union_all(frame_geoms).buffer(1e-7, join_style="mitre")
         polygons = getattr(union, "geoms", [union])
         return shapely.union_all([shapely.Polygon(r) for p in polygons if p.geom_type == "Polygon" for r in p.interiors])
 
-    gaps = holes(shapely.union_all(geoms)).difference(holes(shapely.union_all(list(original.geometry.values))))
+    gaps = holes(geoms).difference(holes(list(original.geometry.values)))
     for gap in getattr(gaps, "geoms", [gaps]):
         if not gap.is_empty and gap.area > limit:
-            around = [names[k] for k in tree.query(gap.buffer(1e-9), predicate="intersects")]
+            around = [names[k] for k in tree.query(gap.buffer(1e-6), predicate="intersects")] or ["?"]
             problems.append(f"nivån {level_id}: glapp (gap) mellan {', '.join(sorted(around)[:6])} med "
                             f"{gap.area / total:.2e} av nivåns yta")
     return problems

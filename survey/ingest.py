@@ -99,6 +99,11 @@ def thousands(n: int) -> str:
     return f"{n:,}".replace(",", " ")
 
 
+def counted(n: int, one: str, many: str) -> str:
+    """1 → "1 rad", 1204 → "1 204 rader"."""
+    return f"{thousands(n)} {one if n == 1 else many}"
+
+
 def rows_text(rows: Iterable[int]) -> str:
     """Rows as people read them: "rad 3", "rad 3, 7 (2 rader)", "rad 3, 7, 12 … (1 204 rader)"."""
     rows = sorted(int(r) for r in rows)
@@ -683,8 +688,8 @@ def _unmatched_problems(unmatched, matcher: AreaMatcher, level: str) -> list[str
     lines = []
     for (file, column), items in per_file.items():
         total = sum(len(r) for _, r in items)
-        lines.append(f"{file}, kolumn {column}: {len(items)} värden finns inte bland områdena på nivån {level} "
-                     f"(unknown areas), {thousands(total)} rader:")
+        lines.append(f"{file}, kolumn {column}: {counted(len(items), 'värde', 'värden')} finns inte bland områdena "
+                     f"på nivån {level} (unknown areas), {counted(total, 'rad', 'rader')}:")
         for value, rows in sorted(items, key=lambda item: (-len(item[1]), item[0])):
             near = matcher.closest(value)
             lines.append(f"  '{value}': {rows_text(rows)}; närmast (closest): {', '.join(near) if near else '–'}")
@@ -703,7 +708,7 @@ def _multi_answers(table: Table, columns: _Columns, multi: MultiQuestion, keep: 
     if found:
         missing = [code for code in per_option if per_option[code] is None]
         if missing:
-            warnings.append(f"{path}: fråga {multi.id}: kolumnerna för alternativ {', '.join(missing)} saknas; "
+            warnings.append(f"{path}: fråga {multi.id}: kolumnen för alternativ {', '.join(missing)} saknas; "
                             "de alternativen räknas inte")
         any_answer = pd.Series(False, index=table.values.index)
         state = {}
