@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlencode
 
 from dash import ALL, Input, Output, State, ctx, html, no_update
 
+from layouts.methods import methods_page
 from layouts.page import page
 from layouts.texts import integer, percent, t
 from survey.results import QueryError, Results
@@ -148,10 +149,11 @@ def register_callbacks(app, get_results) -> None:
     filters = Input({"type": "filter", "group": ALL}, "value")
     filter_ids = State({"type": "filter", "group": ALL}, "id")
 
-    @app.callback(Output("page", "children"), Input("url", "search"))
-    def render_page(search):
+    @app.callback(Output("page", "children"), Input("url", "pathname"), Input("url", "search"))
+    def render_page(pathname, search):
         results = get_results()
-        return page(results, language(search, results.manifest["default_language"]))
+        lang = language(search, results.manifest["default_language"])
+        return methods_page(results, lang) if pathname == "/metod" else page(results, lang)
 
     @app.callback(Output("area", "options"), Output("area", "value"),
                   Input("level", "value"), Input("map", "clickData"), State("area", "value"))

@@ -75,8 +75,11 @@ def page(results: Results, lang: str) -> html.Div:
         html.Header(dbc.Container([
             html.Div([html.H1(t("title", lang), className="h3 mb-0"),
                       html.P(t("subtitle", lang, kommun=kommun), className="mb-0 text-body-secondary")]),
-            html.A(t("language_link", lang), href=f"?lang={other_lang}", lang=other_lang, id="language-link",
-                   className="btn btn-outline-primary btn-sm"),
+            html.Nav([
+                html.A(t("methods_link", lang), href=f"/metod?lang={lang}", id="methods-link", className="me-3"),
+                html.A(t("language_link", lang), href=f"?lang={other_lang}", lang=other_lang, id="language-link",
+                       className="btn btn-outline-primary btn-sm"),
+            ], className="d-flex align-items-center"),
         ], fluid=True, className="d-flex justify-content-between align-items-center py-2"), className="border-bottom"),
         dbc.Container(dbc.Row([
             dbc.Col(html.Aside(controls(results, lang), **{"aria-label": t("question", lang)}), lg=3, md=4,

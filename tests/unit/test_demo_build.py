@@ -72,3 +72,12 @@ def test_area_choice(results):
     assert len(options) == 5 and value is None  # a village is not a DeSO: reset to the whole municipality
     _, value = area_choice(results, "deso", "2039A0020", None, from_map=True)
     assert value == "2039A0020"
+
+
+def test_methods_page_states_the_rules_in_both_languages(results):
+    from layouts.methods import methods_page
+
+    for lang, words in (("sv", ["Så räknar vi", "färre än 5 svar", "Wilsons metod", "Holms metod", "By**: gränserna"]),
+                        ("en", ["How we count", "fewer than 5 answers", "Wilson's method", "Holm's method"])):
+        text = methods_page(results, lang).children.children[1].children.children
+        assert all(w in text for w in words), (lang, text)
