@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from layouts.texts import percent, t
+from layouts.texts import interval, percent, t, value
 from survey.codebook import Question
 
 # ColorBrewer YlOrRd (sequential, colour-blind safe): more unfavourable answers = darker.
@@ -14,19 +14,27 @@ UNFAVOURABLE = ["#fdae6b", "#e6550d", "#a63603", "#7f2704"]   # ColorBrewer Oran
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
 
+def message_figure(text: str) -> dict:
+    """An empty chart that says why it is empty."""
+    return {"data": [], "layout": {"height": 120, "xaxis": {"visible": False}, "yaxis": {"visible": False},
+                                   "annotations": [{"text": text, "showarrow": False, "xref": "paper", "yref": "paper",
+                                                    "x": 0.5, "y": 0.5, "font": {"size": 14}}],
+                                   "margin": {"l": 10, "r": 10, "t": 10, "b": 10}, "plot_bgcolor": "#ffffff"}}
+
+
 def _choropleth(name: str, rows: list[dict], geojson_url: str, **style) -> dict:
     return {"type": "choroplethmap", "name": name, "geojson": geojson_url, "featureidkey": "properties.area_id",
             "locations": [r["area_id"] for r in rows], "showlegend": False, **style}
 
 
 def _share_hover(r: dict, lang: str) -> list[str]:
-    interval = f"{percent(r['share_low'], lang)}–{percent(r['share_high'], lang)}"
+    span = interval(r, lang)
     flags = []
     if r["vs_rest"]:
         flags.append(t(f"sig_{r['vs_rest']}", lang))
     if r["unreliable"]:
         flags.append(t("uncertain", lang))
-    return [r["area_name"], percent(r["share"], lang), interval, t("n_of", lang, n=r["n"]), " · ".join(flags)]
+    return [r["area_name"], value(r, "share", lang), span, t("n_of", lang, n=r["n"]), " · ".join(flags)]
 
 
 def map_figure(rows, geojson_url: str, view: dict, selected: str | None, points: dict, lang: str) -> dict:
@@ -40,14 +48,16 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, points:
     hover = ("<b>%{customdata[0]}</b><br>%{customdata[1]} (95 %: %{customdata[2]})<br>%{customdata[3]}"
              "<br>%{customdata[4]}<extra></extra>")
     colour = {"zmin": 0, "zmax": zmax, "colorscale": SHARE_SCALE, "hovertemplate": hover}
+    is_index = any(r["kind"] == "index" for r in shown)
     data = []
     for name, part, opacity in (("share", [r for r in shown if not r["unreliable"]], 1.0),
                                 ("uncertain", [r for r in shown if r["unreliable"]], 0.4)):
         data.append(_choropleth(name, part, geojson_url, z=[round(r["share"] * 100, 1) for r in part],
                                 customdata=[_share_hover(r, lang) for r in part], showscale=name == "share",
                                 marker={**outline, "opacity": opacity}, **colour,
-                                colorbar={"ticksuffix": "\u00a0%" if lang == "sv" else "%", "thickness": 14,
-                                          "len": 0.75, "title": {"text": t("share_label", lang)}}))
+                                colorbar={"ticksuffix": "" if is_index else ("\u00a0%" if lang == "sv" else "%"),
+                                          "thickness": 14, "len": 0.75,
+                                          "title": {"text": t("index_label" if is_index else "share_label", lang)}}))
     data.append(_choropleth("suppressed", hidden, geojson_url, z=[0] * len(hidden), showscale=False,
                             colorscale=[[0, SUPPRESSED_GREY], [1, SUPPRESSED_GREY]], marker=outline,
                             customdata=[[r["area_name"], t("too_few", lang)] for r in hidden],
@@ -73,7 +83,8 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, points:
 def shares_figure(row_sets: list[tuple[str, list[dict]]], references: list[dict], lang: str) -> dict:
     """The unfavourable share per row with its 95 % interval as error bars; the NTU reference values as rows
     of their own (another colour), so they can be read beside the local value."""
-    suffix = "\u00a0%" if lang == "sv" else "%"
+    is_index = any(r["kind"] == "index" for _, rows in row_sets for r in rows)
+    suffix = "" if is_index else ("\u00a0%" if lang == "sv" else "%")
     bars = []  # (label, value, minus, plus, colour, hover)
     for area_name, rows in row_sets:
         for r in rows:
@@ -81,7 +92,7 @@ def shares_figure(row_sets: list[tuple[str, list[dict]]], references: list[dict]
             if r["suppressed"]:
                 bars.append((label, None, 0, 0, SUPPRESSED_GREY, t("too_few", lang)))
                 continue
-            hover = (f"{percent(r['share'], lang)} ({percent(r['share_low'], lang)}–{percent(r['share_high'], lang)})"
+            hover = (f"{value(r, 'share', lang)} ({interval(r, lang)})"
                      + (f" · {t('uncertain', lang)}" if r["unreliable"] else "")
                      + (f" · {t('sig_' + r['vs_rest'], lang)}" if r["vs_rest"] else ""))
             bars.append((label, r["share"] * 100, (r["share"] - r["share_low"]) * 100, (r["share_high"] - r["share"]) * 100,
@@ -104,7 +115,7 @@ def shares_figure(row_sets: list[tuple[str, list[dict]]], references: list[dict]
     return {"data": data, "layout": {
         "height": 110 + 46 * len(labels),
         "xaxis": {"range": [0, min(100, math.ceil(top / 10) * 10 + 5)], "ticksuffix": suffix, "fixedrange": True,
-                  "title": {"text": t("share_axis", lang)}, "automargin": True},
+                  "title": {"text": t("index_axis" if is_index else "share_axis", lang)}, "automargin": True},
         "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True},
         "margin": {"l": 10, "r": 10, "t": 10, "b": 20}, "plot_bgcolor": "#ffffff",
         "font": {"family": FONT, "size": 13},
@@ -113,7 +124,8 @@ def shares_figure(row_sets: list[tuple[str, list[dict]]], references: list[dict]
 
 def trend_figure(series: list[tuple[str, list[dict]]], lang: str) -> dict:
     """The share over all waves, with 95 % intervals, for the selected area and the whole municipality."""
-    suffix = "\u00a0%" if lang == "sv" else "%"
+    is_index = any(r["kind"] == "index" for _, rows in series for r in rows)
+    suffix = "" if is_index else ("\u00a0%" if lang == "sv" else "%")
     data = []
     for (name, rows), colour in zip(series, ("#e6550d", "#08519c")):
         shown = [r for r in rows if not r["suppressed"]]

@@ -11,12 +11,12 @@ from dash import ALL, Input, Output, State, ctx, html, no_update
 
 from layouts.methods import methods_page
 from layouts.page import page
-from layouts.texts import integer, percent, t
+from layouts.texts import integer, interval, t, value
 from survey.results import QueryError, Results
 
 from survey.summary import summarise
 
-from .figures import bar_figure, map_figure, shares_figure, trend_figure
+from .figures import bar_figure, map_figure, message_figure, shares_figure, trend_figure
 
 EMPTY_FIGURE = {"data": [], "layout": {}}
 
@@ -54,9 +54,8 @@ def table(rows: list[dict], lang: str) -> html.Table:
     body = html.Tbody([
         html.Tr([html.Td(r["area_name"]), html.Td(r["group_label"] or t("all_respondents", lang)),
                  html.Td(t("too_few", lang) if r["suppressed"] else integer(r["n"], lang), className="num"),
-                 html.Td("–" if r["suppressed"] else percent(r["share"], lang), className="num"),
-                 html.Td("" if r["suppressed"] else f"{percent(r['share_low'], lang)}–{percent(r['share_high'], lang)}",
-                         className="num"),
+                 html.Td("–" if r["suppressed"] else value(r, "share", lang), className="num"),
+                 html.Td("" if r["suppressed"] else interval(r, lang), className="num"),
                  html.Td("" if r["suppressed"] else remarks(r, lang))],
                 className="suppressed" if r["suppressed"] else ("uncertain" if r["unreliable"] else None))
         for r in rows
@@ -101,6 +100,7 @@ def details_view(results: Results, params: dict, area: str | None, lang: str) ->
     kommun_params = {**params, "level": "kommun"}
     kommun_rows = list(results.query(results.parse(kommun_params), lang))
     question = results.codebook.question(query.question)
+    index = results.codebook.index(query.question)
     chosen = area if area in results.area_ids(query.level) and query.level != "kommun" else None
     row_sets = []
     if chosen:
@@ -109,7 +109,8 @@ def details_view(results: Results, params: dict, area: str | None, lang: str) ->
 
     # The summary speaks of the chosen area (or the municipality); its verdicts are the map's.
     focus_rows = row_sets[0][1]
-    answers = [o.label[lang].lower() for o in question.options if o.unfavourable]
+    answers = ([o.label[lang].lower() for o in question.options if o.unfavourable] if question
+               else [index.short[lang].split(" (")[0].lower()])
     filters = [results.group_label(g, code, lang) for g, code in query.filters]
     summary = summarise(focus_rows[0], focus_rows[1:], answers, filters, results.min_n, lang, chosen is None)
 
@@ -123,7 +124,7 @@ def details_view(results: Results, params: dict, area: str | None, lang: str) ->
             points.append({**next(r for r in wave_rows if r["area_id"] == area_id), "wave": wave})
         series.append((name, points))
 
-    excluded = ", ".join(o.label[lang].lower() for o in question.options if o.exclude)
+    excluded = ", ".join(o.label[lang].lower() for o in question.options if o.exclude) if question else ""
     notes = [t("base_note", lang, excluded=excluded)] if excluded else []
     notes.append(t("weighted_note" if results.weighted else "unweighted_note", lang))
     references = results.reference_rows(query.question, query.wave) if not query.filters else []
@@ -131,12 +132,13 @@ def details_view(results: Results, params: dict, area: str | None, lang: str) ->
         notes.append(t("reference_note", lang))
     table_rows = level_rows + (kommun_rows if query.level != "kommun" else [])
     return {
-        "bars": bar_figure(row_sets, question, lang),
+        "bars": bar_figure(row_sets, question, lang) if question else message_figure(t("index_no_distribution", lang)),
         "shares": shares_figure(row_sets, references, lang),
         "trend": trend_figure(series, lang),
         "table": table(table_rows, lang),
-        "title": question.text[lang],
-        "subtitle": t("unfavourable", lang, answers=f" {t('or', lang)} ".join(answers)) + f" ({query.wave})",
+        "title": (question or index).text[lang],
+        "subtitle": (t("unfavourable", lang, answers=f" {t('or', lang)} ".join(answers)) if question
+                     else t("index_subtitle", lang, n=len(index.items))) + f" ({query.wave})",
         "summary": summary,
         "note": " ".join(notes),
         "csv": "/api/v1/results?" + urlencode({**params, "format": "csv", "lang": lang}),

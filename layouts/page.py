@@ -21,7 +21,7 @@ def question_options(results: Results, lang: str) -> list[dict]:
             continue
         options.append({"label": theme[lang].upper(), "value": f"theme:{theme_id}", "disabled": True})
         options += [{"label": q.short[lang], "value": q.id, "search": f"{q.short[lang]} {theme[lang]} {q.text[lang]}"}
-                    for q in questions]
+                    for q in questions + [i for i in results.codebook.indices if i.theme == theme_id]]
     return options
 
 

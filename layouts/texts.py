@@ -68,6 +68,12 @@ TEXTS = {
                        "en": "NTU (Brå) is a different survey with other methods and samples; compare with care."},
     "methods_link": {"sv": "Så räknar vi", "en": "How we count"},
     "back": {"sv": "Tillbaka till kartan", "en": "Back to the map"},
+    "index_label": {"sv": "Index", "en": "Index"},
+    "index_axis": {"sv": "Index (0–100) med 95 % osäkerhetsintervall", "en": "Index (0–100) with 95% uncertainty interval"},
+    "index_subtitle": {"sv": "Medelvärde av {n} frågor, 0 = inga problem, 100 = stora problem med allt",
+                       "en": "Mean of {n} questions, 0 = no problems, 100 = big problems with everything"},
+    "index_no_distribution": {"sv": "Ett index har ingen svarsfördelning: se värdet och osäkerheten nedan.",
+                              "en": "An index has no answer distribution: see its value and uncertainty below."},
 }
 
 
@@ -82,6 +88,17 @@ def percent(share: float | None, lang: str, decimals: int = 0) -> str:
         return "–"
     number = f"{share * 100:.{decimals}f}"
     return number.replace(".", ",") + "\u00a0%" if lang == "sv" else number + "%"
+
+
+def value(row: dict, key: str, lang: str) -> str:
+    """A row's share as a percent, or an index value as a number 0–100."""
+    if row.get("kind") == "index":
+        return "–" if row[key] is None else f"{row[key] * 100:.0f}"
+    return percent(row[key], lang)
+
+
+def interval(row: dict, lang: str) -> str:
+    return f"{value(row, 'share_low', lang)}–{value(row, 'share_high', lang)}"
 
 
 def integer(n: int | None, lang: str) -> str:

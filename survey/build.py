@@ -22,7 +22,7 @@ from .codebook import load_codebook
 from .config import KOMMUN_LEVEL_ID, Config
 from .ingest import counted, ingest, load_population, thousands
 from .reference import load_reference
-from .weighting import rake, read_population
+from .weighting import rake
 
 KEEP_BUILDS = 3
 
@@ -42,18 +42,38 @@ def _map_view(bounds) -> dict:
     return {"center": {"lon": (west + east) / 2, "lat": (south + north) / 2}, "zoom": round(zoom, 2)}
 
 
-def respondent_weights(config: Config, data, areas: pd.DataFrame, lineage: pd.DataFrame, group_ids: list[str]):
-    """Raked weights when the config names population margins, else 1 for everyone."""
-    if not config.population:
+def index_answers(codebook, answers: pd.DataFrame) -> pd.DataFrame:
+    """Each respondent's index value (mean item score / top score, in 0–1) as an 'answer' to the index, so the
+    cube and the query treat it like a question. The value is kept exactly (repr of the float)."""
+    parts = []
+    for index in codebook.indices:
+        items = answers[answers["question"].isin(index.items)]
+        scores = items.assign(score=items["answer"].map(index.scores)).dropna(subset=["score"])
+        per_person = scores.groupby("respondent_id")["score"].agg(["mean", "count"])
+        per_person = per_person[per_person["count"] >= index.min_items]
+        parts.append(pd.DataFrame({"respondent_id": per_person.index, "question": index.id,
+                                   "answer": [repr(float(v)) for v in per_person["mean"] / index.top]}))
+    return pd.concat(parts, ignore_index=True) if parts else answers.iloc[:0]
+
+
+def respondent_weights(config: Config, data, areas: pd.DataFrame, lineage: pd.DataFrame, group_ids: list[str],
+                       population: pd.DataFrame | None):
+    """Raked weights when the config asks for weighting ([weighting]), else 1 for everyone.
+    `population` is the validated margins file (ingest.load_population)."""
+    if not config.population or population is None:
         return pd.Series(1.0, index=data.respondents.index)
     unknown = [d for d in config.weight_dimensions if d not in group_ids]
     if unknown:
         raise ValueError(f"{config.path}: [weighting] dimensions {unknown} är inga grupper i kodboken ({group_ids})")
-    population = read_population(config.population, list(config.weight_dimensions))
+    missing = [d for d in config.weight_dimensions if d not in population.columns]
+    if missing:
+        raise ValueError(f"{config.population}: kolumn för {', '.join(missing)} saknas; vägningen behöver "
+                         f"befolkningen per område × {' × '.join(config.weight_dimensions)}")
+    population = population.groupby(["area_id", *config.weight_dimensions], as_index=False)["population"].sum()
     level = next((lv for lv in lineage.columns if set(population["area_id"]) <= set(areas.loc[areas["level"] == lv, "area_id"])), None)
     if level is None:
-        raise ValueError(f"{config.population}: area_id måste vara id för områden på en och samma nivå "
-                         f"(must be the ids of one area level: {', '.join(lineage.columns)})")
+        raise ValueError(f"{config.population}: områdena måste höra till en och samma nivå "
+                         f"(the areas must be of one level: {', '.join(lineage.columns)})")
     area_of = dict(zip(lineage[lineage.columns[0]], lineage[level]))
     weights, warnings = rake(data.respondents, population, area_of, list(config.weight_dimensions), config.weight_cap)
     data.warnings.extend(warnings)
@@ -100,8 +120,9 @@ def prepare(config: Config, progress=None) -> dict:
 
     group_ids = [g.id for g in codebook.groups]
     lineage = geography.lineage(areas, level_ids)
-    respondents = data.respondents.assign(weight=respondent_weights(config, data, areas, lineage, group_ids))
-    answered = data.answers.merge(respondents, on="respondent_id", validate="many_to_one")
+    respondents = data.respondents.assign(weight=respondent_weights(config, data, areas, lineage, group_ids, population))
+    answers = pd.concat([data.answers, index_answers(codebook, data.answers)], ignore_index=True)
+    answered = answers.merge(respondents, on="respondent_id", validate="many_to_one")
     answered["weight2"] = answered["weight"] ** 2
     # Weights depend only on area and groups, so every respondent in a cell has the same weight and the
     # cell's sums are exact: n, Σw and Σw² are all the estimates need.

@@ -71,6 +71,22 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Index:
+    """A score over several questions, e.g. a problem index: each respondent's mean item score, reported 0–100."""
+    id: str
+    theme: str
+    text: dict[str, str]
+    short: dict[str, str]
+    items: tuple[str, ...]
+    scores: dict[str, float]   # option code → score; codes not listed (e.g. "vet inte") do not count
+    min_items: int
+
+    @property
+    def top(self) -> float:
+        return max(self.scores.values())
+
+
+@dataclass(frozen=True)
 class Group:
     id: str
     column: str
@@ -106,6 +122,7 @@ class Codebook:
     groups: tuple[Group, ...]
     questions: tuple[Question, ...]
     path: Path = field(default=Path("codebook.yaml"))
+    indices: tuple[Index, ...] = ()
     respondent_id_aliases: tuple[str, ...] = ()
     wave_aliases: tuple[str, ...] = ()
     area_aliases: tuple[str, ...] = ()
@@ -117,6 +134,9 @@ class Codebook:
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
+
+    def index(self, index_id: str) -> Index | None:
+        return next((i for i in self.indices if i.id == index_id), None)
 
     def group(self, group_id: str) -> Group | None:
         return next((g for g in self.groups if g.id == group_id), None)
@@ -225,8 +245,28 @@ def load_codebook(path: str | Path) -> Codebook:
         questions.append(Question(id=qid, theme=raw_q["theme"], type=qtype, column=column, text=text, short=short,
                                   options=options, reference=raw_q.get("reference"), aliases=aliases))
 
+    indices = []
+    for raw_i in raw.get("indices") or []:
+        where = f"index {raw_i.get('id')}"
+        if not raw_i.get("id") or raw_i["id"] in seen:
+            raise CodebookError(f"{path}: index utan id eller med ett id som redan finns: '{raw_i.get('id')}'")
+        seen.add(raw_i["id"])
+        if raw_i.get("theme") not in themes:
+            raise CodebookError(f"{path}: {where} har tema '{raw_i.get('theme')}', som inte finns bland themes")
+        items = tuple(raw_i.get("items") or [])
+        unknown = [i for i in items if i not in {q.id for q in questions if q.type == "single"}]
+        if not items or unknown:
+            raise CodebookError(f"{path}: {where}: items måste vara enkelval i kodboken; okända: {unknown or 'inga items'}")
+        scores = {str(k): float(v) for k, v in (raw_i.get("scores") or {}).items()}
+        if not scores or max(scores.values()) <= 0 or min(scores.values()) < 0:
+            raise CodebookError(f"{path}: {where}: scores ska ge varje svarskod en poäng ≥ 0, och minst en > 0")
+        indices.append(Index(id=raw_i["id"], theme=raw_i["theme"], items=items, scores=scores,
+                             text=_labels(raw_i.get("text", {}), f"{where} (text)", path),
+                             short=_labels(raw_i.get("short", raw_i.get("text", {})), f"{where} (short)", path),
+                             min_items=int(raw_i.get("min_items", (len(items) + 1) // 2))))
+
     survey = raw["survey"]
-    return Codebook(name=_labels(survey.get("name", {}), "survey.name", path),
+    return Codebook(indices=tuple(indices), name=_labels(survey.get("name", {}), "survey.name", path),
                     respondent_id=survey.get("respondent_id", "respondent_id"),
                     wave_column=survey.get("wave_column", "ar"),
                     area_column=raw["area"]["column"], area_level=raw["area"]["level"],

@@ -9,6 +9,8 @@ Choices (see also the methods page, layouts/methods.py):
 - Two independent shares are compared with the pooled two-sided z-test on effective sample sizes.
   An area "against the rest of the municipality" uses the municipality minus the area, so the two
   samples are disjoint.
+- An index (a mean of item scores in 0–1) gets a normal interval from the weighted variance and n_eff,
+  and two means are compared with Welch's z on their standard errors.
 - Many comparisons are shown at once (every area on the map, every group in the bars), so p-values of
   one view are adjusted with Holm's method (Holm 1979), which keeps the chance of any false "significant"
   in the view at 5 % without assuming independence.
@@ -31,6 +33,7 @@ class Share:
     high: float
     n: int          # respondents in the base
     n_eff: float    # Kish effective sample size
+    se: float | None = None  # standard error, for a mean (an index); a share's test uses the pooled variance
 
 
 def kish_n_eff(sum_w: float, sum_w2: float) -> float:
@@ -57,10 +60,25 @@ def weighted_share(n: int, sum_w: float, sum_w2: float, sum_w_yes: float) -> Sha
     return Share(p=p, low=low, high=high, n=n, n_eff=n_eff)
 
 
+def weighted_mean(n: int, sum_w: float, sum_w2: float, w_by_value: dict[float, float]) -> Share | None:
+    """Mean of values in [0, 1] (an index) with a normal 95 % interval: SE² = s² / n_eff, where s² is the
+    weighted variance with the n/(n−1) correction. None when nobody is in the base."""
+    if n == 0 or sum_w <= 0:
+        return None
+    mean = sum(x * w for x, w in w_by_value.items()) / sum_w
+    variance = sum(w * (x - mean) ** 2 for x, w in w_by_value.items()) / sum_w * (n / (n - 1) if n > 1 else 0.0)
+    n_eff = kish_n_eff(sum_w, sum_w2)
+    se = math.sqrt(variance / n_eff) if n > 1 else 0.5
+    return Share(p=mean, low=max(0.0, mean - Z95 * se), high=min(1.0, mean + Z95 * se), n=n, n_eff=n_eff, se=se)
+
+
 def difference_p_value(a: Share, b: Share) -> float | None:
     """Two-sided p-value of a − b for independent samples: the pooled two-proportion z-test on effective
     sample sizes. Pooling keeps the test honest when a small area has a share of 0 or 1 (the unpooled
     variance would then be 0 and overstate certainty)."""
+    if a.se is not None and b.se is not None:  # two means: Welch's z
+        spread = math.sqrt(a.se ** 2 + b.se ** 2)
+        return None if spread == 0 else float(2 * norm.sf(abs(a.p - b.p) / spread))
     pooled = (a.p * a.n_eff + b.p * b.n_eff) / (a.n_eff + b.n_eff)
     variance = pooled * (1 - pooled) * (1 / a.n_eff + 1 / b.n_eff)
     if variance <= 0:

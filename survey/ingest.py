@@ -91,7 +91,7 @@ def fold(text) -> str:
     """An area name without case, diacritics, spacing or hyphens: "Idre fjäll", "idrefjall", "IDRE-FJÄLL"."""
     text = unicodedata.normalize("NFKD", normalise(text))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[\s\-_.'’]+", "", text)
+    return re.sub(r"[\s\-_'’]+", "", text)
 
 
 def thousands(n: int) -> str:
@@ -409,6 +409,8 @@ class AreaMatcher:
             return self.exact_name[text], "namn"
         if self.folded.get(fold(text)):
             return self.folded[fold(text)], "normaliserat"
+        if _NUMBER.match(text) and code_key(text) in self.exact_id:  # an id exported as a number: 12.0 → 12
+            return self.exact_id[code_key(text)], "id"
         return None, None
 
     def match(self, value: str) -> tuple[str | None, str | None]:
@@ -673,6 +675,10 @@ def ingest(paths: Iterable[Path | ResponseFile], codebook: Codebook, area_names:
                 "aliases-kolumn i områdesfilen) eller sätt [inputs] allow_unmatched_areas = true för att bygga ändå "
                 "med raderna i karantän (fix the spelling, add an alias, or allow them)."], warnings)
         warnings.append("\n".join(problems) + "\n  Raderna ligger i karantän (allow_unmatched_areas = true).")
+    if result.respondents.empty:
+        raise IngestError(["inga användbara rader (no usable rows) i " + ", ".join(str(s.path) for s in sources)
+                           + "; de första orsakerna (the first reasons):"]
+                          + [f"  {c[0]}, rad {c[1]}, kolumn {c[2]}: {c[4]}" for c in quarantine[:10]], warnings)
     return result
 
 

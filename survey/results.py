@@ -15,7 +15,7 @@ from typing import Mapping
 import pandas as pd
 
 from .codebook import Codebook, load_codebook
-from .estimates import ALPHA, Share, difference_p_value, holm, weighted_share
+from .estimates import ALPHA, Share, difference_p_value, holm, weighted_mean, weighted_share
 
 MISSING_GROUP = "saknas"  # group code for respondents who did not state e.g. their sex
 MISSING_LABEL = {"sv": "Uppgift saknas", "en": "Not stated"}
@@ -74,7 +74,7 @@ class Results:
     # ---- parameters -------------------------------------------------------------------------
     def parse(self, params: Mapping[str, str]) -> Query:
         """Turn request parameters (strings) into a Query, or raise QueryError naming the bad one."""
-        questions = [q.id for q in self.codebook.single_choice]
+        questions = [q.id for q in self.codebook.single_choice] + [i.id for i in self.codebook.indices]
         question = params.get("question") or ""
         if question not in questions:
             raise QueryError("question", question, questions)
@@ -118,7 +118,7 @@ class Results:
         return option.label[lang]
 
     # ---- the query ------------------------------------------------------------------------------
-    def _sums(self, wave: int, q: Query, base: set[str]) -> dict:
+    def _sums(self, wave: int, q: Query, base: set[str] | None) -> dict:
         """Σ over the cube for (area, group) cells: n, Σw, Σw² and Σw per option, under the query's filters.
         Keys: (area, None) for everyone in the area, (area, code) per group, and ("*", None) for the
         whole municipality (the complement of a cell is the whole minus the cell)."""
@@ -127,7 +127,8 @@ class Results:
             return {}
         for group_id, code in q.filters:
             cells = cells[cells[group_id] == code]
-        cells = cells[cells["answer"].isin(base)]
+        if base is not None:
+            cells = cells[cells["answer"].isin(base)]
         sums: dict = {}
 
         def add(key, frame):
@@ -146,9 +147,13 @@ class Results:
             add(lambda key: tuple(key.split("\x1f")), grouped.groupby(["_key", "answer"])[columns].sum())
         return sums
 
-    def _estimate(self, entry: dict | None, unfavourable: set[str]) -> Share | None:
+    def _estimate(self, entry: dict | None, unfavourable: set[str] | None) -> Share | None:
+        """The share of unfavourable answers, or for an index (unfavourable None) the mean value."""
         if not entry or entry["n"] < self.min_n:
             return None
+        if unfavourable is None:
+            return weighted_mean(entry["n"], entry["w"], entry["w2"],
+                                 {float(x): w for x, w in entry["options"].items()})
         yes = sum(w for code, w in entry["options"].items() if code in unfavourable)
         return weighted_share(entry["n"], entry["w"], entry["w2"], yes)
 
@@ -163,12 +168,15 @@ class Results:
         answers with its 95 % interval, the distribution over the options in the base, the comparison with
         the rest of the municipality and with the previous wave. Nothing but `suppressed` where n < min_n."""
         question = self.codebook.question(q.question)
-        base = [o.code for o in question.options if not o.exclude]
-        unfavourable = {o.code for o in question.options if o.unfavourable and not o.exclude}
-        sums = self._sums(q.wave, q, set(base))
+        if question is None:  # an index: a mean over all its values
+            base, unfavourable = None, None
+        else:
+            base = [o.code for o in question.options if not o.exclude]
+            unfavourable = {o.code for o in question.options if o.unfavourable and not o.exclude}
+        sums = self._sums(q.wave, q, set(base) if base else None)
         earlier = [w for w in self.waves if w < q.wave]
         previous_wave = earlier[-1] if earlier else None
-        previous = self._sums(previous_wave, q, set(base)) if previous_wave else {}
+        previous = self._sums(previous_wave, q, set(base) if base else None) if previous_wave else {}
         whole = sums.get(("*", None))
 
         group_codes: list[str | None] = [None]
@@ -202,8 +210,9 @@ class Results:
         return tuple(rows)
 
     def _row(self, q: Query, area_id: str, group: str | None, entry: dict | None, share: Share | None,
-             base: list[str], lang: str) -> dict:
+             base: list[str] | None, lang: str) -> dict:
         row = {
+            "kind": "share" if base is not None else "index",
             "area_id": area_id,
             "area_name": self.area_name(q.level, area_id),
             "level": q.level,
@@ -220,7 +229,7 @@ class Results:
         row.update(
             n=share.n, share=share.p, share_low=share.low, share_high=share.high, n_eff=share.n_eff,
             unreliable=share.n < self.reliable_min_n or share.high - share.low > self.reliable_max_width,
-            distribution={code: entry["options"].get(code, 0.0) / entry["w"] for code in base},
+            distribution=None if base is None else {code: entry["options"].get(code, 0.0) / entry["w"] for code in base},
             previous_wave=earlier[-1] if earlier else None,
         )
         return row

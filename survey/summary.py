@@ -8,6 +8,13 @@ from __future__ import annotations
 PHRASES = {
     "sv": {
         "share": "{where} svarar {p} ({low}–{high}) {answers}.",
+        "index": "{where} är {answers} {p} ({low}–{high}) på skalan 0–100.",
+        "index_higher": "Det är högre än i övriga kommunen ({rest}), och skillnaden är statistiskt säkerställd.",
+        "index_lower": "Det är lägre än i övriga kommunen ({rest}), och skillnaden är statistiskt säkerställd.",
+        "index_same": "I övriga kommunen är värdet {rest}; skillnaden är inte statistiskt säkerställd.",
+        "index_up": "Värdet har ökat sedan {wave} ({prev}), och förändringen är statistiskt säkerställd.",
+        "index_down": "Värdet har minskat sedan {wave} ({prev}), och förändringen är statistiskt säkerställd.",
+        "index_steady": "{wave} var värdet {prev}; förändringen är inte statistiskt säkerställd.",
         "too_few": "{where} finns för få svar (färre än {k}) för att visa en siffra.",
         "higher": "Det är fler än i övriga kommunen ({rest}), och skillnaden är statistiskt säkerställd.",
         "lower": "Det är färre än i övriga kommunen ({rest}), och skillnaden är statistiskt säkerställd.",
@@ -23,6 +30,13 @@ PHRASES = {
     },
     "en": {
         "share": "{where}, {p} ({low}–{high}) answer {answers}.",
+        "index": "{where}, the {answers} is {p} ({low}–{high}) on a 0–100 scale.",
+        "index_higher": "That is higher than in the rest of the municipality ({rest}), and the difference is statistically significant.",
+        "index_lower": "That is lower than in the rest of the municipality ({rest}), and the difference is statistically significant.",
+        "index_same": "In the rest of the municipality the value is {rest}; the difference is not statistically significant.",
+        "index_up": "The value has risen since {wave} ({prev}), and the change is statistically significant.",
+        "index_down": "The value has fallen since {wave} ({prev}), and the change is statistically significant.",
+        "index_steady": "In {wave} the value was {prev}; the change is not statistically significant.",
         "too_few": "{where}, there are too few answers (fewer than {k}) to show a figure.",
         "higher": "That is more than in the rest of the municipality ({rest}), and the difference is statistically significant.",
         "lower": "That is fewer than in the rest of the municipality ({rest}), and the difference is statistically significant.",
@@ -39,30 +53,39 @@ PHRASES = {
 }
 
 
-def percent(share: float, lang: str) -> str:
-    number = f"{share * 100:.0f}"
-    return f"{number}\u00a0%" if lang == "sv" else f"{number}%"
+def number(value: float, kind: str, lang: str) -> str:
+    """A share as a percent, an index value as a number on 0–100."""
+    text = f"{value * 100:.0f}"
+    if kind == "index":
+        return text
+    return f"{text}\u00a0%" if lang == "sv" else f"{text}%"
 
 
 def summarise(row: dict, group_rows: list[dict], answers: list[str], filters: list[str], min_n: int,
               lang: str, whole_municipality: bool) -> str:
     """The summary of one area (or the whole municipality): `row` is its all-respondents row of the query,
-    `group_rows` its rows per group when the view is broken down, `answers` the unfavourable options' texts,
-    `filters` the labels of the groups the view is filtered to."""
+    `group_rows` its rows per group when the view is broken down, `answers` the unfavourable options' texts
+    (for an index: its name), `filters` the labels of the groups the view is filtered to."""
     say = PHRASES[lang]
     where = say["whole"] if whole_municipality else say["in"].format(area=row["area_name"])
     if filters:
         where += " " + say["among"].format(who=say["and"].join(filters).lower())
     if row["suppressed"]:
         return say["too_few"].format(where=where, k=min_n)
-    sentences = [say["share"].format(where=where, p=percent(row["share"], lang), low=percent(row["share_low"], lang),
-                                     high=percent(row["share_high"], lang), answers=say["or"].join(answers))]
+    kind = row["kind"]
+    prefix = "index_" if kind == "index" else ""
+
+    def fmt(value: float) -> str:
+        return number(value, kind, lang)
+
+    sentences = [say[kind].format(where=where, p=fmt(row["share"]), low=fmt(row["share_low"]),
+                                  high=fmt(row["share_high"]), answers=say["or"].join(answers))]
     if row["rest_share"] is not None and not whole_municipality:
         key = row["vs_rest"] or "same"
-        sentences.append(say[key].format(rest=percent(row["rest_share"], lang)))
+        sentences.append(say[prefix + key].format(rest=fmt(row["rest_share"])))
     if row["previous_share"] is not None:
         key = {"higher": "up", "lower": "down", None: "steady"}[row["change"]]
-        sentences.append(say[key].format(wave=row["previous_wave"], prev=percent(row["previous_share"], lang)))
+        sentences.append(say[prefix + key].format(wave=row["previous_wave"], prev=fmt(row["previous_share"])))
     if row["unreliable"]:
         sentences.append(say["uncertain"])
     shown = [g for g in group_rows if not g["suppressed"]]

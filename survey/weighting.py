@@ -25,10 +25,6 @@ MAX_ITERATIONS = 2000
 TRIM_ROUNDS = 20
 
 
-class WeightingError(ValueError):
-    """A problem with the population margins, naming what was expected."""
-
-
 def _targets(in_area: pd.DataFrame, area_pop: pd.DataFrame, dimensions: list[str], label: str,
              warnings: list[str]) -> dict[str, dict[str, float]]:
     """People per category of each dimension for one area (absolute numbers, summing to its population)."""
@@ -117,18 +113,3 @@ def rake(respondents: pd.DataFrame, population: pd.DataFrame, area_of: dict[str,
         for index, _, _, w in parts.values():
             weights[index] = w
     return weights, warnings
-
-
-def read_population(path, group_ids: list[str]) -> pd.DataFrame:
-    """The population CSV: area_id, one column per group used for weighting, population."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    needed = ["area_id", *group_ids, "population"]
-    missing = [c for c in needed if c not in frame.columns]
-    if missing:
-        raise WeightingError(f"{path}: kolumnen {', '.join(missing)} saknas; väntade kolumnerna {', '.join(needed)}")
-    numbers = pd.to_numeric(frame["population"], errors="coerce")
-    bad = frame.index[numbers.isna() | (numbers < 0)]
-    if len(bad):
-        rows = ", ".join(str(i + 2) for i in bad[:5])
-        raise WeightingError(f"{path}: kolumnen population, rad {rows}: väntade ett tal ≥ 0 (expected a number ≥ 0)")
-    return frame.assign(population=numbers)[needed]

@@ -19,13 +19,13 @@ def claims(text: str, lang: str) -> int:
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_every_view_every_area(results, lang):
     checked = suppressed_seen = significant_seen = 0
-    for question in results.codebook.single_choice:
+    for question in results.codebook.single_choice + results.codebook.indices:
         for wave in results.waves:
             for level in results.levels:
                 for by in ["", "kon", "alder", "boende"]:
                     params = {"question": question.id, "wave": str(wave), "level": level, "by": by}
                     rows = results.query(results.parse(params), lang)
-                    answers = [o.label[lang].lower() for o in question.options if o.unfavourable]
+                    answers = [o.label[lang].lower() for o in getattr(question, "options", ()) if o.unfavourable]
                     for area_id in results.area_ids(level):
                         area_rows = [r for r in rows if r["area_id"] == area_id]
                         row, groups = area_rows[0], area_rows[1:]

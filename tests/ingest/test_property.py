@@ -1,0 +1,71 @@
+"""Property: the same export, shuffled, renamed to listed aliases, re-encoded and re-delimited, gives the same results."""
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from corpus import Q1_LABELS, Project, csv_text, records
+from survey.build import build
+from survey.config import load_config
+from survey.results import open_results
+
+NAMES = {  # every column with the names the codebook lists for it (column, aliases, question text)
+    "id": ["id", "Löpnummer", "RespondentID"],
+    "ar": ["ar", "År", "Enkätår"],
+    "by": ["by", "Bostadsort", "I vilken by bor du?"],
+    "kon": ["kon", "Kön"],
+    "alder": ["alder", "Åldersgrupp"],
+    "q1": ["q1", "F1", "Fråga 1", "Hur trygg känner du dig ute ensam sent en kväll?"],
+    "prob": ["prob", "F2", "Vilka problem finns i din by?"],
+    "fri": ["fri", "Övrigt", "Något annat?"],
+}
+COLUMNS = list(NAMES)
+
+
+def all_rows(res) -> dict:
+    """The query rows of every question × wave × level, and the whole cube (every group cell) behind them."""
+    out = {}
+    for question in res.codebook.single_choice:
+        for wave in res.waves:
+            for level in res.levels:
+                params = {"question": question.id, "wave": str(wave), "level": level}
+                out[(question.id, wave, level)] = res.query(res.parse(params))
+    cube = pd.read_parquet(res.folder / "cube.parquet")
+    out["cube"] = cube.sort_values(list(cube.columns)).to_dict("records")
+    return out
+
+
+def build_export(root, text: bytes) -> dict:
+    project = Project(root)
+    project.path("svar.csv").write_bytes(text)
+    build(load_config(project.config(["svar.csv"])))
+    return all_rows(open_results(project.output))
+
+
+_reference: dict = {}
+
+
+def reference(tmp_path_factory) -> dict:
+    if not _reference:
+        text = csv_text(records()).encode("utf-8")
+        _reference.update(build_export(tmp_path_factory.mktemp("reference"), text))
+    return _reference
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(row_order=st.permutations(range(16)), column_order=st.permutations(COLUMNS),
+       names=st.fixed_dictionaries({c: st.sampled_from(n) for c, n in NAMES.items()}),
+       as_label=st.lists(st.booleans(), min_size=16, max_size=16),
+       encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]),
+       sep=st.sampled_from([",", ";", "\t"]))
+def test_same_export_in_any_shape_gives_identical_results(tmp_path_factory, row_order, column_order, names, as_label,
+                                                          encoding, sep):
+    recs = records()
+    for rec, label in zip(recs, as_label):
+        if label:
+            rec["q1"] = Q1_LABELS[rec["q1"]]
+    shuffled = [recs[i] for i in row_order]
+    text = csv_text(shuffled, sep=sep, rename=names, columns=column_order).encode(encoding)
+    got = build_export(tmp_path_factory.mktemp("shape"), text)
+    assert got == reference(tmp_path_factory)
