@@ -62,16 +62,20 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, points:
                             colorscale=[[0, SUPPRESSED_GREY], [1, SUPPRESSED_GREY]], marker=outline,
                             customdata=[[r["area_name"], t("too_few", lang)] for r in hidden],
                             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"))
-    if selected:
-        data.append(_choropleth("selected", [{"area_id": selected}], geojson_url, z=[0], showscale=False,
-                                hoverinfo="skip", colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-                                marker={"line": {"color": "#000000", "width": 4}}))
     for direction, colour_ in (("higher", "#000000"), ("lower", "#08519c")):
         marked = [r for r in shown if r["vs_rest"] == direction]
         data.append({"type": "scattermap", "mode": "markers", "name": t(f"sig_{direction}", lang),
                      "lon": [points[r["area_id"]][0] for r in marked], "lat": [points[r["area_id"]][1] for r in marked],
                      "marker": {"size": 12, "color": colour_}, "hoverinfo": "skip", "showlegend": True,
                      "visible": True if marked else "legendonly"})
+    # Always present (empty when nothing is selected): a fixed list of traces lets plotly update the map in
+    # place; a trace that comes and goes in the middle made MapLibre drop layers ("non-existing layer").
+    data.append(_choropleth("selected", [{"area_id": selected}] if selected else [], geojson_url,
+                            z=[0] if selected else [], showscale=False, hoverinfo="skip",
+                            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+                            marker={"line": {"color": "#000000", "width": 4}}))
+    for trace in data:
+        trace["below"] = ""  # each layer on top of the ones before it: dots and outline above the colours
     return {"data": data, "layout": {
         "map": {"style": "white-bg", **view}, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "uirevision": geojson_url, "clickmode": "event", "height": 520,
@@ -167,8 +171,9 @@ def bar_figure(row_sets: list[tuple[str, list[dict]]], question: Question, lang:
         data.append({
             "type": "bar", "orientation": "h", "name": option.label[lang], "y": labels, "x": values,
             "marker": {"color": colour[option.code], "line": {"color": "#ffffff", "width": 1}},
-            "text": [percent(v / 100, lang) if v is not None and v >= 6 else "" for v in values],
-            "textposition": "inside", "insidetextanchor": "middle",
+            "text": [percent(r["distribution"][option.code], lang) if v is not None and v >= 6 else ""
+                     for v, r in zip(values, bars)],
+            "textposition": "inside", "insidetextanchor": "middle", "textangle": 0,
             "textfont": {"color": "#ffffff" if dark else "#111111"},
             "hovertemplate": f"{option.label[lang]}: %{{x:.0f}}{suffix}<extra>%{{y}}</extra>",
         })

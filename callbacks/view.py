@@ -157,6 +157,10 @@ def register_callbacks(app, get_results) -> None:
         lang = language(search, results.manifest["default_language"])
         return methods_page(results, lang) if pathname == "/metod" else page(results, lang)
 
+    # The page's language on <html> too (the index page is served before the language is known).
+    app.clientside_callback("function (lang) { document.documentElement.lang = lang; return lang; }",
+                            Output("html-lang", "children"), Input("lang", "data"))
+
     @app.callback(Output("area", "options"), Output("area", "value"),
                   Input("level", "value"), Input("map", "clickData"), State("area", "value"))
     def choose_area(level, click, current):

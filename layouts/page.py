@@ -71,6 +71,7 @@ def page(results: Results, lang: str) -> html.Div:
     return html.Div([
         html.A(t("skip", lang), href="#main", className="visually-hidden-focusable"),
         dcc.Store(id="lang", data=lang),
+        html.Span(id="html-lang", hidden=True),
         banner,
         html.Header(dbc.Container([
             html.Div([html.H1(t("title", lang), className="h3 mb-0"),

@@ -63,6 +63,13 @@ class Config:
 KOMMUN_LEVEL_ID = "kommun"
 
 
+def kommun_area_name(name: str) -> str:
+    """The municipality as an area: "Älvdalen" → "Älvdalens kommun" (not mistaken for the village Älvdalen)."""
+    if name.casefold().endswith("kommun"):
+        return name
+    return f"{name} kommun" if name[-1:].casefold() in "sxz" else f"{name}s kommun"
+
+
 def load_config(path: str | Path) -> Config:
     path = Path(path)
     try:

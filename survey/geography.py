@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .config import KOMMUN_LEVEL_ID, Config, Level
+from .config import KOMMUN_LEVEL_ID, kommun_area_name, Config, Level
 
 # About 50 m at these latitudes: plenty for a municipal overview map, and a tenth of the bytes.
 SIMPLIFY_TOLERANCE_DEG = 0.0005
@@ -154,7 +154,7 @@ def load_areas(config: Config, warnings: list[str] | None = None) -> tuple[pd.Da
                 f"({upper.id_column}): {', '.join(unknown[:10])}")
     top = given[-1].id
     shapes[top]["parent_id"] = config.kommun_code
-    whole = gpd.GeoDataFrame({"area_id": [config.kommun_code], "name": [config.kommun_name], "parent_id": [None]},
+    whole = gpd.GeoDataFrame({"area_id": [config.kommun_code], "name": [kommun_area_name(config.kommun_name)], "parent_id": [None]},
                              geometry=[shapes[top].union_all()], crs=4326)
     shapes[KOMMUN_LEVEL_ID] = whole
     areas = pd.concat([frame.drop(columns="geometry").assign(level=lv) for lv, frame in shapes.items()], ignore_index=True)

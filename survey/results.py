@@ -21,6 +21,14 @@ MISSING_GROUP = "saknas"  # group code for respondents who did not state e.g. th
 MISSING_LABEL = {"sv": "Uppgift saknas", "en": "Not stated"}
 
 
+SWEDISH_LETTERS = str.maketrans({"å": "z\u0001", "ä": "z\u0002", "ö": "z\u0003", "é": "e", "ü": "y"})
+
+
+def swedish_order(name: str) -> str:
+    """Sort key for Swedish names: å, ä, ö after z (Åsen after Västermyckeläng, Älvdalen after Åsen)."""
+    return name.casefold().translate(SWEDISH_LETTERS)
+
+
 class QueryError(ValueError):
     """An unknown parameter value; names the parameter and the values it takes."""
 
@@ -67,7 +75,7 @@ class Results:
         self._points = {(lv, a): (x, y) for lv, a, x, y in
                         zip(self.areas["level"], self.areas["area_id"], self.areas["lon"], self.areas["lat"])}
         self._names = {(lv, a): n for lv, a, n in zip(self.areas["level"], self.areas["area_id"], self.areas["name"])}
-        self._order = {lv: frame.sort_values("name", key=lambda s: s.str.casefold())["area_id"].tolist()
+        self._order = {lv: sorted(frame["area_id"], key=lambda a, lv=lv: swedish_order(self._names[(lv, a)]))
                        for lv, frame in self.areas.groupby("level")}
         self.query = lru_cache(maxsize=4096)(self._query)
 

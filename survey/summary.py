@@ -5,6 +5,8 @@ adjustment), and a suppressed value is always described as "för få svar".
 """
 from __future__ import annotations
 
+import math
+
 PHRASES = {
     "sv": {
         "share": "{where} svarar {p} ({low}–{high}) {answers}.",
@@ -55,7 +57,7 @@ PHRASES = {
 
 def number(value: float, kind: str, lang: str) -> str:
     """A share as a percent, an index value as a number on 0–100."""
-    text = f"{value * 100:.0f}"
+    text = f"{math.floor(value * 100 + 0.5 + 1e-9):.0f}"  # half up, as people round
     if kind == "index":
         return text
     return f"{text}\u00a0%" if lang == "sv" else f"{text}%"

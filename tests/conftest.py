@@ -60,7 +60,7 @@ def server_url(processed):
         try:
             if requests.get(url + "/api/v1/questions", timeout=2).ok:
                 break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # a busy machine may accept but answer late
             time.sleep(0.2)
     else:
         proc.kill()

@@ -1,4 +1,4 @@
-"""Browser fixtures: one headless Debian Chromium for the session, a fresh page (own context) per test.
+"""Browser fixtures: one headless Debian Chromium (and one browser context) for the session, a tab per test.
 
 The app is the one `server_url` (tests/conftest.py) serves under gunicorn. Chromium runs without network
 access, so the flags below switch off everything that would phone home.
@@ -19,7 +19,7 @@ LOAD_TIMEOUT_MS = 30_000
 
 @dataclass
 class Recorder:
-    """Everything a page did: requests, responses with status ≥ 400, failed requests, console errors."""
+    """Everything a tab did: requests, responses with status ≥ 400, failed requests, console errors."""
     requests: list[str] = field(default_factory=list)
     bad_responses: list[tuple[int, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
@@ -42,20 +42,55 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def recorder() -> Recorder:
-    return Recorder()
-
-
-@pytest.fixture
-def page(browser, server_url, recorder):
-    """The dashboard in a fresh browser context, loaded: the table has rows and the map has its canvas."""
+@pytest.fixture(scope="session")
+def browser_context(browser, server_url):
+    """One context for the session: its HTTP cache keeps the script bundles (plotly is megabytes) between tests.
+    The app keeps no state in the browser (no cookies, no stored data), so a new tab is a fresh dashboard.
+    (It asks for `server_url` so that it closes, with its keep-alive connections, before the server stops.)"""
     context = browser.new_context(viewport=VIEWPORT, locale="sv-SE")
     context.set_default_timeout(15_000)
-    tab = context.new_page()
-    recorder.attach(tab)
-    tab.goto(server_url + "/")
-    tab.wait_for_selector("#result-table tbody tr", timeout=LOAD_TIMEOUT_MS)
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def open_dashboard(browser_context, server_url):
+    """open_dashboard(path="/") → (tab, recorder): a new tab with the dashboard loaded (the table has rows and
+    the map has its canvas), and the record of everything the tab did from its first request on."""
+    def open_(path: str = "/"):
+        recorder = Recorder()
+        tab = browser_context.new_page()
+        recorder.attach(tab)
+        tab.goto(server_url + path)
+        tab.wait_for_selector("#result-table tbody tr", timeout=LOAD_TIMEOUT_MS)
+        tab.wait_for_selector("#map .maplibregl-canvas", timeout=LOAD_TIMEOUT_MS)
+        return tab, recorder
+    return open_
+
+
+@pytest.fixture
+def page(open_dashboard):
+    """The dashboard, freshly loaded in its own tab, for a test that changes the view."""
+    tab, _ = open_dashboard()
+    yield tab
+    tab.close()
+
+
+@pytest.fixture(scope="module")
+def default_page(open_dashboard):
+    """One loaded dashboard shared by the tests that only read the default view (a page load costs seconds)."""
+    tab, _ = open_dashboard()
+    yield tab
+    tab.close()
+
+
+@pytest.fixture(scope="module")
+def english_page(open_dashboard):
+    """The dashboard after a click on "In English", shared by the tests that only read it."""
+    tab, _ = open_dashboard()
+    tab.click("#language-link")
+    tab.wait_for_url("**/?lang=en")
+    tab.wait_for_selector("#result-table thead th:text-is('Area')", timeout=LOAD_TIMEOUT_MS)
     tab.wait_for_selector("#map .maplibregl-canvas", timeout=LOAD_TIMEOUT_MS)
     yield tab
-    context.close()
+    tab.close()
