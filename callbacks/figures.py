@@ -11,6 +11,7 @@ SHARE_SCALE = [[0.0, "#ffffb2"], [0.25, "#fecc5c"], [0.5, "#fd8d3c"], [0.75, "#f
 SUPPRESSED_GREY = "#bdbdbd"
 FAVOURABLE = ["#08519c", "#3182bd", "#6baed6", "#bdd7e7"]     # ColorBrewer Blues, dark → light
 UNFAVOURABLE = ["#fdae6b", "#e6550d", "#a63603", "#7f2704"]   # ColorBrewer Oranges, light → dark
+MARK = {"higher": "▲", "lower": "▼"}
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
 
@@ -94,25 +95,26 @@ def shares_figure(row_sets: list[tuple[str, list[dict]]], references: list[dict]
         for r in rows:
             label = f"{area_name}<br>{r['group_label'] or t('all_respondents', lang)}"
             if r["suppressed"]:
-                bars.append((label, None, 0, 0, SUPPRESSED_GREY, t("too_few", lang)))
+                bars.append((label, None, 0, 0, SUPPRESSED_GREY, t("too_few", lang), t("too_few", lang)))
                 continue
             hover = (f"{value(r, 'share', lang)} ({interval(r, lang)})"
                      + (f" · {t('uncertain', lang)}" if r["unreliable"] else "")
                      + (f" · {t('sig_' + r['vs_rest'], lang)}" if r["vs_rest"] else ""))
             bars.append((label, r["share"] * 100, (r["share"] - r["share_low"]) * 100, (r["share_high"] - r["share"]) * 100,
-                         "#fdd0a2" if r["unreliable"] else "#e6550d", hover))
+                         "#fdd0a2" if r["unreliable"] else "#e6550d", hover, MARK.get(r["vs_rest"], "")))
     for ref in references:
         if ref["value"] is None:
             continue
         low, high = ref["low"] if ref["low"] is not None else ref["value"], ref["high"] if ref["high"] is not None else ref["value"]
         bars.append((f"NTU {ref['year']}<br>{ref['geography']}", ref["value"], ref["value"] - low, high - ref["value"],
-                     "#807dba", f"Brå NTU: {ref['value']:.0f}{suffix} ({low:.0f}–{high:.0f}{suffix})"))
+                     "#807dba", f"Brå NTU: {ref['value']:.0f}{suffix} ({low:.0f}–{high:.0f}{suffix})", ""))
     labels = [b[0] for b in bars]
     data = [{"type": "bar", "orientation": "h", "y": labels, "x": [None if b[1] is None else round(b[1], 1) for b in bars],
              "marker": {"color": [b[4] for b in bars]},
              "error_x": {"type": "data", "symmetric": False, "array": [round(b[3], 1) for b in bars],
                          "arrayminus": [round(b[2], 1) for b in bars], "color": "#222222", "thickness": 1.5, "width": 6},
-             "text": [t("too_few", lang) if b[1] is None else "" for b in bars], "textposition": "outside",
+             # ▲/▼: significantly higher/lower than the rest of the municipality (also said in the hover and table)
+             "text": [b[6] for b in bars], "textposition": "outside", "cliponaxis": False,
              "customdata": [b[5] for b in bars], "hovertemplate": "%{customdata}<extra>%{y}</extra>",
              "showlegend": False, "name": t("share_label", lang)}]
     top = max([b[1] + b[3] for b in bars if b[1] is not None] + [10])

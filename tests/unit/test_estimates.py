@@ -16,7 +16,7 @@ from statsmodels.stats.proportion import proportions_ztest
 
 from survey.build import prepare
 from survey.config import load_config
-from survey.estimates import difference_p_value, holm, weighted_share, wilson
+from survey.estimates import difference_p_value, holm, weighted_mean, weighted_share, wilson
 from survey.weighting import rake
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -134,3 +134,27 @@ def test_trimming_caps_weights(demo):
     weights, warnings = rake(respondents, population, area_of, ["kon", "alder"], cap=2)
     mean = population["population"].sum() / respondents.groupby("wave")["weight"].transform("size")
     assert (weights / mean).max() <= 2 * (1 + 1e-9) and any("trimmades" in w for w in warnings)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_weighted_share_and_mean_equal_numpy_and_statsmodels(data):
+    n = data.draw(st.integers(2, 400))
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    w = rng.uniform(0.2, 5.0, n)
+    y = rng.random(n) < data.draw(st.floats(0.01, 0.99))
+    share = weighted_share(n, w.sum(), (w ** 2).sum(), w[y].sum())
+    n_eff = w.sum() ** 2 / (w ** 2).sum()
+    p = np.average(y, weights=w)
+    assert share.p == pytest.approx(p, abs=1e-9) and share.n_eff == pytest.approx(n_eff, rel=1e-12)
+    assert (share.low, share.high) == pytest.approx(proportion_confint(p * n_eff, n_eff, method="wilson"), abs=1e-9)
+    # An index: the mean of values in 0–1 with SE² = s²/n_eff (s² the weighted variance, n/(n−1) corrected).
+    x = rng.integers(0, 41, n) / 40
+    values: dict[float, float] = {}
+    for xi, wi in zip(x, w):
+        values[float(xi)] = values.get(float(xi), 0.0) + wi
+    mean = weighted_mean(n, w.sum(), (w ** 2).sum(), values)
+    m = np.average(x, weights=w)
+    se = np.sqrt(np.average((x - m) ** 2, weights=w) * n / (n - 1) / n_eff)
+    assert mean.p == pytest.approx(m, abs=1e-9) and mean.se == pytest.approx(se, abs=1e-9)
+    assert (mean.low, mean.high) == pytest.approx((max(0, m - 1.959963984540054 * se), min(1, m + 1.959963984540054 * se)), abs=1e-9)
