@@ -9,7 +9,7 @@ CONFIG ?= config/demo.toml
 # The build is redone when any of its inputs is newer than the processed data.
 BUILD_INPUTS := $(CONFIG) $(shell find data/demo -type f 2>/dev/null) $(wildcard survey/*.py)
 
-.PHONY: run test build demo-data browser clean
+.PHONY: run test build demo-data browser clean translations audit servers precompress bench bench-national
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,12 +21,16 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+$(VENV)/.installed-bench: $(VENV)/.installed-dev requirements-bench.txt
+	$(PY) -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
 data/processed/manifest.json: $(VENV)/.installed $(BUILD_INPUTS)
 	$(PY) -m survey build --config $(CONFIG)
 
 build: data/processed/manifest.json
 
-run: build
+run: build precompress
 	@echo "Trygghetskartan: http://$(HOST):$(PORT)"
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) app:server
 
@@ -44,8 +48,41 @@ browser:
 		echo "Browser tests need Chromium: run 'sudo apt-get install chromium chromium-driver' and try again."; exit 1; \
 	fi
 
-test: $(VENV)/.installed-dev browser build
+# The interface's gettext catalogs are compiled from translations/*/LC_MESSAGES/messages.po when the app starts
+# (translations/__init__.py); this writes the .mo files too, for tools that want them.
+translations: $(VENV)/.installed
+	$(PY) -m translations
+
+# nginx and Redis for the scaling-out setup and its test (deploy/, tests/server/test_nginx.py): installed when
+# missing and we are root; otherwise that test is skipped and says why.
+servers:
+	@if command -v nginx >/dev/null && command -v redis-server >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light redis-server >/dev/null; \
+	else \
+		echo "The nginx test needs nginx and Redis: run 'sudo apt-get install nginx-light redis-server' (skipped meanwhile)."; \
+	fi
+
+# The script bundles compressed once at brotli's best (serving.py; the copies live in .cache/precompressed).
+precompress: $(VENV)/.installed
+	$(PY) -m serving precompress
+
+test: $(VENV)/.installed-dev browser servers build
 	$(PY) -m pytest
+
+# The benchmark (bench/README.md): the app against the naive reference on the demo, one table. About 4 minutes.
+bench: $(VENV)/.installed-bench browser precompress
+	$(PY) -m bench.run --scale municipal
+
+# The same at national scale (1,000,000 respondents, 6,000 areas; the data is generated into bench/output/).
+bench-national: $(VENV)/.installed-bench browser precompress
+	$(PY) -m bench.run --scale national
+
+# Known vulnerabilities in every installed package (runtime, test and their dependencies), from the PyPI/OSV
+# advisory database: needs the network, so it is not part of `make test`. Exit status 1 when one is found.
+audit: $(VENV)/.installed-dev
+	$(PY) -m pip install --quiet -r requirements-audit.txt
+	$(PY) -m pip_audit --strict --progress-spinner off --skip-editable
 
 clean:
 	rm -rf data/builds data/processed $(VENV)

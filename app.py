@@ -9,7 +9,11 @@ from flask import abort, send_file
 
 from api import make_blueprint
 from callbacks import register_callbacks
+from exports.routes import make_blueprint as make_export_blueprint
 from layouts.page import shell
+from security import harden
+from serving import install as install_serving
+from staff import init_auth, load_settings, make_staff_app
 from survey.results import open_results
 
 ROOT = Path(__file__).parent
@@ -34,6 +38,7 @@ def create_app(data_dir: str | Path | None = None) -> dash.Dash:
     register_callbacks(app, get_results)
     server = app.server
     server.register_blueprint(make_blueprint(get_results))
+    server.register_blueprint(make_export_blueprint(get_results))  # /export/table.csv|xlsx
 
     @server.get("/geo/<level>.geojson")
     def boundaries(level: str):
@@ -44,6 +49,14 @@ def create_app(data_dir: str | Path | None = None) -> dash.Dash:
         response.cache_control.public = True
         response.cache_control.max_age = 86400  # the URL carries the build id, so a new build is a new URL
         return response
+
+    # Staff pages behind a login (/personal/, staff/), then the hardening of every route (security.py).
+    config = open_results(data_dir).manifest.get("config")
+    init_auth(server, load_settings(ROOT / config if config else None))
+    app.staff_app = make_staff_app(server, get_results)
+    harden(server, [app], [app.staff_app])
+    # Precompressed bundles and boundaries, the shared cache (REDIS_URL), X-Instance (serving.py, issue 7).
+    install_serving(app, get_results)
 
     # Dash registers its script bundles on a process's first request, unguarded: with several threads, a
     # bundle requested at the same moment got a 500 ("dash is not a registered library"). One request here,

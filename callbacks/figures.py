@@ -43,7 +43,7 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, points:
     dot marks an area that differs significantly from the rest of the municipality."""
     shown = [r for r in rows if not r["suppressed"]]
     hidden = [r for r in rows if r["suppressed"]]
-    top = max((r["share"] for r in shown), default=0.1)
+    top = max([r["share"] for r in shown] + [r["rolled_up_share"] for r in hidden if r.get("rolled_up_to")], default=0.1)
     zmax = max(10, math.ceil(top * 10) * 10)  # whole tens of percent, so the legend reads easily
     outline = {"line": {"color": "#333333", "width": 1}}
     hover = ("<b>%{customdata[0]}</b><br>%{customdata[1]} (95 %: %{customdata[2]})<br>%{customdata[3]}"
@@ -59,10 +59,7 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, points:
                                 colorbar={"ticksuffix": "" if is_index else ("\u00a0%" if lang == "sv" else "%"),
                                           "thickness": 14, "len": 0.75,
                                           "title": {"text": t("index_label" if is_index else "share_label", lang)}}))
-    data.append(_choropleth("suppressed", hidden, geojson_url, z=[0] * len(hidden), showscale=False,
-                            colorscale=[[0, SUPPRESSED_GREY], [1, SUPPRESSED_GREY]], marker=outline,
-                            customdata=[[r["area_name"], t("too_few", lang)] for r in hidden],
-                            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>"))
+    data.append(_hidden_trace(hidden, geojson_url, zmax, outline, lang))
     for direction, colour_ in (("higher", "#000000"), ("lower", "#08519c")):
         marked = [r for r in shown if r["vs_rest"] == direction]
         data.append({"type": "scattermap", "mode": "markers", "name": t(f"sig_{direction}", lang),
@@ -83,6 +80,25 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, points:
         "legend": {"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)"},
         "font": {"family": FONT},
     }}
+
+
+def _hidden_trace(hidden: list[dict], geojson_url: str, zmax: float, outline: dict, lang: str) -> dict:
+    """The areas whose own value is hidden (trace "suppressed"): grey, or with roll-up faded in the colour of
+    the enclosing area's published value, named in the hover ("för få svar · visar Idre med fjällbyarna")."""
+    below = -zmax / 49  # z in [below, 0) is grey: the first 2 % of the scale; 0..zmax are the share colours
+    scale = [[0.0, SUPPRESSED_GREY], [0.0199, SUPPRESSED_GREY]] + [[0.02 + 0.98 * x, c] for x, c in SHARE_SCALE]
+    z, text = [], []
+    for r in hidden:
+        if r.get("rolled_up_to"):
+            z.append(min(zmax, round(r["rolled_up_share"] * 100, 1)))
+            text.append(f"{t('too_few', lang)} · {r['rolled_up_label']}: {value(r, 'rolled_up_share', lang)}")
+        else:
+            z.append(below)
+            text.append(t("too_few", lang))
+    return _choropleth("suppressed", hidden, geojson_url, z=z, zmin=below, zmax=zmax, colorscale=scale,
+                       showscale=False, marker={**outline, "opacity": 0.5},
+                       customdata=[[r["area_name"], x] for r, x in zip(hidden, text)],
+                       hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>")
 
 
 def shares_figure(row_sets: list[tuple[str, list[dict]]], references: list[dict], lang: str) -> dict:

@@ -11,14 +11,23 @@ from dash import ALL, Input, Output, State, ctx, html, no_update
 
 from layouts.methods import methods_page
 from layouts.page import page
+from layouts.presentation import presentation_page
 from layouts.texts import integer, interval, t, value
 from survey.results import QueryError, Results
 
 from survey.summary import summarise
 
 from .figures import bar_figure, map_figure, message_figure, shares_figure, trend_figure
+from .fast_html import element
+from .map_patch import map_answer
+from .state import parse_view
 
 EMPTY_FIGURE = {"data": [], "layout": {}}
+# Roll-up ([privacy] roll_up): an area whose own value is hidden shows the value of the area it lies in.
+ROLLED_UP_NOTE = {"sv": "Blekt färg med en annans namn i rutan (”visar Idre med fjällbyarna”): området visar värdet för "
+                        "det större område det ligger i, eftersom dess egen siffra är dold.",
+                  "en": "Faded with another name in the tooltip (“showing …”): the area shows the value of the larger area "
+                        "it lies in, because its own figure is hidden."}
 
 
 def view_params(question, wave, level, by, filter_values, filter_ids) -> dict:
@@ -27,8 +36,8 @@ def view_params(question, wave, level, by, filter_values, filter_ids) -> dict:
     if by:
         params["by"] = by
     for value, control in zip(filter_values or [], filter_ids or []):
-        if value not in (None, ""):
-            params[control["group"]] = str(value)
+        if value not in (None, "") and isinstance(control, dict) and isinstance(control.get("group"), str):
+            params.setdefault(control["group"], str(value))  # parse() checks the group and the code
     return params
 
 
@@ -48,15 +57,20 @@ def remarks(r: dict, lang: str) -> str:
     return "; ".join(notes)
 
 
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def table(rows: list[dict], lang: str) -> html.Table:
     columns = ("area", "group", "n", "share", "interval", "remarks")
     head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in columns]))
+    # The rows as the JSON of html.Tr/html.Td (callbacks/fast_html.py): the same answer, a fortieth of the time.
     body = html.Tbody([
-        html.Tr([html.Td(r["area_name"]), html.Td(r["group_label"] or t("all_respondents", lang)),
-                 html.Td(t("too_few", lang) if r["suppressed"] else integer(r["n"], lang), className="num"),
-                 html.Td("–" if r["suppressed"] else value(r, "share", lang), className="num"),
-                 html.Td("" if r["suppressed"] else interval(r, lang), className="num"),
-                 html.Td("" if r["suppressed"] else remarks(r, lang))],
+        element("Tr", [element("Td", r["area_name"]), element("Td", r["group_label"] or t("all_respondents", lang)),
+                       element("Td", t("too_few", lang) if r["suppressed"] else integer(r["n"], lang), className="num"),
+                       element("Td", "–" if r["suppressed"] else value(r, "share", lang), className="num"),
+                       element("Td", "" if r["suppressed"] else interval(r, lang), className="num"),
+                       element("Td", _first_upper(r.get("rolled_up_label") or "") if r["suppressed"] else remarks(r, lang))],
                 className="suppressed" if r["suppressed"] else ("uncertain" if r["unreliable"] else None))
         for r in rows
     ])
@@ -74,6 +88,7 @@ def area_choice(results: Results, level: str, clicked: str | None, current: str 
 
 def map_view(results: Results, params: dict, area: str | None, lang: str):
     """The choropleth for the view, and the note under it."""
+    lang = lang if lang in ("sv", "en") else "sv"
     try:
         query = results.parse(params)
     except QueryError as err:
@@ -84,12 +99,15 @@ def map_view(results: Results, params: dict, area: str | None, lang: str):
     if next(lv for lv in results.manifest["levels"] if lv["id"] == query.level)["approximate"]:
         note += " " + t("approximate", lang)
     note += " " + t("uncertain_note", lang, n=results.reliable_min_n, w=round(results.reliable_max_width * 100))
+    if any(r["rolled_up_to"] for r in rows):
+        note += " " + ROLLED_UP_NOTE[lang]
     points = {a: results.area_point(query.level, a) for a in results.area_ids(query.level)}
     return map_figure(rows, url, results.manifest["map"], area, points, lang), note
 
 
 def details_view(results: Results, params: dict, area: str | None, lang: str) -> dict:
     """Bars, shares with intervals, trend, summary, table and the CSV link for one view."""
+    lang = lang if lang in ("sv", "en") else "sv"
     try:
         query = results.parse(params)
     except QueryError as err:
@@ -151,11 +169,20 @@ def register_callbacks(app, get_results) -> None:
     filters = Input({"type": "filter", "group": ALL}, "value")
     filter_ids = State({"type": "filter", "group": ALL}, "id")
 
-    @app.callback(Output("page", "children"), Input("url", "pathname"), Input("url", "search"))
-    def render_page(pathname, search):
+    @app.callback(Output("page", "children"), Input("url", "pathname"), Input("url", "search"),
+                  State("view-search", "data"))
+    def render_page(pathname, search, shown):
+        # The page writes its own view into the URL (assets/app.js, callbacks/sharing.py) and records it in
+        # `view-search`: that URL change needs no new page. Any other (a link, back, forward) renders the view.
+        if shown is not None and shown == (pathname or "/") + (search or ""):
+            return no_update
         results = get_results()
         lang = language(search, results.manifest["default_language"])
-        return methods_page(results, lang) if pathname == "/metod" else page(results, lang)
+        if pathname == "/metod":
+            return methods_page(results, lang)
+        if pathname == "/presentation":
+            return presentation_page(results, lang)
+        return page(results, lang, parse_view(search or "", results))
 
     # The page's language on <html> too (the index page is served before the language is known).
     app.clientside_callback("function (lang) { document.documentElement.lang = lang; return lang; }",
@@ -167,17 +194,24 @@ def register_callbacks(app, get_results) -> None:
         clicked = (click or {}).get("points", [{}])[0].get("location")
         return area_choice(get_results(), level, clicked, current, ctx.triggered_id == "map")
 
-    @app.callback(Output("map", "figure"), Output("map-note", "children"),
+    @app.callback(Output("map", "figure"), Output("map-note", "children"), Output("map-drawn", "data"),
                   Input("question", "value"), Input("wave", "value"), Input("level", "value"), filters,
-                  Input("area", "value"), filter_ids, State("lang", "data"))
-    def update_map(question, wave, level, filter_values, area, ids, lang):
-        return map_view(get_results(), view_params(question, wave, level, None, filter_values, ids), area, lang)
+                  Input("area", "value"), filter_ids, State("lang", "data"), State("map-drawn", "data"))
+    def update_map(question, wave, level, filter_values, area, ids, lang, drawn):
+        # The boundaries go once: when the browser shows a map of the same structure, only values (a Patch).
+        figure, note = map_view(get_results(), view_params(question, wave, level, None, filter_values, ids), area, lang)
+        return map_answer(figure, note, drawn)
 
     @app.callback(Output("bars", "figure"), Output("shares", "figure"), Output("trend", "figure"),
                   Output("table", "children"), Output("view-title", "children"), Output("view-subtitle", "children"),
                   Output("summary", "children"), Output("bars-note", "children"), Output("csv-link", "href"),
                   Input("question", "value"), Input("wave", "value"), Input("level", "value"), Input("by", "value"),
-                  filters, Input("area", "value"), filter_ids, State("lang", "data"))
-    def update_details(question, wave, level, by, filter_values, area, ids, lang):
+                  filters, Input("area", "value"), filter_ids, State("lang", "data"),
+                  Input("map-drawn", "data"))  # only to wait for the map: it is drawn first (bench/README.md)
+    def update_details(question, wave, level, by, filter_values, area, ids, lang, _map_drawn):
         view = details_view(get_results(), view_params(question, wave, level, by, filter_values, ids), area, lang)
         return tuple(view[k] for k in ("bars", "shares", "trend", "table", "title", "subtitle", "summary", "note", "csv"))
+
+    from .sharing import register_sharing_callbacks  # here: callbacks.sharing builds on this module
+
+    register_sharing_callbacks(app, get_results)

@@ -1,15 +1,24 @@
 """The dashboard page: a function of the build's results and the language, no data loading at import."""
 from __future__ import annotations
 
+import json
+import math
+import uuid
+from functools import lru_cache
+from pathlib import Path
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from survey.results import Results
 
+from .sharing import save_buttons, share_modal, story_panel, table_downloads, view_toolbar
 from .texts import t
 
 GRAPH_CONFIG = {"displaylogo": False, "showSendToCloud": False, "responsive": True,
-                "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+                "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+                # the camera button saves a PNG drawn by plotly in the browser: works offline
+                "toImageButtonOptions": {"format": "png", "filename": "trygghetskartan", "scale": 2}}
 
 
 def question_options(results: Results, lang: str) -> list[dict]:
@@ -33,14 +42,18 @@ def _control(label: str, control, control_id: str) -> html.Div:
     return html.Div([dbc.Label(label, html_for=control_id, className="fw-semibold mb-1"), control], className="mb-3")
 
 
-def controls(results: Results, lang: str) -> html.Div:
+def controls(results: Results, lang: str, view: dict | None = None) -> html.Div:
+    """The view's controls, set to `view` (from the URL; callbacks/state.py), else to the default view."""
     codebook = results.codebook
-    first_question = codebook.single_choice[0].id
+    view = view or {}
+    first_question = view.get("question") or codebook.single_choice[0].id
+    filters = view.get("filters") or {}
     group_filters = [
         _control(group.label[lang],
                  dcc.Dropdown(id={"type": "filter", "group": group.id},
                               options=[{"label": o.label[lang], "value": o.code} for o in group.options],
-                              placeholder=t("filter_all", lang), clearable=True, searchable=False),
+                              placeholder=t("filter_all", lang), clearable=True, searchable=False,
+                              value=filters.get(group.id)),
                  f'{{"group":"{group.id}","type":"filter"}}')
         for group in codebook.groups
     ]
@@ -48,13 +61,14 @@ def controls(results: Results, lang: str) -> html.Div:
         _control(t("question", lang), dcc.Dropdown(id="question", options=question_options(results, lang),
                                                    value=first_question, clearable=False, maxHeight=420,
                                                    optionHeight=36), "question"),
-        _control(t("wave", lang), dbc.RadioItems(id="wave", value=results.waves[-1], inline=True,
+        _control(t("wave", lang), dbc.RadioItems(id="wave", value=int(view.get("wave") or results.waves[-1]),
+                                                  inline=True,
                                                   options=[{"label": str(w), "value": w} for w in results.waves]),
                  "wave"),
-        _control(t("level", lang), dbc.RadioItems(id="level", value=results.levels[0],
+        _control(t("level", lang), dbc.RadioItems(id="level", value=view.get("level") or results.levels[0],
                                                    options=level_options(results, lang)), "level"),
         _control(t("by", lang), dcc.Dropdown(
-            id="by", value="", clearable=False, searchable=False,
+            id="by", value=view.get("by") or "", clearable=False, searchable=False,
             options=[{"label": t("by_none", lang), "value": ""}]
             + [{"label": g.label[lang], "value": g.id} for g in codebook.groups]), "by"),
         html.Fieldset([html.Legend(t("filters", lang), className="fs-6 fw-semibold"), *group_filters],
@@ -62,7 +76,10 @@ def controls(results: Results, lang: str) -> html.Div:
     ], className="controls")
 
 
-def page(results: Results, lang: str) -> html.Div:
+def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
+    """The dashboard in `lang`, showing `view` (question, wave, level, by, filters, area; None: the default)."""
+    view = view or {}
+    level = view.get("level") or results.levels[0]
     manifest = results.manifest
     kommun = manifest["kommun"]["name"]
     other_lang = "en" if lang == "sv" else "sv"
@@ -72,6 +89,13 @@ def page(results: Results, lang: str) -> html.Div:
         html.A(t("skip", lang), href="#main", className="visually-hidden-focusable"),
         dcc.Store(id="lang", data=lang),
         html.Span(id="html-lang", hidden=True),
+        dcc.Store(id="view-defaults", data={"question": results.codebook.single_choice[0].id,
+                                            "wave": str(results.waves[-1]), "level": results.levels[0],
+                                            "lang": manifest.get("default_language", "sv"),
+                                            "groups": [g.id for g in results.codebook.groups]}),
+        share_modal(lang),
+        html.Span(id="chart-saved", hidden=True),
+        dcc.Store(id="page-token", data=uuid.uuid4().hex),  # new with every page drawn (see assets/app.js)
         banner,
         html.Header(dbc.Container([
             html.Div([html.H1(t("title", lang), className="h3 mb-0"),
@@ -82,47 +106,98 @@ def page(results: Results, lang: str) -> html.Div:
                        className="btn btn-outline-primary btn-sm"),
             ], className="d-flex align-items-center"),
         ], fluid=True, className="d-flex justify-content-between align-items-center py-2"), className="border-bottom"),
-        dbc.Container(dbc.Row([
-            dbc.Col(html.Aside(controls(results, lang), **{"aria-label": t("question", lang)}), lg=3, md=4,
-                    className="py-3 border-end"),
-            dbc.Col(html.Main([
+        # A grid (style.css): controls and the presentation panel on the left, the view on the right; on a phone the
+        # view comes right after the controls and the presentation panel last.
+        html.Div([
+            html.Aside(controls(results, lang, view), **{"aria-label": t("question", lang)},
+                       className="layout-controls py-3"),
+            html.Main([
                 html.H2(id="view-title", className="h4 mt-3"),
                 html.P(id="view-subtitle", className="text-body-secondary"),
+                view_toolbar(lang),
                 html.Section([html.H3(t("summary_heading", lang), className="visually-hidden"),
                               html.P(id="summary", className="lead summary", **{"aria-live": "polite"})]),
                 dbc.Row([
                     dbc.Col(html.Section([
                         html.H3(t("map_heading", lang), className="h5"),
                         html.P(t("map_help", lang), className="small mb-1"),
-                        dcc.Graph(id="map", config=GRAPH_CONFIG, className="map-graph"),
+                        dcc.Store(id="map-drawn"),  # which map the browser shows (callbacks/map_patch.py)
+                        html.Figure([dcc.Graph(id="map", config=GRAPH_CONFIG, className="map-graph"),
+                                     html.Figcaption(t("chart_text", lang), className="visually-hidden")],
+                                    className="mb-1", **map_fit(results)),
+                        save_buttons("map", t("map_heading", lang), lang),
                         html.P(id="map-note", className="small text-body-secondary"),
                     ]), xl=6),
                     dbc.Col(html.Section([
                         html.H3(t("bars_heading", lang), className="h5"),
-                        _control(t("choose_area", lang), dcc.Dropdown(id="area", placeholder=t("whole_kommun", lang),
-                                                                      clearable=True), "area"),
-                        dcc.Graph(id="bars", config=GRAPH_CONFIG, className="bars-graph"),
+                        _control(t("choose_area", lang), dcc.Dropdown(
+                            id="area", placeholder=t("whole_kommun", lang), clearable=True,
+                            options=[{"label": results.area_name(level, a), "value": a}
+                                     for a in results.area_ids(level)], value=view.get("area")), "area"),
+                        _chart("bars", t("bars_heading", lang), lang, className="bars-graph"),
                         html.H3(t("shares_heading", lang), className="h6 mt-2"),
-                        dcc.Graph(id="shares", config=GRAPH_CONFIG),
+                        _chart("shares", t("shares_heading", lang), lang),
                         html.H3(t("trend_heading", lang), className="h6 mt-2"),
-                        dcc.Graph(id="trend", config=GRAPH_CONFIG),
+                        _chart("trend", t("trend_heading", lang), lang),
                         html.P(id="bars-note", className="small text-body-secondary"),
                     ]), xl=6),
                 ]),
                 html.Section([
-                    html.Div([html.H3(t("table_heading", lang), className="h5 mb-0"),
+                    html.Div([html.H3(t("table_heading", lang), className="h5 mb-0", id="table-heading"),
+                              table_downloads(lang),
                               html.A(t("api_link", lang), id="csv-link", href="#", className="small")],
-                             className="d-flex gap-3 align-items-baseline"),
-                    html.Div(id="table", className="table-wrap"),
+                             className="d-flex flex-wrap column-gap-3 align-items-baseline"),
+                    # focusable, so a keyboard can scroll it (axe: scrollable-region-focusable)
+                    html.Div(id="table", className="table-wrap", tabIndex="0", role="region",
+                             **{"aria-labelledby": "table-heading"}),
                 ], className="mt-3"),
-            ], id="main"), lg=9, md=8),
-        ]), fluid=True),
+            ], id="main", className="layout-main"),
+            html.Div(story_panel(lang), className="layout-story pb-3"),
+        ], className="dashboard-grid container-fluid"),
         html.Footer(dbc.Container(html.P(t("footer_data", lang, built=manifest["built_at"][:10],
                                            credit=manifest.get("source_credit", "")), className="small mb-0 py-2"),
                                   fluid=True), className="border-top mt-3"),
     ], lang=lang)
 
 
+def map_fit(results: Results) -> dict:
+    """data-* attributes for assets/app.js: the municipality's size in px at the map's zoom, so that a narrow map
+    (a phone) zooms out until all of it shows."""
+    west, south, east, north = _bounds(str(results.folder), results.levels[0])
+    view = results.manifest["map"]
+    scale = 512 * 2 ** view["zoom"] / 360  # px per degree of longitude (MapLibre's world is 512 px at zoom 0)
+    lat = math.radians((south + north) / 2)
+    return {"data-fit-width": round((east - west) * scale), "data-fit-height": round((north - south) / math.cos(lat) * scale),
+            "data-zoom": view["zoom"]}
+
+
+@lru_cache(maxsize=8)
+def _bounds(folder: str, level: str) -> tuple[float, float, float, float]:
+    geo = json.loads((Path(folder) / "geo" / f"{level}.geojson").read_text(encoding="utf-8"))
+    xs, ys = [], []
+
+    def walk(coordinates):
+        if coordinates and isinstance(coordinates[0], (int, float)):
+            xs.append(coordinates[0])
+            ys.append(coordinates[1])
+        else:
+            for part in coordinates:
+                walk(part)
+
+    for feature in geo["features"]:
+        walk(feature["geometry"]["coordinates"])
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _chart(chart_id: str, name: str, lang: str, className: str | None = None) -> html.Figure:
+    """A chart with its text alternative (the summary and the table) and its PNG/SVG buttons."""
+    return html.Figure([dcc.Graph(id=chart_id, config=GRAPH_CONFIG, className=className),
+                        html.Figcaption(t("chart_text", lang), className="visually-hidden"),
+                        save_buttons(chart_id, name, lang)], className="mb-1")
+
+
 def shell() -> html.Div:
-    """The static frame; the page itself is rendered for the language in the URL."""
-    return html.Div([dcc.Location(id="url"), html.Div(id="page")])
+    """The static frame; the page itself is rendered for the path and the view in the URL. The story (the views
+    of a presentation) is kept in the browser's localStorage, so it outlives the page."""
+    return html.Div([dcc.Location(id="url", refresh=False), dcc.Store(id="view-search"),
+                     dcc.Store(id="story", storage_type="local", data=[]), html.Div(id="page")])

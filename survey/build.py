@@ -15,11 +15,15 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+import brotli
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import geography
 from .codebook import load_codebook
 from .config import KOMMUN_LEVEL_ID, Config
+from .cube import write_cube
 from .ingest import counted, ingest, load_population, thousands
 from .reference import load_reference
 from .weighting import rake
@@ -54,6 +58,43 @@ def index_answers(codebook, answers: pd.DataFrame) -> pd.DataFrame:
         parts.append(pd.DataFrame({"respondent_id": per_person.index, "question": index.id,
                                    "answer": [repr(float(v)) for v in per_person["mean"] / index.top]}))
     return pd.concat(parts, ignore_index=True) if parts else answers.iloc[:0]
+
+
+def answer_cube(answers: pd.DataFrame, respondents: pd.DataFrame, group_ids: list[str]) -> pd.DataFrame:
+    """n, Σw and Σw² per wave × question × area × groups × answer. Weights depend only on area and groups, so every
+    respondent in a cell has the same weight and the cell's sums are exact: n, Σw and Σw² are all the estimates need.
+
+    The same rows as `answers.merge(respondents).groupby(keys).agg(...)`, in the same order and with the same sums
+    (each cell's rows are added in the answers' order), but each answer finds its respondent by position and the
+    keys are category codes: the 40 million answers of a national survey need no string join and no Python strings."""
+    keys = ["wave", "question", "area_id", *group_ids, "answer"]
+    ids, distinct = pd.factorize(answers["respondent_id"])
+    at = pd.Index(respondents["respondent_id"]).get_indexer(distinct)[ids]
+    del ids
+    if (at < 0).any():  # an inner join: answers without a respondent are left out (none are expected)
+        answers, at = answers[at >= 0], at[at >= 0]
+
+    def category(values: pd.Series, take: np.ndarray | None = None) -> pd.Categorical:
+        codes, categories = pd.factorize(values, sort=True)  # sorted: the groups come out in the merge's order
+        return pd.Categorical.from_codes(codes if take is None else codes[take], categories=categories)
+
+    frame = pd.DataFrame({"wave": respondents["wave"].to_numpy()[at], "question": category(answers["question"])})
+    for column in ["area_id", *group_ids]:
+        frame[column] = category(respondents[column], at)
+    frame["answer"] = category(answers["answer"])
+    weight = respondents["weight"].to_numpy()[at]
+    frame["weight"], frame["weight2"] = weight, weight ** 2
+    del at, weight
+    cube = (frame.groupby(keys, observed=True, sort=True)
+            .agg(n=("weight", "size"), w=("weight", "sum"), w2=("weight2", "sum")).reset_index())
+    del frame
+    for column in keys[1:]:  # back to the text columns the merge gave (decoded by pyarrow, not via Python strings)
+        values = cube[column].array
+        decoded = pa.DictionaryArray.from_arrays(
+            pa.array(values.codes), pa.array(np.asarray(values.categories, dtype=object), type=pa.large_string()))
+        cube[column] = pd.array(decoded.cast(pa.large_string()), dtype="str")
+    cube["wave"] = cube["wave"].astype("int64")
+    return cube
 
 
 def respondent_weights(config: Config, data, areas: pd.DataFrame, lineage: pd.DataFrame, group_ids: list[str],
@@ -121,14 +162,9 @@ def prepare(config: Config, progress=None) -> dict:
     group_ids = [g.id for g in codebook.groups]
     lineage = geography.lineage(areas, level_ids)
     respondents = data.respondents.assign(weight=respondent_weights(config, data, areas, lineage, group_ids, population))
-    answers = pd.concat([data.answers, index_answers(codebook, data.answers)], ignore_index=True)
-    answered = answers.merge(respondents, on="respondent_id", validate="many_to_one")
-    answered["weight2"] = answered["weight"] ** 2
-    # Weights depend only on area and groups, so every respondent in a cell has the same weight and the
-    # cell's sums are exact: n, Σw and Σw² are all the estimates need.
-    cube = (answered.groupby(["wave", "question", "area_id", *group_ids, "answer"], observed=True)
-            .agg(n=("weight", "size"), w=("weight", "sum"), w2=("weight2", "sum")).reset_index())
-    cube["wave"] = cube["wave"].astype("int64")
+    indexed = index_answers(codebook, data.answers)
+    answers = pd.concat([data.answers, indexed], ignore_index=True) if len(indexed) else data.answers
+    cube = answer_cube(answers, respondents, group_ids)
 
     waves = sorted(int(w) for w in data.respondents["wave"].unique())
     per_wave = data.respondents["wave"].value_counts()
@@ -159,8 +195,11 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
     geo.mkdir()
     for level_id, frame in prepared["shapes"].items():
         simple = prepared["simplified"][level_id] if "simplified" in prepared else geography.simplified(frame)
-        (geo / f"{level_id}.geojson").write_text(geography.to_geojson(simple), encoding="utf-8")
-    prepared["cube"].to_parquet(folder / "cube.parquet", index=False)
+        text = geography.to_geojson(simple)
+        (geo / f"{level_id}.geojson").write_text(text, encoding="utf-8")
+        # Compressed once here, at brotli's best, for the app to send (serving.py): a third of gzip's bytes.
+        (geo / f"{level_id}.geojson.br").write_bytes(brotli.compress(text.encode("utf-8"), quality=11))
+    write_cube(prepared["cube"], folder / "cube.parquet")  # a row group per (wave, question): read one at a time
     prepared["areas"].to_parquet(folder / "areas.parquet", index=False)
     prepared["lineage"].to_parquet(folder / "lineage.parquet", index=False)
     prepared["reference"].to_parquet(folder / "reference.parquet", index=False)
@@ -168,7 +207,9 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
     data = prepared["data"]
     private = folder / "private"  # staff-only material: never served by the public app
     private.mkdir()
-    data.freetext.to_parquet(private / "freetext.parquet", index=False)
+    # Each free-text answer with its respondent's wave, area and groups, so staff can filter them (staff/).
+    about = data.respondents[["respondent_id", "wave", "area_id", *[g.id for g in prepared["codebook"].groups]]]
+    data.freetext.merge(about, on="respondent_id", how="left").to_parquet(private / "freetext.parquet", index=False)
     data.quarantine.to_csv(folder / "quarantine.csv", index=False)
     data.area_matches.to_csv(folder / "area_matches.csv", index=False)  # how each area value was matched
     if prepared.get("population") is not None:
@@ -185,6 +226,7 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
         "kommun": {"name": config.kommun_name, "code": config.kommun_code},
         "demo": config.demo,
         "min_n": config.min_n,
+        "roll_up": config.roll_up,
         "weighted": config.population is not None,
         "reliability": {"min_n": config.reliable_min_n, "max_interval_width": config.reliable_max_width},
         "default_language": config.default_language,

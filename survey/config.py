@@ -58,6 +58,7 @@ class Config:
     allow_unmatched_areas: bool = False         # [inputs]: build on with unknown areas quarantined, not fail
     area_aliases: dict[str, str] = field(default_factory=dict)  # [inputs.area_aliases] "spelling" = "area id or name"
     population_margins: Path | None = None      # [inputs] population (or [weighting] population): validated, stored
+    roll_up: bool = True                        # [privacy] a hidden area shows its enclosing area's value, labelled
 
 
 KOMMUN_LEVEL_ID = "kommun"
@@ -141,6 +142,7 @@ def load_config(path: str | Path) -> Config:
         allow_unmatched_areas=bool(inputs.get("allow_unmatched_areas", False)),
         area_aliases={str(k): v for k, v in area_aliases.items()},
         population_margins=Path(population_margins) if population_margins else None,
+        roll_up=bool(raw.get("privacy", {}).get("roll_up", True)),
     )
 
 

@@ -22,6 +22,8 @@ from .config import KOMMUN_LEVEL_ID, kommun_area_name, Config, Level
 
 # About 50 m at these latitudes: plenty for a municipal overview map, and a tenth of the bytes.
 SIMPLIFY_TOLERANCE_DEG = 0.0005
+# At most this many corners per level in the served boundaries (a coarser tolerance is used when needed).
+MAX_VERTICES = 60_000
 # A gap or overlap between simplified neighbours larger than this share of the level's area is reported.
 COVERAGE_TOLERANCE = 1e-7
 
@@ -175,11 +177,20 @@ def lineage(areas: pd.DataFrame, level_ids: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=level_ids)
 
 
-def simplified(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Simplify the areas of one level together, so that neighbours keep sharing their borders."""
+def simplified(frame: gpd.GeoDataFrame, max_vertices: int | None = None) -> gpd.GeoDataFrame:
+    """Simplify the areas of one level together, so that neighbours keep sharing their borders. The tolerance is
+    SIMPLIFY_TOLERANCE_DEG, doubled until the level has at most `max_vertices` (default MAX_VERTICES) corners: a
+    municipality's levels never reach it, a national level of 6,000 areas would otherwise send the browser
+    megabytes it cannot draw smoothly (bench/README.md)."""
+    limit = MAX_VERTICES if max_vertices is None else max_vertices
+    tolerance = SIMPLIFY_TOLERANCE_DEG
     out = frame.copy()
-    out["geometry"] = shapely.coverage_simplify(frame.geometry.values, SIMPLIFY_TOLERANCE_DEG)
-    out["geometry"] = shapely.set_precision(out.geometry.values, 1e-5)
+    while True:
+        geometry = shapely.set_precision(shapely.coverage_simplify(frame.geometry.values, tolerance), 1e-5)
+        if shapely.get_num_coordinates(geometry).sum() <= limit or tolerance >= 0.1:
+            break
+        tolerance *= 2
+    out["geometry"] = geometry
     return out
 
 

@@ -17,7 +17,8 @@ PHRASES = {
         "index_up": "Värdet har ökat sedan {wave} ({prev}), och förändringen är statistiskt säkerställd.",
         "index_down": "Värdet har minskat sedan {wave} ({prev}), och förändringen är statistiskt säkerställd.",
         "index_steady": "{wave} var värdet {prev}; förändringen är inte statistiskt säkerställd.",
-        "too_few": "{where} finns för få svar (färre än {k}) för att visa en siffra.",
+        "too_few": "{where} visas ingen siffra: för få svar, eller dold så att en grupp med färre än {k} svar inte kan räknas fram.",
+        "rolled_up": "I stället visas {area}.",
         "higher": "Det är fler än i övriga kommunen ({rest}), och skillnaden är statistiskt säkerställd.",
         "lower": "Det är färre än i övriga kommunen ({rest}), och skillnaden är statistiskt säkerställd.",
         "same": "I övriga kommunen är andelen {rest}; skillnaden är inte statistiskt säkerställd.",
@@ -39,7 +40,8 @@ PHRASES = {
         "index_up": "The value has risen since {wave} ({prev}), and the change is statistically significant.",
         "index_down": "The value has fallen since {wave} ({prev}), and the change is statistically significant.",
         "index_steady": "In {wave} the value was {prev}; the change is not statistically significant.",
-        "too_few": "{where}, there are too few answers (fewer than {k}) to show a figure.",
+        "too_few": "{where}, no figure is shown: too few answers, or hidden so that a group of fewer than {k} cannot be worked out.",
+        "rolled_up": "{area} is shown instead.",
         "higher": "That is more than in the rest of the municipality ({rest}), and the difference is statistically significant.",
         "lower": "That is fewer than in the rest of the municipality ({rest}), and the difference is statistically significant.",
         "same": "In the rest of the municipality the share is {rest}; the difference is not statistically significant.",
@@ -73,7 +75,10 @@ def summarise(row: dict, group_rows: list[dict], answers: list[str], filters: li
     if filters:
         where += " " + say["among"].format(who=say["and"].join(filters).lower())
     if row["suppressed"]:
-        return say["too_few"].format(where=where, k=min_n)
+        text = say["too_few"].format(where=where, k=min_n)
+        if row.get("rolled_up_to"):  # roll-up: the map shows the enclosing area's value
+            text += " " + say["rolled_up"].format(area=row["rolled_up_to"])
+        return text
     kind = row["kind"]
     prefix = "index_" if kind == "index" else ""
 

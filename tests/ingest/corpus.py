@@ -97,7 +97,8 @@ EXPECTED = {
     ("q1", 2016, "by"): {"by1": (None, None), "by2": (None, None), "by3": (None, None)},
 }
 EXPECTED_MULTI = {
-    ("prob__1", 2019, "by"): {"by1": (4, 0.75), "by2": (None, None), "by3": (4, 0.5)},
+    # Älvdalen (4) is hidden too (complementary suppression): Södra (6) minus it would give Idre fjäll's 2.
+    ("prob__1", 2019, "by"): {"by1": (None, None), "by2": (None, None), "by3": (4, 0.5)},
     ("prob__1", 2019, "kommun"): {KOMMUN: (10, 0.6)},
     ("prob__2", 2019, "kommun"): {KOMMUN: (10, 0.4)},
     ("prob__3", 2019, "kommun"): {KOMMUN: (10, 0.4)},

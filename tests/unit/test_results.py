@@ -22,9 +22,12 @@ def rows(res, **params):
 
 def test_village_shares_by_hand(res):
     got = rows(res, wave="2019", level="by")
-    # Alby: answers 1,1,2,2,Otrygg(=2),9 → base 5 ("vet inte" out), unfavourable 3.
-    assert got[("a1", None)]["n"] == 5 and got[("a1", None)]["share"] == pytest.approx(3 / 5)
-    assert got[("a1", None)]["distribution"] == pytest.approx({"1": 2 / 5, "2": 3 / 5})
+    # Alby: answers 1,1,2,2,Otrygg(=2),9 → base 5 ("vet inte" out), unfavourable 3. Counted, but hidden
+    # (complementary suppression): Södra (7) minus Alby would give Aby's 2. Its row shows Södra instead.
+    alby = res._sums(2019, res.parse({"question": "q1", "wave": "2019", "level": "by"}))[("a1", None)]
+    assert alby["n"] == 5 and alby["options"] == pytest.approx({"1": 2, "2": 3})
+    assert got[("a1", None)]["suppressed"] and got[("a1", None)]["n"] is None
+    assert (got[("a1", None)]["rolled_up_to"], got[("a1", None)]["rolled_up_n"]) == ("Södra", 7)
     # Aby: 2, 1, blank → base 2 < 5: suppressed, nothing published.
     assert got[("a2", None)] == {**got[("a2", None)], "n": None, "share": None, "suppressed": True, "distribution": None}
     # Bby: 1,1,1,1,2 → 1/5.

@@ -1,0 +1,162 @@
+/* Trygghetskartan in the browser (served from assets/, no network): the view in the URL, chart images, paging in
+   presentation mode, and keyboard access to Dash 4's dropdowns. Clientside callbacks are wired in
+   callbacks/sharing.py. */
+(function () {
+  "use strict";
+
+  function triggered() {
+    var ctx = window.dash_clientside && window.dash_clientside.callback_context;
+    return ((ctx && ctx.triggered) || []).filter(function (t) { return t.prop_id && t.prop_id !== "."; });
+  }
+
+  /* The view's query string: only what differs from the default view, in a fixed order (the same as
+     view_search in callbacks/state.py, so a link made by the server and one made here are the same). */
+  function viewSearch(view, defaults, lang) {
+    var p = new URLSearchParams();
+    if (view.question && view.question !== defaults.question) { p.set("question", view.question); }
+    if (view.wave !== null && view.wave !== undefined && String(view.wave) !== defaults.wave) {
+      p.set("wave", String(view.wave));
+    }
+    if (view.level && view.level !== defaults.level) { p.set("level", view.level); }
+    if (view.by) { p.set("by", view.by); }
+    defaults.groups.forEach(function (g) {
+      var v = view.filters[g];
+      if (v !== null && v !== undefined && v !== "") { p.set(g, String(v)); }
+    });
+    if (view.area) { p.set("area", view.area); }
+    if (lang && lang !== defaults.lang) { p.set("lang", lang); }
+    var qs = p.toString();
+    return qs ? "?" + qs : "";
+  }
+
+  var lastRendered = null;
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    tk: {
+      /* Controls → URL. The first call after a page is drawn replaces the history entry (a shared link is only
+         tidied, no extra step back); a change made by the user adds an entry, so back and forward step through
+         the views. `rendered` is a token new with every page the server draws. Returns url.search and url.href
+         (so dcc.Location agrees with the address bar), the path+search the page now shows, the full link (for
+         "Dela"), the language link, the table downloads and the presentation link for this view. */
+      syncUrl: function (question, wave, level, by, filterValues, area, filterIds, lang, defaults, rendered) {
+        var first = rendered !== lastRendered;  // the first call since this page was drawn
+        lastRendered = rendered;
+        var filters = {};
+        (filterIds || []).forEach(function (id, i) { filters[id.group] = (filterValues || [])[i]; });
+        var view = {question: question, wave: wave, level: level, by: by, filters: filters, area: area};
+        var search = viewSearch(view, defaults, lang);
+        var path = window.location.pathname;
+        if (window.location.search !== search) {
+          if (first) { window.history.replaceState(null, "", path + search); }
+          else { window.history.pushState(null, "", path + search); }
+        }
+        var other = lang === "sv" ? "en" : "sv";
+        return [search, window.location.href, path + search, window.location.href,
+                path + viewSearch(view, defaults, other),
+                "/export/table.csv" + search, "/export/table.xlsx" + search,
+                "/presentation" + (lang !== defaults.lang ? "?lang=" + lang : "")];
+      },
+
+      /* PNG or SVG of one chart, drawn by plotly.js in the page. */
+      saveChart: function (clicks, ids) {
+        var fired = triggered();
+        if (!fired.length || !fired[0].value) { return window.dash_clientside.no_update; }
+        var id = JSON.parse(fired[0].prop_id.slice(0, fired[0].prop_id.lastIndexOf(".")));
+        var gd = document.querySelector("#" + id.chart + " .js-plotly-plot");
+        if (gd && window.Plotly) {
+          var box = gd.getBoundingClientRect();
+          window.Plotly.downloadImage(gd, {format: id.format, filename: "trygghetskartan-" + id.chart,
+                                           width: Math.round(box.width), height: Math.round(box.height)});
+        }
+        return id.chart + "." + id.format;
+      },
+
+      /* Previous / next slide, clamped to the story. */
+      step: function (prev, next, stored, token, index, story) {
+        var n = (story || []).length;
+        var fired = triggered();
+        var i = index || 0;
+        if (fired.length) {
+          var which = fired[0].prop_id.split(".")[0];
+          if (which === "slide-prev") { i -= 1; }
+          if (which === "slide-next") { i += 1; }
+        }
+        return Math.max(0, Math.min(i, n - 1));
+      },
+
+      fullscreen: function (clicks) {
+        if (clicks && document.fullscreenEnabled && !document.fullscreenElement) {
+          document.documentElement.requestFullscreen().catch(function () {});
+        } else if (clicks && document.fullscreenElement) {
+          document.exitFullscreen().catch(function () {});
+        }
+        return window.dash_clientside.no_update;
+      }
+    }
+  });
+
+  /* Presentation clickers send PageUp/PageDown (some send the arrow keys): page with them, and with the arrows. */
+  document.addEventListener("keydown", function (event) {
+    if (!document.getElementById("presentation") || event.altKey || event.ctrlKey || event.metaKey) { return; }
+    var tag = (event.target && event.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select") { return; }
+    var target = null;
+    if (event.key === "ArrowRight" || event.key === "PageDown") { target = "slide-next"; }
+    if (event.key === "ArrowLeft" || event.key === "PageUp") { target = "slide-prev"; }
+    if (event.key === "f" || event.key === "F") { target = "slide-fullscreen"; }
+    var button = target && document.getElementById(target);
+    if (button) {
+      event.preventDefault();
+      button.click();
+    }
+  });
+
+  /* Dash 4's dropdown puts a hidden, focusable <input aria-hidden="true"> in the tab order in front of its button
+     (axe: aria-hidden-focus). CSS hides that input (style.css); here the button itself joins the tab order. */
+  function tabbableDropdowns() {
+    var buttons = document.querySelectorAll("button.dash-dropdown[tabindex='-1']");
+    for (var i = 0; i < buttons.length; i++) { buttons[i].setAttribute("tabindex", "0"); }
+    /* An open dropdown's list: named after its control's label (axe: aria-input-field-name), and its options'
+       checkboxes, which the menu focuses itself with the arrow keys, out of the tab order (axe:
+       nested-interactive: an option must not hold a tab stop of its own). */
+    var list = document.querySelector(".dash-dropdown-content [role=listbox]:not([aria-label])");
+    var open = document.querySelector("button.dash-dropdown[aria-expanded=true]");
+    if (list && open) {
+      var label = document.querySelector("label[for='" + CSS.escape(open.id) + "']");
+      list.setAttribute("aria-label", (label || open).textContent.trim());
+    }
+    var boxes = document.querySelectorAll(".dash-dropdown-content [role=option] input:not([tabindex='-1'])");
+    for (var j = 0; j < boxes.length; j++) { boxes[j].setAttribute("tabindex", "-1"); }
+    /* dcc.Upload's file input: named by the upload's button, which is the one tab stop */
+    var file = document.querySelector("#story-upload input[type=file]:not([aria-labelledby])");
+    if (file) {
+      file.setAttribute("aria-labelledby", "story-upload-button");
+      file.setAttribute("tabindex", "-1");
+    }
+  }
+
+  /* A map narrower or lower than the one the build's zoom was made for (a phone) zooms out until the whole
+     municipality shows; layouts/page.py gives its size at that zoom. Once per level (uirevision) and size, so a
+     zoom of the user's own stays. */
+  function fitMap(gd) {
+    var figure = gd && gd.closest("figure");
+    var full = gd && gd._fullLayout;
+    if (!figure || !figure.dataset.fitWidth || !full || !full.map || !window.Plotly) { return; }
+    var key = String(full.uirevision) + "|" + full.width + "x" + full.height;
+    if (gd.__tkFit === key) { return; }
+    gd.__tkFit = key;
+    var room = Math.min(Math.log2((full.width - 110) / Number(figure.dataset.fitWidth)),
+                        Math.log2((full.height - 60) / Number(figure.dataset.fitHeight)));
+    /* the dashboard's map only zooms out; a slide's map also grows to fill the screen (at most 2×) */
+    var zoom = Number(figure.dataset.zoom) + Math.min(figure.dataset.grow ? 1 : 0, room);
+    if (Math.abs(full.map.zoom - zoom) > 0.05) { window.Plotly.relayout(gd, {"map.zoom": zoom}); }
+  }
+
+  function fitMaps() {
+    fitMap(document.querySelector("#map .js-plotly-plot"));
+    fitMap(document.querySelector("#slide-graph .js-plotly-plot"));
+  }
+
+  new MutationObserver(function () { tabbableDropdowns(); fitMaps(); })
+    .observe(document.documentElement, {childList: true, subtree: true});
+})();

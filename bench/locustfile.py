@@ -1,0 +1,100 @@
+"""Load test: simulated visitors of the dashboard (locust). Loopback only, bounded by the harness (-t 60s).
+
+    BENCH_META=bench/output/municipal/locust-meta.json \
+        .venv/bin/locust -f bench/locustfile.py --headless -u 200 -r 20 -t 60s --host http://127.0.0.1:8050
+
+(bench/run.py writes BENCH_META: the build's questions, waves, levels, groups, areas, the app's
+/_dash-dependencies and the same-origin resources a first page load fetched.)
+
+Each visitor arrives (spread over the first 10 s), loads the page as a browser with an empty cache does (the HTML,
+every script and style sheet, the layout, the callback map, the first callbacks, the boundaries), then changes
+one control at a time as bench/payloads.py's walk does (question, year, filter, group, level, a click on the map),
+thinking 2–8 s between changes. A change sends what the browser sends: the area chooser first when it is
+involved, then the map and the details callbacks at the same time, and the page's URL-sync call (answered "no
+update"). Views repeat across visitors, as they do in a room full of people looking at the same survey.
+A request fails unless it answers 200 (204 for "no update"); the harness reports locust's percentiles per
+callback and, from this file, the percentiles over all callback requests (locust_callbacks.json).
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+
+import gevent
+import numpy as np
+from locust import FastHttpUser, between, events, task
+
+from bench import payloads
+
+SPEC = json.loads(Path(os.environ["BENCH_META"]).read_text(encoding="utf-8"))
+META, DEPS, RESOURCES = SPEC["meta"], SPEC["deps"], SPEC.get("resources", [])
+CALLBACKS = payloads.Callbacks(DEPS, list(META["groups"]))
+NAMES = ("render_page", "choose_area", "update_map", "update_details")
+TIMES: list[float] = []
+# gzip, not the browser's zstd/br: locust's HTTP client decodes only gzip and deflate (the server's cost is alike).
+HEADERS = {"Content-Type": "application/json", "Accept-Encoding": "gzip, deflate"}
+
+
+def url_sync(view: dict) -> str:
+    """The query string the page writes for a view (only what differs from the default view)."""
+    default = payloads.default_view(META)
+    parts = [(k, str(view[k])) for k in ("question", "wave", "level", "by") if view[k] and view[k] != default[k]]
+    parts += [(g, str(c)) for g, c in view["filters"].items() if c]
+    if view["area"]:
+        parts.append(("area", view["area"]))
+    return ("?" + "&".join(f"{k}={v}" for k, v in parts)) if parts else ""
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, response_length, exception, **kwargs):
+    if name in NAMES and exception is None:
+        TIMES.append(response_time)
+
+
+@events.quitting.add_listener
+def _write(environment, **kwargs):
+    out = Path(os.environ["BENCH_META"]).with_name("locust_callbacks.json")
+    times = np.array(TIMES or [0.0])
+    out.write_text(json.dumps({"requests": len(TIMES), "p50_ms": float(np.percentile(times, 50)),
+                               "p95_ms": float(np.percentile(times, 95)), "p99_ms": float(np.percentile(times, 99)),
+                               "max_ms": float(times.max())}))
+
+
+class Visitor(FastHttpUser):
+    wait_time = between(2, 8)
+    concurrency = 4  # the browser's parallel requests to one host (the map and the details go together)
+
+    def post(self, name: str, make_body) -> None:
+        with self.client.post("/_dash-update-component", data=json.dumps(make_body(), separators=(",", ":")),
+                              headers=HEADERS, name=name, catch_response=True) as response:
+            if response.status_code not in (200, 204):
+                response.failure(f"HTTP {response.status_code}")
+            else:
+                self.tab.receive(response.content)
+
+    def send(self, requests: list) -> None:
+        """The area chooser first (its output feeds the others), then the rest at the same time."""
+        for name, make_body in requests:
+            if name == "choose_area":
+                self.post(name, make_body)
+        gevent.joinall([gevent.spawn(self.post, name, make_body) for name, make_body in requests
+                        if name != "choose_area"])
+
+    def on_start(self) -> None:
+        self.client.get("/", headers=HEADERS, name="page /")
+        for path in RESOURCES:
+            self.client.get(path, headers=HEADERS, name="static (first visit)")
+        self.client.get("/_dash-layout", headers=HEADERS, name="page /_dash-layout")
+        self.client.get("/_dash-dependencies", headers=HEADERS, name="page /_dash-dependencies")
+        self.tab = payloads.Tab(CALLBACKS)
+        load = payloads.page_load(self.tab, META)
+        for name, make_body in load[:2]:
+            self.post(name, make_body)
+        gevent.joinall([gevent.spawn(self.post, name, make_body) for name, make_body in load[2:]])
+        self.walk = payloads.Walk(self.tab, META, seed=random.randrange(1 << 30), fresh=False, url_sync=url_sync)
+
+    @task
+    def change_a_control(self) -> None:
+        self.send(self.walk.step())

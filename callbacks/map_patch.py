@@ -1,0 +1,70 @@
+"""The map sends its boundaries once: after the first figure, a filter change sends only the values (a dash Patch).
+
+The GeoJSON is a URL the browser fetches and caches once (/geo/<level>.geojson?v=<build>), and the figure's
+traces are a fixed list for a level (callbacks/figures.py). So once the browser shows a map, a filter change
+alters only what depends on the data: per trace its areas (`locations`), values (`z`, the colour range), hover
+texts (`customdata`) and marker positions (VALUE_KEYS). Everything else (layout, trace styles, names, the
+GeoJSON URL: the figure's *structure*) is summed up in a digest.
+
+The app keeps no per-user state: the browser keeps, in the store `map-drawn` (written with the map), the digest of
+the structure it shows and of the note under the map. The callback sends a Patch of the values only when the new
+figure has the same structure, the full figure otherwise (a new page, another level, language or build, a change
+of the figure code), and the note only when it changed. tests/unit/test_map_patch.py checks that the patch turns
+any view's figure into any other's with the same structure.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+
+from dash import Patch, no_update
+
+# The keys of a map trace that depend on the data shown; a change anywhere else sends the whole figure.
+VALUE_KEYS = ("locations", "z", "zmin", "zmax", "customdata", "lon", "lat", "visible", "text")
+
+
+def _digest(value) -> str:
+    return hashlib.blake2b(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str).encode(),
+                           digest_size=8).hexdigest()
+
+
+def structure(figure: dict) -> str | None:
+    """Digest of everything in the figure but the values (None for an empty figure)."""
+    if not figure.get("data"):
+        return None
+    return _digest({"layout": figure.get("layout"),
+                    "data": [{k: v for k, v in trace.items() if k not in VALUE_KEYS} for trace in figure["data"]]})
+
+
+def map_patch(figure: dict) -> Patch:
+    """The Patch that turns a shown map of the same structure into `figure`."""
+    patch = Patch()
+    for i, trace in enumerate(figure["data"]):
+        patch["data"][i].update({key: trace[key] for key in VALUE_KEYS if key in trace})  # one "Merge" per trace
+    return patch
+
+
+def map_answer(figure: dict, note, drawn: dict | None):
+    """The map callback's outputs (figure, note, map-drawn): a Patch when the browser's map has the same structure,
+    no note when it is the one shown, and the new `map-drawn` record (no update when it is the same)."""
+    shown = drawn if isinstance(drawn, dict) else {}
+    state = {"figure": structure(figure), "note": _digest(note)}
+    same = state["figure"] is not None and shown.get("figure") == state["figure"]
+    return (map_patch(figure) if same else figure, no_update if shown.get("note") == state["note"] else note,
+            no_update if shown == state else state)
+
+
+def apply(figure: dict, patch: Patch) -> dict:
+    """Apply a Patch of merges and assignments to a figure dict as dash-renderer does (for tests)."""
+    out = copy.deepcopy(figure)
+    for op in patch.to_plotly_json()["operations"]:
+        target = out
+        for step in op["location"][:-1] if op["operation"] == "Assign" else op["location"]:
+            target = target[step]
+        if op["operation"] == "Merge":
+            target.update(op["params"]["value"])
+        else:
+            assert op["operation"] == "Assign", op
+            target[op["location"][-1]] = op["params"]["value"]
+    return out

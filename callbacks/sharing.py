@@ -1,0 +1,238 @@
+"""Callbacks for meetings: the view in the URL, "Dela" (link and QR code), the story (add, remove, move, clear,
+save and open as JSON), its PowerPoint and PDF, chart images, and presentation mode.
+
+Thin as the rest: views are parsed by callbacks/state.py, slides made by exports/slides.py from details_view, which
+asks survey.results. The browser-side parts (URL history, paging keys, chart images) are in assets/app.js.
+"""
+from __future__ import annotations
+
+import base64
+import copy
+import json
+from datetime import date
+
+import segno
+from dash import ALL, Input, Output, State, ClientsideFunction, ctx, dcc, html, no_update
+
+from layouts.page import map_fit
+from layouts.presentation import empty_slide, slide_content
+from layouts.texts import t
+from survey.results import QueryError
+
+from .state import check_view, parse_view, story_item
+from .view import view_params
+
+STORY_FORMAT = "trygghetskartan-story"
+MAX_STORY = 50  # views in one story (a file with more is refused: it is not one made here)
+
+
+# ---- plain functions (tested directly) --------------------------------------------------------------------------
+
+def qr_data_uri(url: str) -> str:
+    """The link as a QR code: an SVG data URI made here (segno), dark on white with a quiet zone."""
+    return segno.make(url, error="m").svg_data_uri(scale=6, border=4, dark="#000000", light="#ffffff")
+
+
+def control_view(results, question, wave, level, by, filter_values, filter_ids, area, lang) -> dict:
+    """The controls' values → a complete, valid view (what the URL says)."""
+    params = view_params(question, wave, level, by, filter_values, filter_ids)
+    if area:
+        params["area"] = area
+    params["lang"] = lang
+    return parse_view(params, results)
+
+
+def story_file(story: list[dict], lang: str) -> str:
+    return json.dumps({"format": STORY_FORMAT, "version": 1, "language": lang, "saved": date.today().isoformat(),
+                       "views": story}, ensure_ascii=False, indent=2)
+
+
+def read_story_file(contents: str, results) -> list[dict]:
+    """An uploaded story file (dcc.Upload's data URL) → its views, each checked against this build; ValueError
+    (QueryError is one) with a readable message when the file is not a story of this dashboard."""
+    try:
+        _, encoded = contents.split(",", 1)
+        data = json.loads(base64.b64decode(encoded).decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as err:
+        raise ValueError(f"inte JSON (not JSON): {err}") from None
+    views = data.get("views") if isinstance(data, dict) else data
+    if not isinstance(views, list) or (isinstance(data, dict) and data.get("format", STORY_FORMAT) != STORY_FORMAT):
+        raise ValueError(f"ingen lista 'views' (no list of views); format {STORY_FORMAT!r} väntades")
+    if len(views) > MAX_STORY:
+        raise ValueError(f"{len(views)} vyer, högst {MAX_STORY} (too many views)")
+    return [story_item(check_view(view, results)) for view in views]
+
+
+def story_entry_label(results, item: dict, lang: str) -> str:
+    """A story view in a line: question (short), where, year."""
+    view = parse_view(item, results)
+    question = results.codebook.question(view["question"]) or results.codebook.index(view["question"])
+    where = (results.area_name(view["level"], view["area"]) if view.get("area")
+             else next(lv["label"][lang] for lv in results.manifest["levels"] if lv["id"] == view["level"]))
+    extra = [results.codebook.group(view["by"]).label[lang].lower()] if view.get("by") else []
+    extra += [results.group_label(g, c, lang) for g, c in view["filters"].items()]
+    return f"{question.short[lang]} · {where} · {view['wave']}" + (f" ({', '.join(extra)})" if extra else "")
+
+
+def screen_figure(slide) -> dict:
+    """A slide's chart for the projector: large type, the figure fills its box (CSS gives the height)."""
+    figure = copy.deepcopy(slide.figure)
+    layout = figure.setdefault("layout", {})
+    layout.pop("height", None)
+    layout["autosize"] = True
+    layout["font"] = {**layout.get("font", {}), "size": 20, "color": "#000000"}
+    if slide.chart == "map":
+        layout["legend"] = {**layout.get("legend", {}), "font": {"size": 18}}
+        layout["uirevision"] = f"slide:{slide.title}:{slide.subtitle}"  # each slide's map is fitted anew
+        for trace in figure["data"]:
+            if trace.get("colorbar"):
+                trace["colorbar"] = {**trace["colorbar"], "thickness": 24, "tickfont": {"size": 18}}
+    else:
+        layout["margin"] = {"l": 10, "r": 30, "t": 10, "b": 10}
+        for trace in figure["data"]:
+            if "error_x" in trace:
+                trace["error_x"] = {**trace["error_x"], "thickness": 3, "width": 10}
+    return figure
+
+
+# ---- wiring -------------------------------------------------------------------------------------------------------
+
+def register_sharing_callbacks(app, get_results) -> None:
+    filters = Input({"type": "filter", "group": ALL}, "value")
+    filter_ids = State({"type": "filter", "group": ALL}, "id")
+    controls = [Input("question", "value"), Input("wave", "value"), Input("level", "value"), Input("by", "value"),
+                filters, Input("area", "value")]
+
+    # The view → the URL (and the links that depend on it). In the browser: it writes the history.
+    app.clientside_callback(
+        ClientsideFunction("tk", "syncUrl"),
+        Output("url", "search"), Output("url", "href"), Output("view-search", "data"), Output("share-url", "value"),
+        Output("language-link", "href"), Output("table-csv", "href"), Output("table-xlsx", "href"),
+        Output("story-start", "href"),
+        *controls, filter_ids, State("lang", "data"), State("view-defaults", "data"), State("page-token", "data"))
+
+    @app.callback(Output("share-modal", "is_open"), Output("share-qr", "src"), Output("share-qr", "alt"),
+                  Input("share-button", "n_clicks"), Input("share-close", "n_clicks"),
+                  State("share-url", "value"), State("lang", "data"), prevent_initial_call=True)
+    def share(open_clicks, close_clicks, url, lang):
+        if ctx.triggered_id == "share-close" or not url:
+            return False, no_update, no_update
+        return True, qr_data_uri(url), t("qr_alt", lang, url=url)
+
+    # ---- the story -------------------------------------------------------------------------------------------
+    @app.callback(Output("story", "data"), Output("story-status", "children"), Output("story-import-status", "children"),
+                  Input("story-add", "n_clicks"), Input({"type": "story-remove", "index": ALL}, "n_clicks"),
+                  Input({"type": "story-up", "index": ALL}, "n_clicks"), Input("story-clear", "n_clicks"),
+                  Input("story-upload", "contents"),
+                  State("question", "value"), State("wave", "value"), State("level", "value"), State("by", "value"),
+                  State({"type": "filter", "group": ALL}, "value"), State("area", "value"), filter_ids,
+                  State("story-upload", "filename"), State("story", "data"), State("lang", "data"),
+                  prevent_initial_call=True)
+    def edit_story(add, removes, ups, clear, upload, question, wave, level, by, filter_values, area, ids, filename,
+                   story, lang):
+        results = get_results()
+        story = list(story or [])
+        trigger = ctx.triggered_id
+        if trigger == "story-add" and add:
+            view = control_view(results, question, wave, level, by, filter_values, ids, area, lang)
+            story.append(story_item(view))
+            return story, t("story_added", lang, n=len(story)), ""
+        if trigger == "story-clear" and clear:
+            return [], "", ""
+        if trigger == "story-upload" and upload:
+            try:
+                views = read_story_file(upload, results)
+            except (ValueError, QueryError) as err:
+                return no_update, "", t("story_import_error", lang, error=err)
+            return views, "", t("story_imported", lang, n=len(views), name=filename or "")
+        if isinstance(trigger, dict) and ctx.triggered[0]["value"]:
+            i = trigger["index"]
+            if 0 <= i < len(story):
+                if trigger["type"] == "story-remove":
+                    story.pop(i)
+                elif i > 0:
+                    story[i - 1], story[i] = story[i], story[i - 1]
+                return story, "", ""
+        return no_update, no_update, no_update
+
+    # The page's token as an input too: the stored story may arrive before the page is drawn.
+    @app.callback(Output("story-list", "children"), Output("story-start", "className"),
+                  Input("story", "data"), Input("page-token", "data"), State("lang", "data"))
+    def show_story(story, token, lang):
+        results = get_results()
+        items = []
+        for i, item in enumerate(story or []):
+            try:
+                label = story_entry_label(results, item, lang)
+            except (KeyError, StopIteration, AttributeError, TypeError):
+                label = str(item)
+            buttons = [html.Button("↑", id={"type": "story-up", "index": i}, type="button",
+                                   className="btn btn-link btn-sm p-0 ms-1",
+                                   **{"aria-label": t("story_up", lang, n=i + 1)})] if i else []
+            buttons.append(html.Button("✕", id={"type": "story-remove", "index": i}, type="button",
+                                       className="btn btn-link btn-sm p-0 ms-1",
+                                       **{"aria-label": t("story_remove", lang, n=i + 1)}))
+            items.append(html.Li([html.Span(label), *buttons], className="story-item"))
+        if not items:
+            return [html.Li(t("story_empty", lang), className="story-empty")], "btn btn-primary btn-sm"
+        return items, "btn btn-primary btn-sm"
+
+    @app.callback(Output("story-json", "data"), Input("story-export", "n_clicks"), State("story", "data"),
+                  State("lang", "data"), prevent_initial_call=True)
+    def export_story(clicks, story, lang):
+        if not clicks:
+            return no_update
+        return {"content": story_file(story or [], lang), "filename": f"presentation-{date.today().isoformat()}.json",
+                "type": "application/json"}
+
+    @app.callback(Output("story-file", "data"), Output("story-file-status", "children"),
+                  Input("story-pptx", "n_clicks"), Input("story-pdf", "n_clicks"),
+                  State("story", "data"), State("lang", "data"), prevent_initial_call=True)
+    def export_slides(pptx_clicks, pdf_clicks, story, lang):
+        from exports.slides import pdf_bytes, pptx_bytes, story_slides
+
+        if not story or not ctx.triggered[0]["value"]:
+            return no_update, t("story_empty", lang) if not story else no_update
+        results = get_results()
+        slides = story_slides(results, [parse_view({**item, "lang": lang}, results) for item in story], lang,
+                              images=True)
+        stem = f"trygghetskartan-{date.today().isoformat()}"
+        if ctx.triggered_id == "story-pptx":
+            return dcc.send_bytes(pptx_bytes(slides, lang), stem + ".pptx"), t("story_file_done", lang, n=len(slides),
+                                                                                     kind="PowerPoint")
+        return dcc.send_bytes(pdf_bytes(slides, lang), stem + ".pdf"), t("story_file_done", lang, n=len(slides),
+                                                                             kind="PDF")
+
+    # ---- chart images ------------------------------------------------------------------------------------------
+    app.clientside_callback(ClientsideFunction("tk", "saveChart"), Output("chart-saved", "children"),
+                            Input({"type": "save-chart", "chart": ALL, "format": ALL}, "n_clicks"),
+                            State({"type": "save-chart", "chart": ALL, "format": ALL}, "id"),
+                            prevent_initial_call=True)
+
+    # ---- presentation mode -------------------------------------------------------------------------------------
+    app.clientside_callback(ClientsideFunction("tk", "step"), Output("slide-index", "data"),
+                            Input("slide-prev", "n_clicks"), Input("slide-next", "n_clicks"),
+                            Input("story", "data"), Input("page-token", "data"), State("slide-index", "data"),
+                            State("story", "data"))
+    app.clientside_callback(ClientsideFunction("tk", "fullscreen"), Output("slide-dummy", "children"),
+                            Input("slide-fullscreen", "n_clicks"), prevent_initial_call=True)
+
+    @app.callback(Output("slide", "children"), Output("slide-counter", "children"),
+                  Output("slide-prev", "disabled"), Output("slide-next", "disabled"),
+                  Input("slide-index", "data"), Input("story", "data"), Input("page-token", "data"),
+                  State("lang", "data"))
+    def show_slide(index, story, token, lang):
+        from exports.slides import make_slide
+
+        story = story or []
+        if not story:
+            return empty_slide(lang), "", True, True
+        index = max(0, min(index or 0, len(story) - 1))
+        results = get_results()
+        slide = make_slide(results, parse_view({**story[index], "lang": lang}, results), lang)
+        if slide.figure and slide.figure.get("data"):
+            slide.figure = screen_figure(slide)
+        return (slide_content(slide, index, len(story), lang, map_fit(results)),
+                t("slide_of", lang, i=index + 1, n=len(story)),
+                index == 0, index == len(story) - 1)
+

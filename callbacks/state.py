@@ -1,0 +1,104 @@
+"""A view of the dashboard as URL parameters, and back.
+
+A view is the API's parameters (question, wave, level, by, one key per filtered group) plus the selected area and
+the language: `?question=p_fortkorning&level=deso&kon=1&area=2039A0030&lang=en`. Only values that differ from the
+default view are written, so the default view is `/` and a shared link stays short (and its QR code small).
+Reading is forgiving: a value that is not (or no longer) valid falls back to the default, so an old link opens.
+The browser writes the URL (assets/app.js, `view_search` there mirrors `search` here; a unit test checks both).
+"""
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlencode
+
+from survey.results import QueryError, Results
+
+LANGUAGES = ("sv", "en")
+
+
+def defaults(results: Results) -> dict:
+    """The default view: the first question, the latest wave, the finest level, the build's language."""
+    return {"question": results.codebook.single_choice[0].id, "wave": str(results.waves[-1]),
+            "level": results.levels[0], "lang": results.manifest.get("default_language", "sv")}
+
+
+def questions(results: Results) -> list[str]:
+    return [q.id for q in results.codebook.single_choice] + [i.id for i in results.codebook.indices]
+
+
+def parse_view(params, results: Results) -> dict:
+    """URL parameters (a query string or a mapping) → a complete, valid view:
+    {question, wave (str), level, by ("" for none), filters {group: code}, area (or None), lang}."""
+    if isinstance(params, str):
+        params = {k: v[0] for k, v in parse_qs(params.lstrip("?")).items()}
+    base = defaults(results)
+    view = dict(base, by="", filters={}, area=None)
+    if params.get("question") in questions(results):
+        view["question"] = params["question"]
+    if str(params.get("wave")) in {str(w) for w in results.waves}:
+        view["wave"] = str(params["wave"])
+    if params.get("level") in results.levels:
+        view["level"] = params["level"]
+    groups = {g.id: g for g in results.codebook.groups}
+    if params.get("by") in groups:
+        view["by"] = params["by"]
+    for group_id, group in groups.items():
+        code = params.get(group_id)
+        if code not in (None, "") and str(code) in {str(o.code) for o in group.options}:
+            view["filters"][group_id] = str(code)
+    if view["level"] != "kommun" and params.get("area") in results.area_ids(view["level"]):
+        view["area"] = params["area"]
+    if params.get("lang") in LANGUAGES:
+        view["lang"] = params["lang"]
+    return view
+
+
+def query_params(view: dict) -> dict:
+    """The view's parameters for results.parse / the API (strings; no area, no language)."""
+    params = {"question": view["question"], "wave": str(view["wave"]), "level": view["level"]}
+    if view.get("by"):
+        params["by"] = view["by"]
+    params.update({g: str(c) for g, c in (view.get("filters") or {}).items() if c not in (None, "")})
+    return params
+
+
+def view_search(view: dict, results: Results, with_lang: bool = True) -> str:
+    """The view as a query string ("" for the default view), parameters in a fixed order."""
+    base = defaults(results)
+    params = {}
+    for key in ("question", "wave", "level"):
+        if str(view.get(key)) != base[key]:
+            params[key] = str(view[key])
+    if view.get("by"):
+        params["by"] = view["by"]
+    for group in results.codebook.groups:
+        code = (view.get("filters") or {}).get(group.id)
+        if code not in (None, ""):
+            params[group.id] = str(code)
+    if view.get("area"):
+        params["area"] = view["area"]
+    if with_lang and view.get("lang", base["lang"]) != base["lang"]:
+        params["lang"] = view["lang"]
+    return "?" + urlencode(params) if params else ""
+
+
+def check_view(params: dict, results: Results) -> dict:
+    """A view from an imported story file: every parameter must be valid (QueryError otherwise), unlike a link."""
+    if not isinstance(params, dict):
+        raise QueryError("view", params, ["{question, wave, level, ...}"])
+    known = {"question", "wave", "level", "by", "area", "lang"} | {g.id for g in results.codebook.groups}
+    for key in params:
+        if key not in known:
+            raise QueryError(key, params[key], sorted(known))
+    results.parse({k: str(v) for k, v in params.items() if k not in ("area", "lang") and v not in (None, "")})
+    view = parse_view({k: str(v) for k, v in params.items() if v not in (None, "")}, results)
+    if params.get("area") not in (None, "") and view["area"] != params["area"]:
+        raise QueryError("area", params["area"], results.area_ids(view["level"]))
+    return view
+
+
+def story_item(view: dict) -> dict:
+    """A view as it is stored in a story (the URL parameters, without the language: a story is shown in any)."""
+    item = query_params(view)
+    if view.get("area"):
+        item["area"] = view["area"]
+    return item

@@ -1,0 +1,224 @@
+"""Hardening of the web server (issue "Respondents stay anonymous"): secret key, request size, security
+headers, callback requests checked before Dash sees them, and errors that never show a traceback.
+
+- SECRET_KEY (signs the session cookie) comes from the environment. Without it a random key is made at start
+  with a warning: sessions then end at a restart (and with several gunicorn workers the app must be preloaded,
+  as gunicorn.conf.py does, so that they share it). No key is ever in the repository.
+- MAX_CONTENT_LENGTH (TRYGG_MAX_CONTENT_LENGTH, default 2 MiB): a larger request gets 413.
+- Headers on every response: a Content-Security-Policy that allows scripts only from the app itself plus the
+  hashes of Dash's own inline scripts (no 'unsafe-inline' for scripts), frame-ancestors 'none', and
+  X-Content-Type-Options, Referrer-Policy, X-Frame-Options, Permissions-Policy, Cross-Origin-Opener-Policy.
+  HSTS when TRYGG_HTTPS=1 (also makes the session cookie Secure).
+- A POST to a Dash app's /_dash-update-component must be JSON naming a callback of that app, with inputs and
+  state of the shapes the callback declares: otherwise 400 (403 when it names a staff callback on the public
+  app). Staff callbacks live in their own Dash app under /personal/, whose every request needs a staff
+  session (staff/auth.py). Whatever a callback raises on a strange value becomes a 400, never a 500, and no
+  response ever carries a traceback or a file path: errors are logged on the server.
+- Debug mode is off (Flask and Dash), whatever the environment says, under gunicorn.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import threading
+import time
+
+from flask import Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("trygghetskartan.security")
+
+
+class Throttle(logging.Filter):
+    """At most `limit` records per `seconds` through a logger (a flood of bad requests must not flood the log,
+    nor block a worker whose output nobody reads); then one line saying how many were left out."""
+
+    def __init__(self, limit: int = 20, seconds: float = 60.0):
+        super().__init__()
+        self.limit, self.seconds = limit, seconds
+        self.start, self.count, self.dropped = 0.0, 0, 0
+        self.lock = threading.Lock()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = time.monotonic()
+        with self.lock:
+            if now - self.start > self.seconds:
+                if self.dropped:
+                    record.msg = f"({self.dropped} meddelanden utelämnade) " + str(record.msg)
+                self.start, self.count, self.dropped = now, 0, 0
+            self.count += 1
+            if self.count > self.limit:
+                self.dropped += 1
+                return False
+            return True
+
+
+THROTTLE = Throttle()
+log.addFilter(THROTTLE)
+
+DEFAULT_MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+MAX_PATTERN_ITEMS = 500  # items of one wildcard (ALL) input: the page has a handful
+
+
+def secret_key() -> str:
+    """SECRET_KEY from the environment, or a new random one (with a warning)."""
+    key = os.environ.get("SECRET_KEY") or os.environ.get("TRYGG_SECRET_KEY")
+    if key:
+        return key
+    log.warning("SECRET_KEY saknas i miljön: en slumpad nyckel används, så inloggningar upphör vid omstart "
+                "(set SECRET_KEY, e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+    return secrets.token_urlsafe(32)
+
+
+def harden(server, apps: list, staff_apps: list = ()) -> None:
+    """Configure `server` (Flask) and guard the callback routes of `apps` (the public Dash apps) and
+    `staff_apps` (Dash apps whose callbacks are staff-only; their prefix is guarded by staff.auth)."""
+    https = os.environ.get("TRYGG_HTTPS", "") in ("1", "true", "yes")
+    server.config.update(
+        SECRET_KEY=server.config.get("SECRET_KEY") or secret_key(),
+        MAX_CONTENT_LENGTH=int(os.environ.get("TRYGG_MAX_CONTENT_LENGTH", DEFAULT_MAX_CONTENT_LENGTH)),
+        SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax", SESSION_COOKIE_SECURE=https,
+        SESSION_COOKIE_NAME="trygg_session", DEBUG=False, PROPAGATE_EXCEPTIONS=False, TESTING=False,
+    )
+    server.debug = False
+    all_apps = list(apps) + list(staff_apps)
+    routes = {app.config.routes_pathname_prefix + "_dash-update-component": app for app in all_apps}
+    staff_outputs = {output for app in staff_apps for output in app.callback_map}
+    hashes: list[str] = []
+
+    def script_hashes() -> list[str]:
+        if not hashes:  # after every callback (and clientside callback) is registered: at the first request
+            hashes.extend(sorted({h for app in all_apps for h in app.csp_hashes()}))
+        return hashes
+
+    @server.before_request
+    def check_callback_request():
+        app = routes.get(request.path)
+        if app is None or request.method != "POST":
+            return None
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+            return _error(400, "Ogiltig begäran (invalid callback request)")
+        if body["output"] not in app.callback_map:
+            if body["output"] in staff_outputs and app not in staff_apps:
+                return _error(403, "Kräver inloggning som personal (staff only)")
+            return _error(400, "Okänd callback (unknown callback)")
+        problem = _shape_problem(app.callback_map[body["output"]], body)
+        if problem:
+            return _error(400, f"Ogiltig begäran (invalid callback request): {problem}")
+        return None
+
+    # Whatever a callback raises on a strange input (a value the page never sends) is a bad request, not a
+    # server error: logged here, a short message there.
+    for rule in list(server.url_map.iter_rules()):
+        if rule.rule in routes:
+            server.view_functions[rule.endpoint] = _bad_request_on_error(server.view_functions[rule.endpoint])
+
+    @server.after_request
+    def security_headers(response: Response) -> Response:
+        policy = {
+            "default-src": ["'self'"],
+            "script-src": ["'self'", *script_hashes()],
+            "style-src": ["'self'", "'unsafe-inline'"],  # plotly and the Dash components set inline styles
+            "img-src": ["'self'", "data:", "blob:"],
+            "font-src": ["'self'", "data:"],
+            "connect-src": ["'self'"],
+            "worker-src": ["'self'", "blob:"],  # the map (MapLibre) draws in a web worker made from a blob
+            "child-src": ["'self'", "blob:"],
+            "object-src": ["'none'"],
+            "base-uri": ["'self'"],
+            "form-action": ["'self'"],
+            "frame-ancestors": ["'none'"],
+        }
+        response.headers["Content-Security-Policy"] = "; ".join(f"{k} {' '.join(v)}" for k, v in policy.items())
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        if https:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        return response
+
+    @server.errorhandler(Exception)
+    def no_traceback(err: Exception):
+        if isinstance(err, HTTPException):
+            if (err.code or 500) < 400:  # e.g. a routing redirect: Werkzeug's own response
+                return err
+            return _error(err.code, err.name)
+        log.warning("fel vid %s %s: %s: %s", request.method, request.path[:200], type(err).__name__, str(err)[:200],
+                    exc_info=not THROTTLE.dropped)
+        if request.path in routes:
+            return _error(400, "Ogiltig begäran (invalid callback request)")
+        return _error(500, "Internt fel (internal error)")
+
+
+def _error(status: int, message: str):
+    if request.path.startswith(("/api/", "/personal/api/")) or request.path.endswith("_dash-update-component"):
+        response = jsonify({"error": message})
+    else:
+        response = Response(f"<!DOCTYPE html><html lang=\"sv\"><title>{status}</title><p>{message}</p></html>",
+                            mimetype="text/html")
+    response.status_code = status
+    return response
+
+
+def _bad_request_on_error(view):
+    def guarded(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except HTTPException:
+            raise
+        except Exception as err:  # noqa: BLE001 - any failure on a strange input is a bad request
+            if type(err).__name__ == "PreventUpdate":
+                raise
+            log.warning("callback %s misslyckades: %s: %s", (request.get_json(silent=True) or {}).get("output"),
+                        type(err).__name__, str(err)[:200])
+            return _error(400, "Ogiltig begäran (invalid callback request)")
+    guarded.__name__ = getattr(view, "__name__", "dispatch")
+    return guarded
+
+
+def _shape_problem(callback: dict, body: dict) -> str | None:
+    """Why the inputs and state of `body` do not have the shapes the callback declares (None if they do)."""
+    for key, declared in (("inputs", callback["inputs"]), ("state", callback.get("state", []))):
+        given = body.get(key, [])
+        if not isinstance(given, list) or len(given) != len(declared):
+            return f"{key}: {len(declared)} väntades"
+        for spec, item in zip(declared, given):
+            if not _matches(spec, item):
+                return f"{key}: {spec['id']}.{spec['property']}"
+    outputs = body.get("outputs")
+    if outputs is not None and not isinstance(outputs, (list, dict)):
+        return "outputs"
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
+        return "changedPropIds"
+    return None
+
+
+def _matches(spec: dict, item) -> bool:
+    """An input or state item of the request against its declaration ({"id", "property"}); a pattern-matching id
+    (a JSON object) matches a list of items (ALL) or one item, each with the same keys and fixed values."""
+    spec_id = spec["id"]
+    if not spec_id.startswith("{"):
+        return isinstance(item, dict) and item.get("id") == spec_id and item.get("property") == spec["property"]
+    pattern = json.loads(spec_id)
+    items = item if isinstance(item, list) else [item]
+    if len(items) > MAX_PATTERN_ITEMS:
+        return False
+    for one in items:
+        if not (isinstance(one, dict) and one.get("property") == spec["property"] and isinstance(one.get("id"), dict)):
+            return False
+        if set(one["id"]) != set(pattern):
+            return False
+        for key, value in pattern.items():
+            given = one["id"][key]
+            if isinstance(value, list):  # a wildcard: any plain value
+                if not isinstance(given, (str, int, float, bool)):
+                    return False
+            elif given != value:
+                return False
+    return True

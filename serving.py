@@ -1,0 +1,253 @@
+"""Serving the dashboard fast (issue 7; the measurements behind each choice are in bench/README.md).
+
+`install(app, get_results)` (called by app.py) adds, on top of flask-compress:
+
+- Static bundles at their best compression. Dash's script bundles (plotly.js alone is 4.8 MB) and the assets are
+  compressed once, ahead of time, at brotli quality 11 (and gzip 9 for clients without brotli) into a cache on
+  disk, `.cache/precompressed/<sha256 of the file>.br|.gz` (`python -m serving precompress` writes it; `make run`
+  and `make bench` do). A response whose body has a precompressed copy is sent as that copy; anything else is
+  compressed on the fly by flask-compress as before. Brotli 11 is too slow to do per request (10 s for plotly.js)
+  but makes the first page load 1.45 MB instead of 1.88 MB.
+- Boundaries compressed: /geo/<level>.geojson (application/geo+json, which flask-compress leaves alone) is sent
+  as the build's `geo/<level>.geojson.br` (brotli 11, written by the build) or compressed once per process.
+- A response cache shared by all instances, in Redis, when REDIS_URL is set (flask-caching): a callback answer is
+  a function of the request body and the build only (the app keeps no per-user state on the server), so it is
+  stored under a hash of the build id and the body, and any instance answers the same request from it. Requests
+  with a cookie or an Authorization header (a staff session) are never cached. Without REDIS_URL each process
+  keeps its own caches (survey.results' lru_cache of queries).
+- `X-Instance: <INSTANCE_NAME>` on every response when INSTANCE_NAME is set (to see which instance answered
+  behind a load balancer; tests/server/test_nginx.py).
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+from flask import Response, g, request
+
+ROOT = Path(__file__).resolve().parent
+CACHE_DIR = Path(os.environ.get("PRECOMPRESSED_DIR", ROOT / ".cache" / "precompressed"))
+STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
+MIN_SIZE = 1024
+CALLBACK_PATH = "/_dash-update-component"
+CACHE_SECONDS = 24 * 3600
+
+
+def _accepts(encoding: str) -> bool:
+    return encoding in request.headers.get("Accept-Encoding", "").replace(" ", "").split(",")
+
+
+def _best(variants: dict) -> tuple[str, bytes] | None:
+    for encoding in ("br", "gzip"):
+        if encoding in variants and _accepts(encoding):
+            return encoding, variants[encoding]
+    return None
+
+
+def _send(response: Response, encoding: str, data: bytes) -> Response:
+    response.direct_passthrough = False
+    response.set_data(data)
+    response.headers["Content-Encoding"] = encoding
+    response.headers["Content-Length"] = str(len(data))
+    vary = response.headers.get("Vary")
+    response.headers["Vary"] = f"{vary}, Accept-Encoding" if vary and "accept-encoding" not in vary.lower() else (
+        vary or "Accept-Encoding")
+    etag, weak = response.get_etag()
+    if etag and not weak:
+        response.set_etag(f"{etag}:{encoding}")
+    return response
+
+
+# ---- static bundles --------------------------------------------------------------------------------------------------
+
+def static_files() -> list[Path]:
+    """Every script and style sheet the page may load: Dash's bundles (with dcc's async chunks and plotly.js),
+    dash-bootstrap-components and the assets folder."""
+    import dash
+    import dash_bootstrap_components
+    import plotly
+
+    roots = [Path(dash.__file__).parent, Path(dash_bootstrap_components.__file__).parent,
+             Path(plotly.__file__).parent / "package_data", ROOT / "assets"]
+    def served(p: Path) -> bool:  # not the debug-mode bundles, Jupyter's widget bundle or unminified React
+        return not (".dev." in p.name or p.name == "widgetbundle.js" or (p.parent.name == "deps" and ".min." not in p.name))
+
+    return sorted(p for root in roots for p in root.rglob("*") if p.suffix in (".js", ".css") and p.is_file()
+                  and p.stat().st_size >= MIN_SIZE and "node_modules" not in p.parts and served(p))
+
+
+def precompress(files: list[Path] | None = None, quiet: bool = False) -> int:
+    """Write the brotli-11 and gzip-9 copies of `files` (default: static_files()) that the cache lacks."""
+    import brotli
+
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    made = 0
+    for path in files or static_files():
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        for suffix, compress in (("br", lambda d: brotli.compress(d, quality=11)), ("gz", lambda d: gzip.compress(d, 9))):
+            target = CACHE_DIR / f"{digest}.{suffix}"
+            if target.exists():
+                continue
+            tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(compress(data))
+            os.replace(tmp, target)  # atomic: another process never reads half a file
+            made += 1
+        if not quiet:
+            print(f"{path.relative_to(path.parents[2]) if len(path.parents) > 2 else path}", file=sys.stderr)
+    return made
+
+
+class _Precompressed:
+    """Per process: request path → the precompressed copies of its body, found by the body's hash."""
+
+    def __init__(self):
+        self.by_path: dict[str, dict] = {}
+        self.lock = threading.Lock()
+
+    def variants(self, path: str, body: bytes) -> dict:
+        found = self.by_path.get(path)
+        if found is None:
+            digest = hashlib.sha256(body).hexdigest()
+            found = {}
+            for encoding, suffix in (("br", "br"), ("gzip", "gz")):
+                copy = CACHE_DIR / f"{digest}.{suffix}"
+                if copy.exists():
+                    found[encoding] = copy.read_bytes()
+            with self.lock:
+                self.by_path[path] = found
+        return found
+
+
+# ---- install ---------------------------------------------------------------------------------------------------------
+
+_installed: dict = {}
+
+
+def warm(seconds: float) -> int:
+    """Answer the first view of every question and wave (the finest level, the build's language) before serving,
+    for at most `seconds`: each (wave, question) table and its disclosure pattern are then computed once. Called in
+    gunicorn's master (gunicorn.conf.py, `when_ready`): with preload, every worker starts with the results. Returns
+    the number of views answered."""
+    get_results = _installed.get("get_results")
+    if get_results is None or seconds <= 0:
+        return 0
+    results = get_results()
+    lang = results.manifest.get("default_language", "sv")
+    questions = [q.id for q in results.codebook.single_choice] + [i.id for i in results.codebook.indices]
+    deadline = time.monotonic() + seconds
+    done = 0
+    for wave in reversed(results.waves):  # the latest wave first: the page opens on it
+        for question in questions:
+            if time.monotonic() > deadline:
+                return done
+            results.query(results.parse({"question": question, "wave": str(wave), "level": results.levels[0]}), lang)
+            done += 1
+    return done
+
+
+def install(app, get_results) -> None:
+    server = app.server
+    _installed["get_results"] = get_results
+    precompressed = _Precompressed()
+    geo_cache: dict = {}
+    geo_lock = threading.Lock()
+    instance = os.environ.get("INSTANCE_NAME")
+    cache = _shared_cache(server)
+
+    if cache is not None:
+        @server.before_request
+        def answer_from_cache():
+            if request.method != "POST" or request.path != CALLBACK_PATH or "Cookie" in request.headers \
+                    or "Authorization" in request.headers:
+                return None
+            body = request.get_data(cache=True)
+            g.response_key = "cb:" + hashlib.sha256(get_results().manifest["build_id"].encode() + b"\0" + body).hexdigest()
+            try:
+                hit = cache.get(g.response_key)
+            except Exception:  # Redis down: answer without the cache
+                hit = None
+            if hit is None:
+                return None
+            g.response_key = None
+            response = Response(hit[1], status=hit[0], mimetype="application/json")
+            response.headers["X-Cache"] = "hit"
+            return response
+
+    @server.after_request
+    def serve_fast(response: Response) -> Response:
+        # Runs before flask-compress's hook (registered later, run earlier): we see the plain body.
+        if instance:
+            response.headers["X-Instance"] = instance
+        key = g.pop("response_key", None) if cache is not None else None
+        if key and response.status_code in (200, 204) and "Set-Cookie" not in response.headers:
+            try:
+                cache.set(key, (response.status_code, response.get_data()), timeout=CACHE_SECONDS)
+            except Exception:
+                pass
+        if request.method != "GET" or response.status_code != 200 or "Content-Encoding" in response.headers:
+            return response
+        path = request.path
+        if path.startswith(STATIC_PREFIXES):
+            response.direct_passthrough = False
+            body = response.get_data()
+            if len(body) >= MIN_SIZE:
+                best = _best(precompressed.variants(request.full_path, body))
+                if best:
+                    return _send(response, *best)
+        elif path.startswith("/geo/") and path.endswith(".geojson"):
+            return _send_geojson(response, get_results(), path, geo_cache, geo_lock)
+        return response
+
+
+def _send_geojson(response: Response, results, path: str, cache: dict, lock: threading.Lock) -> Response:
+    source = results.folder / "geo" / path.rsplit("/", 1)[1]
+    key = str(source)
+    with lock:
+        variants = cache.get(key)
+        if variants is None:
+            import brotli
+
+            variants = {}
+            built = source.with_name(source.name + ".br")
+            response.direct_passthrough = False
+            data = response.get_data()
+            variants["br"] = built.read_bytes() if built.exists() else brotli.compress(data, quality=5)
+            variants["gzip"] = gzip.compress(data, 6)
+            if len(cache) > 16:
+                cache.clear()
+            cache[key] = variants
+    best = _best(variants)
+    return _send(response, *best) if best else response
+
+
+def _shared_cache(server):
+    """flask-caching on Redis when REDIS_URL is set, else None."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return None
+    from flask_caching import Cache
+
+    cache = Cache(config={"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url, "CACHE_KEY_PREFIX": "trygg:",
+                          "CACHE_DEFAULT_TIMEOUT": CACHE_SECONDS})
+    cache.init_app(server)
+    return cache
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] != ["precompress"]:
+        print("usage: python -m serving precompress   (writes .cache/precompressed/)", file=sys.stderr)
+        return 2
+    made = precompress(quiet=True)
+    print(f"{made} nya komprimerade filer i {CACHE_DIR} (precompressed copies written)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,226 @@
+"""Staff login, checked on the server for every staff route and callback.
+
+Two ways in, both ending in the same signed session cookie (Flask's session, SECRET_KEY; HttpOnly,
+SameSite=Lax, Secure behind HTTPS) that holds who logged in and until when (8 hours):
+
+- A password, for a small installation: only its hash is configured (werkzeug's generate_password_hash; make
+  one with `python -m staff hash`), in the environment (TRYGG_STAFF_PASSWORD_HASH) or in the configuration
+  ([staff] password_hash). The form has a CSRF token; failed attempts are limited per address.
+- OpenID Connect for municipal single sign-on (e.g. Microsoft Entra ID), with Authlib: authorization code flow
+  with state and nonce, the ID token's signature checked against the provider's published keys, and its
+  issuer, audience and expiry. Configured by TRYGG_OIDC_METADATA_URL (the provider's
+  .well-known/openid-configuration), TRYGG_OIDC_CLIENT_ID, TRYGG_OIDC_CLIENT_SECRET and TRYGG_OIDC_ALLOWED
+  (who may in: e-mail addresses and/or @domains, comma-separated), or [staff.oidc] in the configuration
+  (the client secret only from the environment). Nobody is let in when the allow list is empty.
+
+Everything under /personal/ except the login and logout routes needs that session: without it a page gets
+401 with the login form, an API or callback request 401 with JSON. The staff Dash app's callbacks check again.
+
+Why not dash-auth: it guards a whole Dash app and lets public routes and callbacks through as exceptions (a
+public callback is found by comparing source code). Here the app is public and only /personal/ is not, so the
+staff pages are a Dash app of their own under that prefix, and one guard on the prefix covers all of their
+routes and callbacks; Authlib (which dash-auth's OIDC uses too) does the OpenID Connect.
+"""
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+import secrets
+import threading
+import time
+import tomllib
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from flask import Response, jsonify, redirect, request, session
+from werkzeug.security import check_password_hash
+
+from security import Throttle
+
+log = logging.getLogger("trygghetskartan.staff")
+log.addFilter(Throttle())
+
+PREFIX = "/personal/"
+LOGIN, LOGOUT = "/personal/logga-in", "/personal/logga-ut"
+OIDC_LOGIN, OIDC_CALLBACK = "/personal/oidc/login", "/personal/oidc/callback"
+OPEN_PATHS = {LOGIN, LOGOUT, OIDC_LOGIN, OIDC_CALLBACK}
+SESSION_SECONDS = 8 * 3600
+MAX_FAILURES, FAILURE_WINDOW = 10, 600  # failed password attempts per address in 10 minutes (per worker)
+
+
+@dataclass
+class StaffSettings:
+    password_hash: str | None = None
+    oidc_name: str = "Kommunens inloggning"
+    oidc_metadata_url: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_allowed: list[str] = field(default_factory=list)
+    oidc_redirect_uri: str | None = None  # when the app is behind a proxy that changes the host or scheme
+
+    @property
+    def oidc(self) -> bool:
+        return bool(self.oidc_metadata_url and self.oidc_client_id)
+
+
+def load_settings(config_path: str | Path | None = None) -> StaffSettings:
+    """The environment first, then [staff] of the configuration file (TRYGG_CONFIG, or `config_path`)."""
+    raw: dict = {}
+    path = os.environ.get("TRYGG_CONFIG") or config_path
+    if path and Path(path).is_file():
+        try:
+            raw = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("staff", {})
+        except (tomllib.TOMLDecodeError, OSError) as err:
+            log.warning("kunde inte läsa [staff] i %s: %s", path, err)
+    oidc = raw.get("oidc", {}) if isinstance(raw.get("oidc"), dict) else {}
+    env = os.environ.get
+    allowed = env("TRYGG_OIDC_ALLOWED")
+    return StaffSettings(
+        password_hash=env("TRYGG_STAFF_PASSWORD_HASH") or raw.get("password_hash") or None,
+        oidc_name=env("TRYGG_OIDC_NAME") or oidc.get("name") or "Kommunens inloggning",
+        oidc_metadata_url=env("TRYGG_OIDC_METADATA_URL") or oidc.get("metadata_url") or None,
+        oidc_client_id=env("TRYGG_OIDC_CLIENT_ID") or oidc.get("client_id") or None,
+        oidc_client_secret=env("TRYGG_OIDC_CLIENT_SECRET") or None,
+        oidc_allowed=[a.strip().lower() for a in (allowed.split(",") if allowed else oidc.get("allowed", []))
+                      if a.strip()],
+        oidc_redirect_uri=env("TRYGG_OIDC_REDIRECT_URI") or oidc.get("redirect_uri") or None,
+    )
+
+
+def staff_user() -> str | None:
+    """Who is logged in as staff in this request's session (None: nobody, or the session has run out)."""
+    staff = session.get("staff")
+    if not isinstance(staff, dict) or not isinstance(staff.get("until"), (int, float)):
+        return None
+    if staff["until"] < time.time():
+        session.pop("staff", None)
+        return None
+    return str(staff.get("user") or "")
+
+
+def is_staff() -> bool:
+    return staff_user() is not None
+
+
+def _log_in(user: str, how: str) -> None:
+    session.clear()  # a new session at login (no fixation)
+    session["staff"] = {"user": user, "how": how, "until": time.time() + SESSION_SECONDS}
+    log.info("personal inloggad: %s (%s)", user, how)
+
+
+def allowed_user(settings: StaffSettings, claims: dict) -> str | None:
+    """The user's e-mail (or username) if the allow list lets them in, else None."""
+    email = str(claims.get("email") or claims.get("preferred_username") or claims.get("upn") or "").lower()
+    if not email or not settings.oidc_allowed:
+        return None
+    domain = "@" + email.rsplit("@", 1)[-1] if "@" in email else None
+    return email if email in settings.oidc_allowed or (domain and domain in settings.oidc_allowed) else None
+
+
+def init_auth(server, settings: StaffSettings) -> None:
+    """The login and logout routes, OIDC when configured, and the guard on /personal/."""
+    failures: dict[str, list[float]] = {}
+    lock = threading.Lock()
+    oauth = None
+    if settings.oidc:
+        from authlib.integrations.flask_client import OAuth
+
+        oauth = OAuth(server)
+        oauth.register("oidc", client_id=settings.oidc_client_id, client_secret=settings.oidc_client_secret,
+                       server_metadata_url=settings.oidc_metadata_url,
+                       client_kwargs={"scope": "openid email profile"})
+
+    @server.before_request
+    def guard():
+        path = request.path
+        if not (path.startswith(PREFIX) or path == PREFIX.rstrip("/")) or path in OPEN_PATHS:
+            return None
+        if is_staff():
+            return None
+        if request.method == "GET" and not path.startswith((PREFIX + "api/", PREFIX + "_dash")):
+            return _login_page(settings, status=401)
+        response = jsonify({"error": "Kräver inloggning som personal (staff login required)", "login": LOGIN})
+        response.status_code = 401
+        return response
+
+    @server.route(LOGIN, methods=["GET", "POST"])
+    def staff_login():
+        if request.method == "GET":
+            return _login_page(settings)
+        address = request.remote_addr or "?"
+        now = time.time()
+        with lock:
+            recent = [t for t in failures.get(address, []) if now - t < FAILURE_WINDOW]
+            failures[address] = recent
+            if len(recent) >= MAX_FAILURES:
+                return _login_page(settings, "För många försök. Vänta några minuter (too many attempts).", 429)
+        token = session.get("csrf")
+        if not token or not hmac.compare_digest(str(request.form.get("csrf", "")), token):
+            return _login_page(settings, "Formuläret har gått ut. Försök igen (the form expired).", 400)
+        password = request.form.get("password", "")
+        if settings.password_hash and isinstance(password, str) and check_password_hash(settings.password_hash, password):
+            _log_in("personal", "lösenord")
+            return redirect(PREFIX)
+        with lock:
+            failures.setdefault(address, []).append(now)
+        return _login_page(settings, "Fel lösenord (wrong password).", 401)
+
+    @server.route(LOGOUT, methods=["GET", "POST"])
+    def staff_logout():
+        session.clear()
+        return redirect("/")
+
+    @server.get(OIDC_LOGIN)
+    def staff_oidc_login():
+        if oauth is None:
+            return _login_page(settings, "Kommunens inloggning är inte inställd (OIDC not configured).", 404)
+        redirect_uri = settings.oidc_redirect_uri or request.url_root.rstrip("/") + OIDC_CALLBACK
+        return oauth.oidc.authorize_redirect(redirect_uri)
+
+    @server.get(OIDC_CALLBACK)
+    def staff_oidc_callback():
+        if oauth is None:
+            return _login_page(settings, "Kommunens inloggning är inte inställd (OIDC not configured).", 404)
+        try:
+            token = oauth.oidc.authorize_access_token()
+        except Exception as err:  # noqa: BLE001 - any failure of the exchange or the token is a failed login
+            log.warning("OIDC-inloggning misslyckades: %s", err)
+            return _login_page(settings, "Inloggningen misslyckades (login failed).", 401)
+        claims = token.get("userinfo")  # from the verified ID token (signature, iss, aud, exp, nonce)
+        user = allowed_user(settings, claims) if claims else None
+        if user is None:
+            log.warning("OIDC: %s har inte behörighet", (claims or {}).get("email"))
+            return _login_page(settings, "Du har inte behörighet till personalsidorna (not allowed).", 403)
+        _log_in(user, "oidc")
+        return redirect(PREFIX)
+
+
+def _login_page(settings: StaffSettings, message: str = "", status: int = 200) -> Response:
+    token = session.get("csrf") or secrets.token_urlsafe(24)
+    session["csrf"] = token
+    parts = ["<!DOCTYPE html><html lang=\"sv\"><head><meta charset=\"utf-8\">",
+             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+             "<title>Logga in – Trygghetskartan</title>",
+             "<link rel=\"stylesheet\" href=\"/assets/vendor/bootstrap.min.css\"></head>",
+             "<body><main class=\"container py-4\" style=\"max-width: 32rem\">",
+             "<h1 class=\"h3\">Personalsidor</h1>",
+             "<p>Fritextsvar och uppladdning av enkätsvar är bara för kommunens personal.</p>"]
+    if message:
+        parts.append(f"<div class=\"alert alert-warning\" role=\"alert\">{escape(message)}</div>")
+    if settings.oidc:
+        parts.append(f"<p><a class=\"btn btn-primary\" href=\"{OIDC_LOGIN}\">Logga in med "
+                     f"{escape(settings.oidc_name)}</a></p>")
+    if settings.password_hash:
+        parts.append(f"<form method=\"post\" action=\"{LOGIN}\"><input type=\"hidden\" name=\"csrf\" "
+                     f"value=\"{escape(token)}\"><label class=\"form-label\" for=\"password\">Lösenord</label>"
+                     "<input class=\"form-control mb-2\" type=\"password\" id=\"password\" name=\"password\" "
+                     "autocomplete=\"current-password\" required><button class=\"btn btn-primary\" "
+                     "type=\"submit\">Logga in</button></form>")
+    if not settings.oidc and not settings.password_hash:
+        parts.append("<p>Inloggning är inte inställd: se README, avsnittet Integritet och säkerhet.</p>")
+    parts.append("<p class=\"mt-3\"><a href=\"/\">Till kartan</a></p></main></body></html>")
+    response = Response("".join(parts), status=status, mimetype="text/html")
+    response.headers["Cache-Control"] = "no-store"
+    return response

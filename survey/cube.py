@@ -1,0 +1,204 @@
+"""The answer cube on disk and in memory: one Parquet row group per (wave, question), read when first asked for.
+
+A municipality's cube is a few thousand rows; a national one (1,000,000 respondents, 6,000 areas, 40 questions,
+5 waves) is 29 million, several gigabytes as pandas: too much for every worker of the app to hold. So the build
+writes the cube sorted by (wave, question) with each (wave, question) in a row group of its own (`write_cube`), and
+the app reads only the row groups a query needs (`CubeParts`, a read-only mapping (wave, question) → DataFrame, the
+same frames survey.results used to split from the whole cube). A cube written otherwise (an older build) is read
+whole and split, as before. The file stays an ordinary Parquet file with the same columns and rows.
+
+`BoundedCache` keeps survey.results' per-(wave, question) tables within a memory budget (least recently used
+first out), so a national build does not grow a worker without bound while a municipal one keeps everything.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+
+def write_cube(cube: pd.DataFrame, path: Path) -> None:
+    """The cube as Parquet, one row group per (wave, question) (the cube comes sorted by them from the build)."""
+    table = pa.Table.from_pandas(cube, preserve_index=False)
+    wave = cube["wave"].to_numpy()
+    question = pd.factorize(cube["question"])[0]  # codes: no Python strings for millions of rows
+    changed = (wave[1:] != wave[:-1]) | (question[1:] != question[:-1])
+    starts = np.flatnonzero(np.r_[True, changed]) if len(cube) else np.array([], dtype=np.int64)
+    ends = np.r_[starts[1:], len(cube)]
+    with pq.ParquetWriter(path, table.schema) as writer:
+        if not len(cube):
+            writer.write_table(table)
+        for start, end in zip(starts, ends):
+            writer.write_table(table.slice(start, end - start), row_group_size=max(1, end - start))
+
+
+class CubeParts:
+    """(wave, question) → that part of the cube as a DataFrame without the wave and question columns, with each
+    cell's area at every level (`ancestors`: level → {finest area: area of the level}). Parts are read on demand
+    from their own row groups; a few recent ones are kept."""
+
+    def __init__(self, path: Path, ancestors: dict[str, dict], keep: int = 8):
+        self.path, self.ancestors = Path(path), ancestors
+        self._lock = threading.Lock()
+        self._recent: OrderedDict = OrderedDict()
+        self._keep = keep
+        self._file = pq.ParquetFile(self.path)
+        self._groups = self._row_groups()
+        self._whole = None
+        if self._groups is None:  # not one (wave, question) per row group: read it all, as before
+            cube = pd.read_parquet(self.path)
+            self._whole = {key: self._with_levels(part.drop(columns=["wave", "question"]))
+                           for key, part in cube.groupby(["wave", "question"])}
+
+    def _row_groups(self) -> dict | None:
+        meta = self._file.metadata
+        names = self._file.schema_arrow.names
+        if "wave" not in names or "question" not in names:
+            return None
+        wave_at, question_at = names.index("wave"), names.index("question")
+        out: dict = {}
+        for i in range(meta.num_row_groups):
+            group = meta.row_group(i)
+            stats = [group.column(wave_at).statistics, group.column(question_at).statistics]
+            if group.num_rows == 0:
+                continue
+            if any(s is None or not s.has_min_max or s.min != s.max for s in stats):
+                return None
+            out.setdefault((int(stats[0].min), str(stats[1].min)), []).append(i)
+        return out
+
+    def _with_levels(self, part: pd.DataFrame) -> pd.DataFrame:
+        return part.assign(**{lv: part["area_id"].map(a) for lv, a in self.ancestors.items()})
+
+    def keys(self):
+        return (self._whole or self._groups).keys()
+
+    def __iter__(self):
+        return iter(self.keys())
+
+    def __len__(self) -> int:
+        return len(self.keys())
+
+    def __contains__(self, key) -> bool:
+        return key in (self._whole if self._whole is not None else self._groups)
+
+    def __getitem__(self, key) -> pd.DataFrame:
+        if self._whole is not None:
+            return self._whole[key]
+        with self._lock:
+            part = self._recent.get(key)
+            if part is not None:
+                self._recent.move_to_end(key)
+                return part
+            table = self._file.read_row_groups(self._groups[key], use_threads=False)
+        part = self._with_levels(table.to_pandas().drop(columns=["wave", "question"]))
+        with self._lock:
+            self._recent[key] = part
+            while len(self._recent) > self._keep:
+                self._recent.popitem(last=False)
+        return part
+
+    def group_values(self, columns: list[str]) -> dict[str, pd.Series]:
+        """Each column's distinct values over the whole cube (for the disclosure lattice's codes)."""
+        if self._whole is not None:
+            parts = list(self._whole.values())
+            return {c: pd.Series(pd.concat([p[c] for p in parts]).unique() if parts else []) for c in columns
+                    if not parts or c in parts[0]}
+        present = [c for c in columns if c in self._file.schema_arrow.names]
+        table = pq.read_table(self.path, columns=present, read_dictionary=present)  # codes, not 29 million strings
+        out = {}
+        for c in present:
+            values = set()
+            for chunk in table.column(c).chunks:
+                values.update(chunk.dictionary.to_pylist() if pa.types.is_dictionary(chunk.type) else chunk.unique().to_pylist())
+            out[c] = pd.Series(sorted(v for v in values if v is not None), dtype=object)
+        return out
+
+
+def nbytes(value) -> int:
+    """Bytes held by a table of survey.results (its numpy arrays), roughly."""
+    if isinstance(value, np.ndarray):
+        return value.nbytes
+    if isinstance(value, dict):
+        return sum(nbytes(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(nbytes(v) for v in value)
+    return 64
+
+
+class BoundedCache(dict):
+    """A dict that forgets its least recently used entries when their arrays exceed `budget` bytes."""
+
+    def __init__(self, budget: int):
+        super().__init__()
+        self.budget, self._sizes, self._order, self._lock = budget, {}, OrderedDict(), threading.RLock()
+
+    def get(self, key, default=None):
+        with self._lock:
+            if key in self._order:
+                self._order.move_to_end(key)
+            return super().get(key, default)
+
+    def __setitem__(self, key, value) -> None:
+        with self._lock:
+            super().__setitem__(key, value)
+            self._sizes[key] = nbytes(value)
+            self._order[key] = None
+            self._order.move_to_end(key)
+            while sum(self._sizes.values()) > self.budget and len(self._order) > 1:
+                old, _ = self._order.popitem(last=False)
+                super().pop(old, None)
+                self._sizes.pop(old, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            super().clear()
+            self._sizes.clear()
+            self._order.clear()
+
+
+class SizedCache:
+    """Memoise `func` (hashable arguments) like functools.lru_cache, but bounded by the total size of the results
+    (`len()` of each: rows, or cells) rather than their number: a municipality's views are a few dozen rows each and
+    thousands fit, a national view is 6,000 rows or more and only some dozens do. `cache_clear()` and
+    `cache_info()` as lru_cache's."""
+
+    def __init__(self, func, max_size: int):
+        self.func, self.max_size = func, max_size
+        self._data: OrderedDict = OrderedDict()
+        self._size = 0
+        self._lock = threading.RLock()
+        self.hits = self.misses = 0
+
+    def __call__(self, *args, **kwargs):
+        key = (args, tuple(sorted(kwargs.items()))) if kwargs else args
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                self.hits += 1
+                return self._data[key][0]
+        value = self.func(*args, **kwargs)
+        size = max(1, len(value)) if hasattr(value, "__len__") else 1
+        with self._lock:
+            self.misses += 1
+            if key not in self._data:
+                self._data[key] = (value, size)
+                self._size += size
+                while self._size > self.max_size and len(self._data) > 1:
+                    _, (_, old) = self._data.popitem(last=False)
+                    self._size -= old
+        return value
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self._size = 0
+
+    def cache_info(self) -> dict:
+        return {"hits": self.hits, "misses": self.misses, "entries": len(self._data), "size": self._size,
+                "max_size": self.max_size}
