@@ -27,7 +27,7 @@ DESKTOP = {"width": 1400, "height": 1000}
 def meeting_context(browser, server_url):
     """A browser context of this module's own (fresh localStorage), downloads allowed."""
     context = browser.new_context(viewport=DESKTOP, locale="sv-SE", accept_downloads=True)
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)
     yield context
     context.close()
 
