@@ -109,6 +109,8 @@ def choose_by_keyboard(page, dropdown_id: str, text: str) -> None:
     page.locator(".dash-dropdown-content").wait_for(state="visible")
     page.keyboard.press("Home")  # from the options to the search box
     page.keyboard.type(text)
+    # Under load the list filters a moment after the typing: wait until the match is first, then take it.
+    expect(page.locator(".dash-dropdown-content [role=option]").first).to_contain_text(text)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     expect(page.locator(".dash-dropdown-content")).to_have_count(0)
