@@ -1,12 +1,25 @@
-"""gunicorn settings for `make run`. Workers read data/processed themselves; nothing is shared between them."""
+"""gunicorn settings for `make run`. Workers read data/processed themselves; nothing is shared between them.
+
+Chosen from measurements on a 2-core machine (bench/README.md, `python -m bench.sweep`: 200 simulated visitors):
+- workers 3 (WEB_CONCURRENCY), threads 4 (THREADS): the callbacks are CPU-bound Python, so threads mainly overlap
+  network and compression; one worker more than cores kept the callback p95 lowest (2 × 4, 4 × 4, 2 × 8 and
+  3 × 2 were slower). Each worker is about 250–300 MB on the demo.
+- preload_app: the build is read and the first views answered (when_ready, WARM_SECONDS) once, in the master,
+  before the workers are forked; they start with it (and with Dash's bundles registered, see app.py).
+- keepalive 75 s (KEEPALIVE): a browser reuses its connection between clicks; with gunicorn's default of 2 s a
+  request could meet a connection being closed (the load test's only errors). Behind nginx this is nginx's job.
+"""
 import os
 
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 threads = int(os.environ.get("THREADS", "4"))
 preload_app = True
 control_socket_disable = True  # gunicorn 27 otherwise opens a control socket under ~/.gunicorn
 accesslog = "-"
 timeout = 60
+# Browsers keep a connection open between a visitor's clicks (seconds apart); gunicorn's default of 2 s closed it
+# under them, and a request sent on a connection closed at that moment failed (the load test's only errors).
+keepalive = int(os.environ.get("KEEPALIVE", "75"))
 
 
 def when_ready(server):

@@ -10,11 +10,11 @@
   but makes the first page load 1.45 MB instead of 1.88 MB.
 - Boundaries compressed: /geo/<level>.geojson (application/geo+json, which flask-compress leaves alone) is sent
   as the build's `geo/<level>.geojson.br` (brotli 11, written by the build) or compressed once per process.
-- A response cache shared by all instances, in Redis, when REDIS_URL is set (flask-caching): a callback answer is
-  a function of the request body and the build only (the app keeps no per-user state on the server), so it is
-  stored under a hash of the build id and the body, and any instance answers the same request from it. Requests
-  with a cookie or an Authorization header (a staff session) are never cached. Without REDIS_URL each process
-  keeps its own caches (survey.results' lru_cache of queries).
+- A response cache for the callbacks: a callback answer is a function of the request body and the build only (the
+  app keeps no per-user state on the server), so it is stored under a hash of the build id and the body. With
+  REDIS_URL it is shared by all instances (flask-caching on Redis: any instance answers a request another one
+  computed); without, each process keeps one of RESPONSE_CACHE_MB (64). Requests with a cookie or an Authorization
+  header (a staff session) are never cached. (survey.results also caches queries per process.)
 - `X-Instance: <INSTANCE_NAME>` on every response when INSTANCE_NAME is set (to see which instance answered
   behind a load balancer; tests/server/test_nginx.py).
 """
@@ -26,6 +26,7 @@ import os
 import sys
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 from flask import Response, g, request
@@ -104,10 +105,12 @@ def precompress(files: list[Path] | None = None, quiet: bool = False) -> int:
 
 
 class _Precompressed:
-    """Per process: request path → the precompressed copies of its body, found by the body's hash."""
+    """Per process: request path → the precompressed copies of its body, found by the body's hash; and, once
+    served, the whole answer (headers and copies), so a repeat is answered before Dash reads the file again."""
 
     def __init__(self):
         self.by_path: dict[str, dict] = {}
+        self.answers: dict[str, tuple[dict, dict]] = {}  # full path → (headers, {encoding: bytes})
         self.lock = threading.Lock()
 
     def variants(self, path: str, body: bytes) -> dict:
@@ -160,6 +163,20 @@ def install(app, get_results) -> None:
     instance = os.environ.get("INSTANCE_NAME")
     cache = _shared_cache(server)
 
+    @server.before_request
+    def static_from_memory():
+        # A bundle already served once (its path carries its version, so it never changes): no file read.
+        if request.method != "GET" or not request.path.startswith(STATIC_PREFIXES) or request.if_none_match:
+            return None
+        known = precompressed.answers.get(request.full_path)
+        best = known and _best(known[1])
+        if not best:
+            return None
+        response = Response(best[1], status=200, headers=known[0])
+        response.headers["Content-Encoding"] = best[0]
+        response.headers["Content-Length"] = str(len(best[1]))
+        return response
+
     if cache is not None:
         @server.before_request
         def answer_from_cache():
@@ -197,9 +214,16 @@ def install(app, get_results) -> None:
             response.direct_passthrough = False
             body = response.get_data()
             if len(body) >= MIN_SIZE:
-                best = _best(precompressed.variants(request.full_path, body))
+                variants = precompressed.variants(request.full_path, body)
+                best = _best(variants)
                 if best:
-                    return _send(response, *best)
+                    response = _send(response, *best)
+                    if variants and "max-age" in response.headers.get("Cache-Control", ""):
+                        keep = {k: v for k, v in response.headers.items()
+                                if k.lower() not in ("content-encoding", "content-length", "x-instance", "set-cookie")}
+                        with precompressed.lock:
+                            precompressed.answers[request.full_path] = (keep, variants)
+                    return response
         elif path.startswith("/geo/") and path.endswith(".geojson"):
             return _send_geojson(response, get_results(), path, geo_cache, geo_lock)
         return response
@@ -226,11 +250,40 @@ def _send_geojson(response: Response, results, path: str, cache: dict, lock: thr
     return _send(response, *best) if best else response
 
 
+class _LocalCache:
+    """The response cache of one process when there is no Redis: least recently used out beyond `budget` bytes."""
+
+    def __init__(self, budget: int):
+        self.budget, self.size, self.data, self.lock = budget, 0, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            hit = self.data.get(key)
+            if hit is not None:
+                self.data.move_to_end(key)
+            return hit
+
+    def set(self, key, value, timeout=None):
+        size = len(value[1]) + 200
+        if size > self.budget // 8:  # one answer never takes more than an eighth of the cache
+            return
+        with self.lock:
+            if key in self.data:
+                return
+            self.data[key] = value
+            self.size += size
+            while self.size > self.budget and self.data:
+                _, old = self.data.popitem(last=False)
+                self.size -= len(old[1]) + 200
+
+
 def _shared_cache(server):
-    """flask-caching on Redis when REDIS_URL is set, else None."""
+    """flask-caching on Redis when REDIS_URL is set (shared by every instance), else a cache of this process
+    (RESPONSE_CACHE_MB, default 64; 0 turns it off)."""
     url = os.environ.get("REDIS_URL")
     if not url:
-        return None
+        budget = float(os.environ.get("RESPONSE_CACHE_MB", "64"))
+        return _LocalCache(int(budget * 1e6)) if budget > 0 else None
     from flask_caching import Cache
 
     cache = Cache(config={"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url, "CACHE_KEY_PREFIX": "trygg:",

@@ -7,7 +7,8 @@ the repainted map.
 - Filter change → repainted map: a capturing listener puts `performance.mark()` at the user's change (the
   radio's change event, or the click on a dropdown option), a listener on the map's `plotly_afterplot` event
   records when plotly has drawn the map again; the time between them. Changes alternate between the year (a
-  radio) and the question (the searchable dropdown), and each waits until the page is quiet before the next.
+  radio) and the question (the searchable dropdown), never showing a view twice, and each waits until the page
+  is quiet before the next. The same for the answer-distribution chart (the rest of the view), for comparison.
 """
 from __future__ import annotations
 
@@ -25,9 +26,11 @@ MAP_READY = """() => { const gd = document.querySelector('#map .js-plotly-plot')
     return !!(gd && gd.data && gd.data.some(t => (t.locations || []).length) && gd._fullLayout
               && document.querySelector('#map .maplibregl-canvas')); }"""
 INSTALL = """() => {
-    window.__afterplot = []; window.__pending = 0;
+    window.__afterplot = []; window.__bars = []; window.__pending = 0;
     const gd = document.querySelector('#map .js-plotly-plot');
     gd.on('plotly_afterplot', () => window.__afterplot.push(performance.now()));
+    const bars = document.querySelector('#bars .js-plotly-plot');
+    if (bars) bars.on('plotly_afterplot', () => window.__bars.push(performance.now()));
     const mark = () => { performance.clearMarks('change'); performance.mark('change'); window.__changedAt = performance.now(); };
     document.addEventListener('change', mark, true);
     document.addEventListener('click', e => { if (e.target.closest('[role=option]')) mark(); }, true);
@@ -39,6 +42,9 @@ INSTALL = """() => {
 }"""
 REPAINTED = "() => window.__changedAt !== undefined && window.__afterplot.some(t => t > window.__changedAt)"
 ELAPSED = "() => window.__afterplot.find(t => t > window.__changedAt) - window.__changedAt"
+# The answer distribution (bars) redrawn too: the rest of the view, for comparison (null when it was not redrawn).
+ELAPSED_BARS = """() => { const t = window.__bars.find(t => t > window.__changedAt);
+                        return t === undefined ? null : t - window.__changedAt; }"""
 TRANSFERRED = """() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
                      .reduce((s, e) => s + (e.transferSize || 0), 0)"""
 ENTRIES = """() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
@@ -83,12 +89,13 @@ def measure(url: str, waves: list, questions: list[str], changes: int, timeout_m
             page.goto(url + "/")
             page.wait_for_function(MAP_READY, timeout=timeout_ms, polling=50)
             first_load_seconds = time.perf_counter() - started
+            page.wait_for_function("() => !!document.querySelector('#bars .js-plotly-plot')", timeout=timeout_ms)
             page.evaluate(INSTALL)
             page.wait_for_timeout(500)
             _quiet(page, timeout_ms)
             first_load = page.evaluate(TRANSFERRED)
             entries = page.evaluate(ENTRIES)
-            repaint = []
+            repaint, bars = [], []
             wave_index = len(waves) - 1
             for i in range(changes):
                 if i % 2 == 0:
@@ -99,7 +106,9 @@ def measure(url: str, waves: list, questions: list[str], changes: int, timeout_m
                 page.wait_for_function(REPAINTED, timeout=timeout_ms, polling="raf")
                 repaint.append(page.evaluate(ELAPSED))
                 _quiet(page, timeout_ms)
+                page.wait_for_timeout(300)
+                bars.append(page.evaluate(ELAPSED_BARS))
         finally:
             browser.close()
     return {"first_load_bytes": first_load, "first_load_seconds": first_load_seconds, "entries": entries,
-            "repaint_ms": repaint, "bodies": bodies}
+            "repaint_ms": repaint, "bars_ms": bars, "bodies": bodies}

@@ -231,3 +231,9 @@ def update_details(question, wave, level, by, filter_values, area, ids, lang):
     title = (CODEBOOK.question(question) or CODEBOOK.index(question)).text["sv"]
     return (bars, shares, trend, table, title, f"{wave}", f"{len(frame)} svar", "Andel av dem som svarat.",
             f"/csv?question={question}&wave={wave}")
+
+
+# Dash registers its script bundles on a process's first request, without a lock: with several threads a bundle
+# requested at the same moment answers 500. The same single warm-up request as app.py (a Dash workaround, not an
+# optimisation: without it the naive page fails to load under gunicorn's threads).
+server.test_client().get("/")

@@ -59,6 +59,9 @@ class Callbacks:
         outputs = {(o["id"], o["property"]) for d in self.deps.values()
                    for o in (lambda v: v if isinstance(v, list) else [v])(_outputs(d["output"]))}
         self.kept = states & outputs - {("area", "value")}
+        # What clientside callbacks write (e.g. map-painted, a time): sent with a stand-in value.
+        self.clientside = {(o["id"], o["property"]) for d in dependencies if d.get("clientside_function")
+                           for o in (lambda v: v if isinstance(v, list) else [v])(_outputs(d["output"]))}
 
     def _entry(self, spec: dict, view: dict, click: dict | None, extra: dict):
         id_, prop = spec["id"], spec["property"]
@@ -84,6 +87,8 @@ class Callbacks:
                 entry["value"] = click
         elif (id_, prop) in extra:
             entry["value"] = extra[(id_, prop)]
+        elif (id_, prop) in self.clientside and (id_, prop) != ("url", "search"):
+            entry["value"] = 0
         return entry
 
     def body(self, callback: str, view: dict, changed: list[str], click: dict | None = None,
@@ -133,8 +138,8 @@ def page_load(tab: Tab, meta: dict, lang: str = "sv") -> list:
     view = default_view(meta, lang)
     return [tab.request("render_page", view, ["url.pathname", "url.search"]),
             tab.request("choose_area", view, []),
-            tab.request("update_details", view, ["area"]),
-            tab.request("update_map", view, ["area"])]
+            tab.request("update_map", view, ["area"]),
+            tab.request("update_details", view, ["area"])]  # after the map: it waits for map-drawn
 
 
 def metadata(results) -> dict:

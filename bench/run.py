@@ -144,18 +144,21 @@ def time_callbacks(url: str, requests_: list, budget_s: float) -> dict:
     return out
 
 
-def _normal(value) -> str:
-    """A body part as text, with a property the renderer leaves out (undefined) the same as null."""
+def _normal(value, clientside=frozenset()) -> str:
+    """A body part as text, with a property the renderer leaves out (undefined) the same as null, and the value of
+    one a clientside callback writes (a time) left out."""
     def fill(v):
         if isinstance(v, list):
             return [fill(x) for x in v]
         if isinstance(v, dict) and "property" in v and "id" in v:
+            if (str(v["id"]), v["property"]) in clientside:
+                return {**v, "value": "(clientside)"}
             return {"value": None, **v}
         return v
     return json.dumps(fill(value), sort_keys=True)
 
 
-def check_bodies(generated: list, sent: list[dict]) -> list[str]:
+def check_bodies(generated: list, sent: list[dict], clientside=frozenset()) -> list[str]:
     """Differences between the bodies we send and the page-load bodies Chromium sent (inputs and state)."""
     problems = []
     for name, make_body in generated:
@@ -165,9 +168,12 @@ def check_bodies(generated: list, sent: list[dict]) -> list[str]:
             problems.append(f"{name}: not sent by the browser")
             continue
         for key in ("inputs", "state"):
-            if _normal(body.get(key)) != _normal(twin.get(key)):
-                problems.append(f"{name}: {key} differ: ours {json.dumps(body.get(key))[:300]} "
-                                f"browser {json.dumps(twin.get(key))[:300]}")
+            ours, theirs = body.get(key) or [], twin.get(key) or []
+            for i in range(max(len(ours), len(theirs))):
+                a = ours[i] if i < len(ours) else None
+                b = theirs[i] if i < len(theirs) else None
+                if _normal(a, clientside) != _normal(b, clientside):
+                    problems.append(f"{name}: {key}[{i}] differ: ours {json.dumps(a)[:200]} browser {json.dumps(b)[:200]}")
     return problems
 
 
@@ -187,7 +193,7 @@ def run(scale: str, skip_load: bool, skip_naive: bool) -> dict:
     results = Results(processed)
     meta = payloads.metadata(results)
     labels = {q.id: q.short["sv"] for q in results.codebook.single_choice}
-    questions = [labels[q] for q in meta["questions"][1:6] if q in labels]
+    questions = [labels[q] for q in meta["questions"][1:12] if q in labels]  # no view is seen twice
     del results
 
     apps = {"app": ("app:server", {"DATA_DIR": str(processed)})}
@@ -209,21 +215,32 @@ def run(scale: str, skip_load: bool, skip_naive: bool) -> dict:
             changes = settings["changes"] if which == "app" else settings["naive_changes"]
             b = browser.measure(server.url, meta["waves"], questions, changes, settings["timeout_ms"])
             r["browser"] = {k: v for k, v in b.items() if k != "bodies"}
-            r["payload_check"] = check_bodies(payloads.page_load(payloads.Tab(callbacks), meta), b["bodies"])
+            r["payload_check"] = check_bodies(payloads.page_load(payloads.Tab(callbacks), meta), b["bodies"],
+                                              frozenset(callbacks.clientside))
             for problem in r["payload_check"]:
                 log(f"  payload check: {problem}")
             r["rss_mb"] = server.rss_mb()
             if which == "app" and not skip_load:
-                resources = [e[0][len(server.url):] for e in b["entries"] if e[0].startswith(server.url + "/")
-                             and not any(k in e[0] for k in ("_dash-update-component", "_dash-layout",
-                                                             "_dash-dependencies")) and e[0] != server.url + "/"]
-                r["load"] = load_test(server.url, meta, deps, resources, folder)
+                r["load"] = load_test(server.url, meta, deps, page_resources(b["entries"]), folder)
                 r["rss_after_load_mb"] = server.rss_mb()
             result[which] = r
         finally:
             server.stop()
     (folder / "results.json").write_text(json.dumps(result, indent=1, default=float), encoding="utf-8")
     return result
+
+
+def page_resources(entries: list) -> list[str]:
+    """The same-origin files a first page load fetched (scripts, styles, boundaries), as paths with their query."""
+    from urllib.parse import urlsplit
+
+    out = []
+    for name, *_ in entries:
+        url = urlsplit(name)
+        if url.scheme.startswith("http") and url.path not in ("/", "/_dash-layout", "/_dash-dependencies") \
+                and url.path != "/_dash-update-component":
+            out.append(url.path + (f"?{url.query}" if url.query else ""))
+    return out
 
 
 def load_test(url: str, meta: dict, deps: list, resources: list[str], folder: Path, users: int = 200,
@@ -314,6 +331,12 @@ def rows_for(result: dict) -> list[tuple]:
                   for x in (app, naive)]
         rows.append((f"filter change → repainted map {stat} (Chromium)", "ms", values[0], values[1],
                      "repaint_p95_ms" if stat == "p95" else None))
+    for stat, key in (("p50", 50), ("p95", 95)):
+        values = []
+        for x in (app, naive):
+            bars = [v for v in x.get("browser", {}).get("bars_ms", []) if v is not None]
+            values.append(np.percentile(bars, key) if bars else None)
+        rows.append((f"filter change → repainted answer bars {stat} (Chromium)", "ms", values[0], values[1], None))
     rows.append(("memory per worker, max RSS after the runs", "MB", max(app.get("rss_mb") or [0]) or None,
                  max(naive.get("rss_mb") or [0]) or None, None))
     if app.get("rss_after_load_mb"):

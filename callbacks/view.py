@@ -19,7 +19,7 @@ from survey.summary import summarise
 
 from .figures import bar_figure, map_figure, message_figure, shares_figure, trend_figure
 from .fast_html import element
-from .map_patch import map_answer
+from .map_patch import MAP_PAINTED, map_answer
 from .state import parse_view
 
 EMPTY_FIGURE = {"data": [], "layout": {}}
@@ -202,13 +202,15 @@ def register_callbacks(app, get_results) -> None:
         figure, note = map_view(get_results(), view_params(question, wave, level, None, filter_values, ids), area, lang)
         return map_answer(figure, note, drawn)
 
+    app.clientside_callback(MAP_PAINTED, Output("map-painted", "data"), Input("map", "figure"))
+
     @app.callback(Output("bars", "figure"), Output("shares", "figure"), Output("trend", "figure"),
                   Output("table", "children"), Output("view-title", "children"), Output("view-subtitle", "children"),
                   Output("summary", "children"), Output("bars-note", "children"), Output("csv-link", "href"),
                   Input("question", "value"), Input("wave", "value"), Input("level", "value"), Input("by", "value"),
                   filters, Input("area", "value"), filter_ids, State("lang", "data"),
-                  Input("map-drawn", "data"))  # only to wait for the map: it is drawn first (bench/README.md)
-    def update_details(question, wave, level, by, filter_values, area, ids, lang, _map_drawn):
+                  Input("map-painted", "data"))  # only to wait for the map: it is drawn first (map_patch.py)
+    def update_details(question, wave, level, by, filter_values, area, ids, lang, _map_painted):
         view = details_view(get_results(), view_params(question, wave, level, by, filter_values, ids), area, lang)
         return tuple(view[k] for k in ("bars", "shares", "trend", "table", "title", "subtitle", "summary", "note", "csv"))
 

@@ -122,6 +122,7 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
                         html.H3(t("map_heading", lang), className="h5"),
                         html.P(t("map_help", lang), className="small mb-1"),
                         dcc.Store(id="map-drawn"),  # which map the browser shows (callbacks/map_patch.py)
+                        dcc.Store(id="map-painted"),  # when plotly has drawn it (the details wait for it)
                         html.Figure([dcc.Graph(id="map", config=GRAPH_CONFIG, className="map-graph"),
                                      html.Figcaption(t("chart_text", lang), className="visually-hidden")],
                                     className="mb-1", **map_fit(results)),

@@ -23,18 +23,28 @@ import pyarrow.parquet as pq
 
 
 def write_cube(cube: pd.DataFrame, path: Path) -> None:
-    """The cube as Parquet, one row group per (wave, question) (the cube comes sorted by them from the build)."""
+    """The cube as Parquet, one row group per (wave, question) (the cube comes sorted by them from the build).
+    Category columns are written as the plain text columns they stand for (the same file as from text columns),
+    a row group at a time, so the text of 29 million rows is never in memory at once."""
+    text = [c for c in cube.columns if isinstance(cube[c].dtype, pd.CategoricalDtype)]
+    schema = pa.Schema.from_pandas(cube.head(0).astype({c: "str" for c in text}), preserve_index=False)
     table = pa.Table.from_pandas(cube, preserve_index=False)
+
+    def plain(part: pa.Table) -> pa.Table:
+        if not text:
+            return part
+        return pa.Table.from_arrays([part.column(n).cast(schema.field(n).type) for n in part.column_names], schema=schema)
+
     wave = cube["wave"].to_numpy()
     question = pd.factorize(cube["question"])[0]  # codes: no Python strings for millions of rows
     changed = (wave[1:] != wave[:-1]) | (question[1:] != question[:-1])
     starts = np.flatnonzero(np.r_[True, changed]) if len(cube) else np.array([], dtype=np.int64)
     ends = np.r_[starts[1:], len(cube)]
-    with pq.ParquetWriter(path, table.schema) as writer:
+    with pq.ParquetWriter(path, schema) as writer:
         if not len(cube):
-            writer.write_table(table)
+            writer.write_table(plain(table))
         for start, end in zip(starts, ends):
-            writer.write_table(table.slice(start, end - start), row_group_size=max(1, end - start))
+            writer.write_table(plain(table.slice(start, end - start)), row_group_size=max(1, end - start))
 
 
 class CubeParts:

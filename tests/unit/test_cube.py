@@ -62,3 +62,23 @@ def test_the_parts_are_the_frames_of_the_whole_cube(processed, whole_cube_build)
     assert sorted(lazy._cells) == sorted(whole._cells)
     for key in list(whole._cells)[:10]:
         pd.testing.assert_frame_equal(lazy._cells[key].reset_index(drop=True), whole._cells[key].reset_index(drop=True))
+
+
+def test_sized_cache_keeps_results_within_their_total_size():
+    from survey.cube import SizedCache
+
+    calls = []
+
+    def rows(n: int, lang: str = "sv") -> tuple:
+        calls.append(n)
+        return tuple(range(n))
+
+    cache = SizedCache(rows, max_size=10)
+    assert cache(4) == (0, 1, 2, 3) and cache(4) == (0, 1, 2, 3) and calls == [4]  # the second from the cache
+    cache(5)
+    cache(6)  # 4 + 5 + 6 > 10: the least recently used go
+    assert cache.cache_info()["size"] <= 10 and cache.cache_info()["entries"] == 1
+    cache(6, lang="en")
+    assert calls == [4, 5, 6, 6]  # keyword arguments are part of the key
+    cache.cache_clear()
+    assert cache.cache_info()["entries"] == 0
