@@ -67,15 +67,7 @@ def parse(results: Results, params: Mapping) -> dict:
         villages = results.villages_of(level, area_id)
         if not villages:
             raise QueryError("area", area, [a["value"] for a in area_choices(results, "sv")])
-    groups = {}
-    for group in results.codebook.groups:
-        code = params.get(group.id)
-        if code in (None, ""):
-            continue
-        allowed = [o.code for o in group.options]
-        if code not in allowed:
-            raise QueryError(group.id, code, allowed)
-        groups[group.id] = code
+    groups = dict(results.group_filters(params))
     return {"question": question, "wave": wave, "area": area, "villages": villages, "groups": groups}
 
 

@@ -154,6 +154,11 @@ class Results:
         by = params.get("by") or None
         if by is not None and by not in groups:
             raise QueryError("by", by, groups)
+        return Query(question=question, wave=int(wave_text), level=level, by=by,
+                     filters=tuple(self.group_filters(params)))
+
+    def group_filters(self, params) -> list[tuple[str, str]]:
+        """(group id, code) for each respondent group `params` filters on; QueryError for an unknown code."""
         filters = []
         for group in self.codebook.groups:
             code = params.get(group.id)
@@ -163,7 +168,7 @@ class Results:
             if code not in allowed:
                 raise QueryError(group.id, code, allowed)
             filters.append((group.id, code))
-        return Query(question=question, wave=int(wave_text), level=level, by=by, filters=tuple(filters))
+        return filters
 
     # ---- labels -------------------------------------------------------------------------------
     def area_name(self, level: str, area_id: str) -> str:

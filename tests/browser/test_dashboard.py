@@ -17,6 +17,8 @@ import shapely.ops
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
+from .meeting import choose
+
 NBSP = "\u00a0"
 WAVE = 2019
 DEFAULT_QUESTION = "q_otrygg_kvall"
@@ -139,19 +141,6 @@ def assert_table(page, rows: list[dict], lang: str = "sv") -> list[list[str]]:
         # correctly rounded to a whole percent (either way for an exact tie such as 12.5)
         assert abs(int(match[1]) - row["share"] * 100) <= 0.5 + 1e-9, (row, cells)
     return shown
-
-
-def choose(page, dropdown_id: str, label: str) -> None:
-    """Pick an option of a Dash 4 dropdown as a user does: open it, type in its search box if it has one, click."""
-    page.locator(f"[id='{dropdown_id}']").click()
-    menu = page.locator(".dash-dropdown-content")
-    menu.wait_for(state="visible")
-    search = menu.locator("input.dash-dropdown-search")
-    if search.count():
-        search.fill(label)
-    menu.get_by_role("option", name=label, exact=True).click()
-    expect(menu).to_have_count(0)
-    expect(page.locator(f"[id='{dropdown_id}-value']")).to_have_text(label)
 
 
 def choose_level(page, label: str) -> None:

@@ -3,6 +3,7 @@ gunicorn with a staff password and that provider configured, and sessions logged
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import socket
 import subprocess
@@ -26,6 +27,12 @@ STAFF_PASSWORD = "ett-långt-test-lösenord-" + secrets.token_hex(4)
 CLIENT_ID, CLIENT_SECRET = "trygghetskartan-test", secrets.token_urlsafe(16)
 ALLOWED = "@alvdalen.example,chef@polisen.example"
 MARKER = "PRIVAT-FRITEXT-MARKÖR"
+
+
+def readable(text: str) -> str:
+    """`text` with JSON's \\uXXXX escapes decoded. Dash's answers escape every non-ASCII character ("MARKÖR" goes
+    out as "MARK\\u00d6R"), so a search for leaked text must look at the decoded text, or it never finds it."""
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m[1], 16)), text)
 
 
 def free_port() -> int:
