@@ -53,7 +53,7 @@ def create_app(data_dir: str | Path | None = None) -> dash.Dash:
     # Staff pages behind a login (/personal/, staff/), then the hardening of every route (security.py).
     config = open_results(data_dir).manifest.get("config")
     init_auth(server, load_settings(ROOT / config if config else None))
-    app.staff_app = make_staff_app(server, get_results)
+    app.staff_app = make_staff_app(server, get_results, data_dir)
     harden(server, [app], [app.staff_app])
     # Precompressed bundles and boundaries, the shared cache (REDIS_URL), X-Instance (serving.py, issue 7).
     install_serving(app, get_results)

@@ -1,5 +1,5 @@
 """The staff pages under /personal/: free-text answers (redacted) filtered by area, question and group, and a
-placeholder for the upload of new survey exports (issue "Real survey exports in").
+the upload of new survey exports, checked and published (staff/upload.py).
 
 A Dash app of its own on the same Flask server, at /personal/, so that all its routes and callbacks
 (/personal/_dash-update-component) are behind the staff guard of staff/auth.py; the callbacks check the
@@ -16,7 +16,7 @@ from flask import Blueprint, has_request_context, jsonify, request
 
 from survey.results import QueryError
 
-from . import freetext
+from . import freetext, upload
 from .auth import LOGOUT, PREFIX, is_staff, staff_user
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +24,7 @@ UPLOAD = PREFIX + "uppladdning"
 GROUP_IDS = "staff-group-"
 
 
-def make_staff_app(server, get_results) -> dash.Dash:
+def make_staff_app(server, get_results, data_dir: Path) -> dash.Dash:
     app = dash.Dash("trygghetskartan_staff", server=server, url_base_pathname=PREFIX, title="Trygghetskartan – personal",
                     assets_folder=str(ROOT / "assets"), assets_ignore=r".*\.js$", serve_locally=True,
                     suppress_callback_exceptions=True, update_title=None,
@@ -39,7 +39,7 @@ def make_staff_app(server, get_results) -> dash.Dash:
         if not is_staff():  # the guard has already answered 401; this is the second check
             return html.P("Logga in först.")
         if pathname == UPLOAD:
-            return upload_page()
+            return upload.page()
         return freetext_page(get_results())
 
     @app.callback(Output("staff-answers", "children"), Input("staff-question", "value"), Input("staff-wave", "value"),
@@ -57,6 +57,7 @@ def make_staff_app(server, get_results) -> dash.Dash:
         return answer_list(found)
 
     server.register_blueprint(api_blueprint(get_results))
+    upload.register(app, server, get_results, data_dir)
     return app
 
 
@@ -138,12 +139,3 @@ def answer_list(found: dict) -> html.Div:
                          className="list-group-item") for a in found["answers"]],
                 className="list-group", id="staff-answer-list"),
     ])
-
-
-def upload_page() -> html.Div:
-    return html.Div([
-        html.H2("Ladda upp enkätsvar", className="h5"),
-        html.P("Här kommer personal att kunna ladda upp en ny export av enkätsvaren (CSV, Excel eller SPSS), se "
-               "kontrollen och bygga om kartan. Sidan byggs i ärendet ”Real survey exports in”; till dess görs det "
-               "på servern med python -m survey build (se README)."),
-    ], id="staff-upload")

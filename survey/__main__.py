@@ -8,27 +8,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .build import _area_matching, build, prepare, report
-from .config import load_config
-from .ingest import IngestError, thousands
+from .config import ConfigError, load_config
+from .outcome import NOTHING_CHANGED, run
 
 DEFAULT_CONFIG = "config/demo.toml"
 
 
 def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def _quarantine_summary(quarantine) -> list[str]:
-    """Quarantined rows per file and reason (check writes no quarantine.csv, so it says what would be in it)."""
-    if quarantine.empty:
-        return []
-    lines = []
-    for (file, reason), part in quarantine.groupby(["file", "reason"], sort=False):
-        rows = sorted(part["row"].astype(int))
-        shown = ", ".join(str(r) for r in rows[:3]) + (" …" if len(rows) > 3 else "")
-        lines.append(f"Karantän: {file}: {reason}: rad {shown} ({thousands(len(rows))} rader)")
-    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,32 +25,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         config = load_config(args.config)
-        if args.command == "check":
-            prepared = prepare(config, _progress)
-            data = prepared["data"]
-            print(report({"files": data.file_counts, "warnings": data.warnings,
-                          "area_matching": _area_matching(data.area_matches)}))
-            for line in _quarantine_summary(data.quarantine):
-                print(line)
-            print("Kontrollen gick bra; inget skrevs (check passed; nothing written).")
-            return 0
-        manifest = build(config, _progress)
-    except IngestError as err:
-        for warning in err.warnings:
-            print(f"Varning: {warning}", file=sys.stderr)
-        print("Fel (error):", file=sys.stderr)
-        for problem in err.problems:
-            print(f"  {problem}", file=sys.stderr)
-        print("Inget ändrades i data/processed (nothing was changed).", file=sys.stderr)
+    except (ConfigError, ValueError, OSError) as err:
+        print(f"Fel (error): {err}\n{NOTHING_CHANGED}", file=sys.stderr)
         return 1
-    except (ValueError, RuntimeError, OSError) as err:
-        print(f"Fel (error): {err}", file=sys.stderr)
-        print("Inget ändrades i data/processed (nothing was changed).", file=sys.stderr)
-        return 1
-    print(report(manifest))
-    print(f"Klart: {manifest['respondents']} svarande, {len(manifest['waves'])} omgångar, "
-          f"bygge {manifest['build_id']} på {manifest['seconds']} s → {config.output_dir}")
-    return 0
+    outcome = run(args.command, config, _progress)
+    print(outcome.text, file=sys.stdout if outcome.ok else sys.stderr)
+    return 0 if outcome.ok else 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,51 @@
+"""`check` and `build` with their outcome as text: what `python -m survey` prints and what the staff upload page
+shows are the same words (report, quarantine, errors), so a staff member and the command line see one message."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .build import _area_matching, build, prepare, report
+from .config import Config
+from .ingest import IngestError, thousands
+
+NOTHING_CHANGED = "Inget ändrades i data/processed (nothing was changed)."
+
+
+@dataclass
+class Outcome:
+    ok: bool
+    text: str                    # the report when ok, else the problems, one a line
+    manifest: dict | None = None  # build: the new build's manifest
+
+
+def quarantine_summary(quarantine) -> list[str]:
+    """Quarantined rows per file and reason (check writes no quarantine.csv, so it says what would be in it)."""
+    if quarantine.empty:
+        return []
+    lines = []
+    for (file, reason), part in quarantine.groupby(["file", "reason"], sort=False):
+        rows = sorted(part["row"].astype(int))
+        shown = ", ".join(str(r) for r in rows[:3]) + (" …" if len(rows) > 3 else "")
+        lines.append(f"Karantän: {file}: {reason}: rad {shown} ({thousands(len(rows))} rader)")
+    return lines
+
+
+def run(command: str, config: Config, progress=None) -> Outcome:
+    """`check` (read and validate everything, write nothing) or `build` (and swap the new build in)."""
+    try:
+        if command == "check":
+            data = prepare(config, progress)["data"]
+            lines = [report({"files": data.file_counts, "warnings": data.warnings,
+                             "area_matching": _area_matching(data.area_matches)}),
+                     *quarantine_summary(data.quarantine),
+                     "Kontrollen gick bra; inget skrevs (check passed; nothing written)."]
+            return Outcome(True, "\n".join(lines))
+        manifest = build(config, progress)
+    except IngestError as err:
+        lines = [f"Varning: {w}" for w in err.warnings] + ["Fel (error):"] + [f"  {p}" for p in err.problems]
+        return Outcome(False, "\n".join(lines + [NOTHING_CHANGED]))
+    except (ValueError, RuntimeError, OSError) as err:
+        return Outcome(False, f"Fel (error): {err}\n{NOTHING_CHANGED}")
+    done = (f"Klart: {manifest['respondents']} svarande, {len(manifest['waves'])} omgångar, "
+            f"bygge {manifest['build_id']} på {manifest['seconds']} s → {config.output_dir}")
+    return Outcome(True, report(manifest) + "\n" + done, manifest)

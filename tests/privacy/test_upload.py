@@ -1,0 +1,223 @@
+"""The staff upload (staff/upload.py) against the app under gunicorn, on a build of its own (publishing replaces it).
+
+- Without a staff session the page and the API answer 401.
+- A broken export: the report names file, row and column; publishing it fails; the published files are
+  byte-identical and the app, polled every 50 ms throughout, answers every request with the same body.
+- A good export: checked, published; the app then serves the new numbers without a restart, and the poller saw
+  nothing but 200s during the swap.
+- In Chromium: a staff member logs in, uploads, reads the report, and Publicera is enabled only for good files.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import secrets
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from werkzeug.security import generate_password_hash
+
+from .conftest import ROOT, STAFF_PASSWORD, free_port, password_login
+
+DEMO = (ROOT / "data/demo/responses.csv").read_text(encoding="utf-8").splitlines()
+VIEW = "/api/v1/results?question=q_otrygg_kvall&wave=2019"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def csv_bytes(lines: list[str]) -> bytes:
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def broken_export() -> bytes:
+    lines = DEMO[:]
+    lines[4] = lines[4].replace(",Älvdalen,", ",Atlantis,", 1)  # row 5 as Excel numbers it
+    assert lines[4] != DEMO[4]
+    return csv_bytes(lines)
+
+
+def good_export() -> bytes:
+    """The demo without its first 400 respondents of 2016: the 2016 numbers change, the file is valid."""
+    return csv_bytes(DEMO[:1] + DEMO[401:])
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    folder = folder.resolve()
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def own_build(tmp_path_factory) -> Path:
+    from survey.build import build
+    from survey.config import load_config
+
+    out = tmp_path_factory.mktemp("upload-data") / "processed"
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        build(dataclasses.replace(load_config(ROOT / "config/demo.toml"), output_dir=out))
+    finally:
+        os.chdir(cwd)
+    return out
+
+
+@pytest.fixture(scope="module")
+def upload_server(own_build, tmp_path_factory):
+    port = free_port()
+    log = tmp_path_factory.mktemp("upload-server") / "gunicorn.log"
+    env = {**os.environ, "DATA_DIR": str(own_build), "SECRET_KEY": secrets.token_urlsafe(32),
+           "TRYGG_STAFF_PASSWORD_HASH": generate_password_hash(STAFF_PASSWORD), "WARM_SECONDS": "0"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--access-logfile", "/dev/null", "app:server"],
+        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url + "/api/v1/questions", timeout=2).ok:
+                break
+        except (requests.ConnectionError, requests.Timeout):
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        raise RuntimeError("gunicorn did not start: " + log.read_text()[-2000:])
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.fixture
+def staff(upload_server) -> requests.Session:
+    session, response = password_login(upload_server)
+    assert response.status_code == 302, response.text[:300]
+    return session
+
+
+class Poller(threading.Thread):
+    """GETs one public view every 50 ms until stopped; keeps (status, body) of every answer."""
+
+    def __init__(self, url: str):
+        super().__init__(daemon=True)
+        self.url, self.answers, self.done = url, [], threading.Event()
+
+    def run(self):
+        with requests.Session() as http:
+            while not self.done.is_set():
+                try:
+                    r = http.get(self.url + VIEW, timeout=10)
+                    self.answers.append((r.status_code, r.content))
+                except requests.RequestException as err:
+                    self.answers.append((0, repr(err).encode()))
+                time.sleep(0.05)
+
+    def stop(self) -> list:
+        time.sleep(0.3)
+        self.done.set()
+        self.join(timeout=15)
+        return self.answers
+
+
+def upload(session, url, files: list[tuple[str, bytes]]) -> requests.Response:
+    return session.post(url + "/personal/api/uppladdning", files=[("filer", f) for f in files], timeout=60)
+
+
+def test_without_a_staff_session_the_upload_is_closed(upload_server):
+    assert requests.get(upload_server + "/personal/uppladdning", timeout=10).status_code == 401
+    r = requests.post(upload_server + "/personal/api/uppladdning", files=[("filer", ("svar.csv", good_export()))],
+                      timeout=10)
+    assert r.status_code == 401
+    r = requests.post(upload_server + "/personal/api/publicera", json={"upload_id": "x"}, timeout=10)
+    assert r.status_code == 401
+
+
+def test_files_of_a_type_not_taken_are_refused_by_name(staff, upload_server):
+    r = upload(staff, upload_server, [("svar.pdf", b"%PDF-1.4")])
+    assert r.status_code == 400
+    assert r.json()["error"] == "svar.pdf: den filtypen tas inte emot (väntade .csv, .xlsx, .sav, .yaml, .yml)."
+
+
+def test_a_failed_build_changes_nothing_and_the_app_keeps_answering(staff, upload_server, own_build):
+    before = file_hashes(own_build)
+    target = os.readlink(own_build)
+    poller = Poller(upload_server)
+    poller.start()
+    time.sleep(0.3)
+    r = upload(staff, upload_server, [("svar.csv", broken_export())])
+    assert r.status_code == 422 and r.json()["ok"] is False
+    report = r.json()["report"]
+    assert "svar.csv, kolumn by: 1 värde finns inte bland områdena på nivån by" in report
+    assert "'Atlantis': rad 5; närmast (closest): Kåtilla, Älvdalen" in report
+    assert "/uploads/" not in report  # the staff member's file name, not the server's folder
+    # Publishing it anyway runs the build, which fails on the same error and swaps nothing in.
+    r = staff.post(upload_server + "/personal/api/publicera", json={"upload_id": r.json()["upload_id"]}, timeout=60)
+    assert r.status_code == 422 and "'Atlantis': rad 5" in r.json()["report"] and r.json()["build_id"] is None
+    answers = poller.stop()
+    assert os.readlink(own_build) == target
+    assert file_hashes(own_build) == before
+    assert len(answers) >= 5
+    assert {status for status, _ in answers} == {200}
+    assert len({body for _, body in answers}) == 1  # the same numbers during and after
+
+
+def test_a_good_export_is_published_and_served_without_a_restart(staff, upload_server, own_build):
+    view_2016 = VIEW.replace("2019", "2016") + "&level=kommun"
+    old = requests.get(upload_server + view_2016, timeout=10).json()["rows"]
+    r = upload(staff, upload_server, [("trygghet 2024.csv", good_export())])
+    assert r.status_code == 200, r.text
+    assert "trygghet_2024.csv | 1200 | 1200 | 0" in r.json()["report"]
+    assert r.json()["report"].endswith("Kontrollen gick bra; inget skrevs (check passed; nothing written).")
+    poller = Poller(upload_server)
+    poller.start()
+    published = staff.post(upload_server + "/personal/api/publicera", json={"upload_id": r.json()["upload_id"]},
+                           timeout=60)
+    assert published.status_code == 200, published.text
+    build_id = published.json()["build_id"]
+    assert build_id and os.path.basename(os.readlink(own_build)) == build_id
+    assert "Klart: 1200 svarande" in published.json()["report"]
+    answers = poller.stop()
+    assert {status for status, _ in answers} == {200}
+    assert len({body for _, body in answers}) <= 2  # the old numbers, then the new ones
+    new = requests.get(upload_server + view_2016, timeout=10).json()["rows"]
+    assert new[0]["n"] < old[0]["n"]  # 400 fewer respondents in 2016, served without a restart
+
+
+def test_in_chromium_staff_upload_check_and_publish(upload_server, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    bad, good = tmp_path / "fel.csv", tmp_path / "svar.csv"
+    bad.write_bytes(broken_export())
+    good.write_bytes(good_export())
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(upload_server + "/personal/logga-in")
+            page.fill("#password", STAFF_PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_selector("#staff-answer-list", timeout=30_000)
+            page.goto(upload_server + "/personal/uppladdning")
+            page.wait_for_selector("#staff-upload", timeout=30_000)
+            publish = page.locator("#staff-publish")
+            expect(publish).to_be_disabled()
+            page.locator("#staff-upload-files input[type=file]").set_input_files(str(bad))
+            report = page.locator("#staff-upload-report")
+            expect(report).to_contain_text("'Atlantis': rad 5", timeout=30_000)
+            expect(report).to_contain_text("Filerna har fel och kan inte publiceras")
+            expect(publish).to_be_disabled()
+            page.locator("#staff-upload-files input[type=file]").set_input_files(str(good))
+            expect(report).to_contain_text("Kontrollen gick bra", timeout=30_000)
+            expect(publish).to_be_enabled()
+            publish.click()
+            expect(page.locator("#staff-publish-result")).to_contain_text("Publicerat", timeout=60_000)
+            expect(page.locator("#staff-publish-result")).to_contain_text("Klart: 1200 svarande")
+            expect(publish).to_be_disabled()  # published once; a new upload enables it again
+        finally:
+            browser.close()
