@@ -23,11 +23,6 @@ from .map_patch import MAP_PAINTED, map_answer
 from .state import parse_view
 
 EMPTY_FIGURE = {"data": [], "layout": {}}
-# Roll-up ([privacy] roll_up): an area whose own value is hidden shows the value of the area it lies in.
-ROLLED_UP_NOTE = {"sv": "Blekt färg med en annans namn i rutan (”visar Idre med fjällbyarna”): området visar värdet för "
-                        "det större område det ligger i, eftersom dess egen siffra är dold.",
-                  "en": "Faded with another name in the tooltip (“showing …”): the area shows the value of the larger area "
-                        "it lies in, because its own figure is hidden."}
 
 
 def view_params(question, wave, level, by, filter_values, filter_ids) -> dict:
@@ -100,7 +95,7 @@ def map_view(results: Results, params: dict, area: str | None, lang: str):
         note += " " + t("approximate", lang)
     note += " " + t("uncertain_note", lang, n=results.reliable_min_n, w=round(results.reliable_max_width * 100))
     if any(r["rolled_up_to"] for r in rows):
-        note += " " + ROLLED_UP_NOTE[lang]
+        note += " " + t("rolled_up_note", lang)  # roll-up: a hidden area shows its enclosing area
     points = {a: results.area_point(query.level, a) for a in results.area_ids(query.level)}
     return map_figure(rows, url, results.manifest["map"], area, points, lang), note
 

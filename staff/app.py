@@ -17,7 +17,9 @@ from flask import Blueprint, has_request_context, jsonify, request
 from survey.results import QueryError
 
 from . import freetext, upload
-from .auth import LOGOUT, PREFIX, is_staff, staff_user
+from translations import text as t
+
+from .auth import LANG, LOGOUT, PREFIX, is_staff, staff_user
 
 ROOT = Path(__file__).resolve().parents[1]
 UPLOAD = PREFIX + "uppladdning"
@@ -25,7 +27,7 @@ GROUP_IDS = "staff-group-"
 
 
 def make_staff_app(server, get_results, data_dir: Path) -> dash.Dash:
-    app = dash.Dash("trygghetskartan_staff", server=server, url_base_pathname=PREFIX, title="Trygghetskartan – personal",
+    app = dash.Dash("trygghetskartan_staff", server=server, url_base_pathname=PREFIX, title=t("staff_title", LANG),
                     assets_folder=str(ROOT / "assets"), assets_ignore=r".*\.js$", serve_locally=True,
                     suppress_callback_exceptions=True, update_title=None,
                     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
@@ -37,7 +39,7 @@ def make_staff_app(server, get_results, data_dir: Path) -> dash.Dash:
     @app.callback(Output("staff-page", "children"), Input("staff-url", "pathname"))
     def show_page(pathname):
         if not is_staff():  # the guard has already answered 401; this is the second check
-            return html.P("Logga in först.")
+            return html.P(t("staff_login_first", LANG))
         if pathname == UPLOAD:
             return upload.page()
         return freetext_page(get_results())
@@ -46,14 +48,14 @@ def make_staff_app(server, get_results, data_dir: Path) -> dash.Dash:
                   Input("staff-area", "value"), *group_inputs)
     def show_answers(question, wave, area, *codes):
         if not is_staff():
-            return html.P("Logga in först.")
+            return html.P(t("staff_login_first", LANG))
         results = get_results()
         params = {"question": question, "wave": wave, "area": area,
                   **{g.id: c for g, c in zip(results.codebook.groups, codes)}}
         try:
             found = freetext.answers(results, params)
         except QueryError as err:
-            return dbc.Alert(f"Urvalet kunde inte visas: {err}", color="warning")
+            return dbc.Alert(t("staff_selection_error", LANG).format(error=err), color="warning")
         return answer_list(found)
 
     server.register_blueprint(api_blueprint(get_results))
@@ -67,7 +69,7 @@ def api_blueprint(get_results) -> Blueprint:
     @api.get("/fritext")
     def answers():
         if not is_staff():
-            return jsonify({"error": "Kräver inloggning som personal (staff login required)"}), 401
+            return jsonify({"error": t("staff_login_required", LANG)}), 401
         try:
             found = freetext.answers(get_results(), request.args)
         except QueryError as err:
@@ -83,19 +85,19 @@ def layout(results) -> html.Div:
     return html.Div([
         dcc.Location(id="staff-url"),
         html.Header(dbc.Container([
-            html.Div([html.H1("Trygghetskartan – personal", className="h4 mb-0"),
-                      html.P(f"Inloggad: {(staff_user() if has_request_context() else None) or ''}",
+            html.Div([html.H1(t("staff_title", LANG), className="h4 mb-0"),
+                      html.P(t("staff_logged_in", LANG).format(user=(staff_user() if has_request_context() else None) or ""),
                              className="small mb-0 text-body-secondary")]),
             html.Nav([
-                html.A("Fritextsvar", href=PREFIX, className="me-3"),
-                html.A("Ladda upp svar", href=UPLOAD, className="me-3"),
-                html.A("Kartan", href="/", className="me-3"),
-                html.Form(html.Button("Logga ut", type="submit", className="btn btn-outline-secondary btn-sm"),
+                html.A(t("staff_nav_freetext", LANG), href=PREFIX, className="me-3"),
+                html.A(t("staff_nav_upload", LANG), href=UPLOAD, className="me-3"),
+                html.A(t("staff_nav_map", LANG), href="/", className="me-3"),
+                html.Form(html.Button(t("staff_logout", LANG), type="submit", className="btn btn-outline-secondary btn-sm"),
                           method="post", action=LOGOUT, className="d-inline"),
             ], className="d-flex align-items-center"),
         ], fluid=True, className="d-flex justify-content-between align-items-center py-2"), className="border-bottom"),
         dbc.Container(html.Main(id="staff-page", className="py-3"), fluid=True),
-    ], lang="sv")
+    ], lang=LANG)
 
 
 def freetext_page(results) -> html.Div:
@@ -103,26 +105,25 @@ def freetext_page(results) -> html.Div:
     groups = [html.Div([dbc.Label(g.label["sv"], html_for=GROUP_IDS + g.id, className="fw-semibold mb-1"),
                         dcc.Dropdown(id=GROUP_IDS + g.id, options=[{"label": o.label["sv"], "value": o.code}
                                                                     for o in g.options],
-                                     placeholder="Alla", clearable=True)], className="mb-2")
+                                     placeholder=t("staff_all", LANG), clearable=True)], className="mb-2")
               for g in results.codebook.groups]
     return dbc.Row([
         dbc.Col(html.Aside([
-            html.H2("Urval", className="h5"),
-            dbc.Label("Fråga", html_for="staff-question", className="fw-semibold mb-1"),
+            html.H2(t("staff_selection", LANG), className="h5"),
+            dbc.Label(t("staff_question", LANG), html_for="staff-question", className="fw-semibold mb-1"),
             dcc.Dropdown(id="staff-question", options=[{"label": q.text["sv"], "value": q.id} for q in qs],
                          value=qs[0].id if qs else None, clearable=False, className="mb-2"),
-            dbc.Label("År", html_for="staff-wave", className="fw-semibold mb-1"),
+            dbc.Label(t("staff_wave", LANG), html_for="staff-wave", className="fw-semibold mb-1"),
             dcc.Dropdown(id="staff-wave", options=[{"label": str(w), "value": str(w)} for w in results.waves],
-                         placeholder="Alla år", clearable=True, className="mb-2"),
-            dbc.Label("Område", html_for="staff-area", className="fw-semibold mb-1"),
-            dcc.Dropdown(id="staff-area", options=freetext.area_choices(results, "sv"), placeholder="Hela kommunen",
+                         placeholder=t("staff_all_waves", LANG), clearable=True, className="mb-2"),
+            dbc.Label(t("staff_area", LANG), html_for="staff-area", className="fw-semibold mb-1"),
+            dcc.Dropdown(id="staff-area", options=freetext.area_choices(results, "sv"), placeholder=t("staff_whole", LANG),
                          clearable=True, className="mb-2"),
             *groups,
         ]), lg=3, md=4),
         dbc.Col(html.Section([
-            html.H2("Fritextsvar", className="h5"),
-            dbc.Alert("Personuppgifter (namn, telefonnummer, e-post, adresser, personnummer) tas bort automatiskt, "
-                      "men inte allt fångas: läs med omsorg och kopiera inga svar ut ur systemet.",
+            html.H2(t("staff_freetext_heading", LANG), className="h5"),
+            dbc.Alert(t("staff_redaction_note", LANG),
                       color="info", className="small"),
             html.Div(id="staff-answers", **{"aria-live": "polite"}),
         ]), lg=9, md=8),
@@ -131,7 +132,8 @@ def freetext_page(results) -> html.Div:
 
 def answer_list(found: dict) -> html.Div:
     shown = len(found["answers"])
-    head = f"{found['count']} svar" + (f" (de första {shown} visas)" if shown < found["count"] else "")
+    head = t("staff_count", LANG).format(n=found["count"]) + (
+        t("staff_count_first", LANG).format(shown=shown) if shown < found["count"] else "")
     return html.Div([
         html.P(head, className="fw-semibold", id="staff-count"),
         html.Ul([html.Li([html.Span(a["text"], className="staff-text"),

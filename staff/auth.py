@@ -38,6 +38,7 @@ from flask import Response, jsonify, redirect, request, session
 from werkzeug.security import check_password_hash
 
 from security import Throttle
+from translations import text as t
 
 log = logging.getLogger("trygghetskartan.staff")
 log.addFilter(Throttle())
@@ -47,6 +48,7 @@ LOGIN, LOGOUT = "/personal/logga-in", "/personal/logga-ut"
 OIDC_LOGIN, OIDC_CALLBACK = "/personal/oidc/login", "/personal/oidc/callback"
 OPEN_PATHS = {LOGIN, LOGOUT, OIDC_LOGIN, OIDC_CALLBACK}
 SESSION_SECONDS = 8 * 3600
+LANG = "sv"  # the staff pages' language (their texts are in the catalogs in English too)
 MAX_FAILURES, FAILURE_WINDOW = 10, 600  # failed password attempts per address in 10 minutes (per worker)
 
 
@@ -141,7 +143,7 @@ def init_auth(server, settings: StaffSettings) -> None:
             return None
         if request.method == "GET" and not path.startswith((PREFIX + "api/", PREFIX + "_dash")):
             return _login_page(settings, status=401)
-        response = jsonify({"error": "Kräver inloggning som personal (staff login required)", "login": LOGIN})
+        response = jsonify({"error": t("staff_login_required", LANG), "login": LOGIN})
         response.status_code = 401
         return response
 
@@ -155,17 +157,17 @@ def init_auth(server, settings: StaffSettings) -> None:
             recent = [t for t in failures.get(address, []) if now - t < FAILURE_WINDOW]
             failures[address] = recent
             if len(recent) >= MAX_FAILURES:
-                return _login_page(settings, "För många försök. Vänta några minuter (too many attempts).", 429)
+                return _login_page(settings, t("staff_too_many", LANG), 429)
         token = session.get("csrf")
         if not token or not hmac.compare_digest(str(request.form.get("csrf", "")), token):
-            return _login_page(settings, "Formuläret har gått ut. Försök igen (the form expired).", 400)
+            return _login_page(settings, t("staff_form_expired", LANG), 400)
         password = request.form.get("password", "")
         if settings.password_hash and isinstance(password, str) and check_password_hash(settings.password_hash, password):
             _log_in("personal", "lösenord")
             return redirect(PREFIX)
         with lock:
             failures.setdefault(address, []).append(now)
-        return _login_page(settings, "Fel lösenord (wrong password).", 401)
+        return _login_page(settings, t("staff_wrong_password", LANG), 401)
 
     @server.route(LOGOUT, methods=["GET", "POST"])
     def staff_logout():
@@ -175,7 +177,7 @@ def init_auth(server, settings: StaffSettings) -> None:
     @server.get(OIDC_LOGIN)
     def staff_oidc_login():
         if oauth is None:
-            return _login_page(settings, "Kommunens inloggning är inte inställd (OIDC not configured).", 404)
+            return _login_page(settings, t("staff_oidc_not_set_up", LANG), 404)
         redirect_uri = settings.oidc_redirect_uri or request.url_root.rstrip("/") + OIDC_CALLBACK
         return oauth.oidc.authorize_redirect(redirect_uri)
 
@@ -187,12 +189,12 @@ def init_auth(server, settings: StaffSettings) -> None:
             token = oauth.oidc.authorize_access_token()
         except Exception as err:  # noqa: BLE001 - any failure of the exchange or the token is a failed login
             log.warning("OIDC-inloggning misslyckades: %s", err)
-            return _login_page(settings, "Inloggningen misslyckades (login failed).", 401)
+            return _login_page(settings, t("staff_login_failed", LANG), 401)
         claims = token.get("userinfo")  # from the verified ID token (signature, iss, aud, exp, nonce)
         user = allowed_user(settings, claims) if claims else None
         if user is None:
             log.warning("OIDC: %s har inte behörighet", (claims or {}).get("email"))
-            return _login_page(settings, "Du har inte behörighet till personalsidorna (not allowed).", 403)
+            return _login_page(settings, t("staff_not_allowed", LANG), 403)
         _log_in(user, "oidc")
         return redirect(PREFIX)
 
@@ -200,27 +202,27 @@ def init_auth(server, settings: StaffSettings) -> None:
 def _login_page(settings: StaffSettings, message: str = "", status: int = 200) -> Response:
     token = session.get("csrf") or secrets.token_urlsafe(24)
     session["csrf"] = token
-    parts = ["<!DOCTYPE html><html lang=\"sv\"><head><meta charset=\"utf-8\">",
+    parts = [f"<!DOCTYPE html><html lang=\"{LANG}\"><head><meta charset=\"utf-8\">",
              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-             "<title>Logga in – Trygghetskartan</title>",
+             f"<title>{t('staff_login_title', LANG)}</title>",
              "<link rel=\"stylesheet\" href=\"/assets/vendor/bootstrap.min.css\"></head>",
              "<body><main class=\"container py-4\" style=\"max-width: 32rem\">",
-             "<h1 class=\"h3\">Personalsidor</h1>",
-             "<p>Fritextsvar och uppladdning av enkätsvar är bara för kommunens personal.</p>"]
+             f"<h1 class=\"h3\">{t('staff_login_heading', LANG)}</h1>",
+             f"<p>{t('staff_login_intro', LANG)}</p>"]
     if message:
         parts.append(f"<div class=\"alert alert-warning\" role=\"alert\">{escape(message)}</div>")
     if settings.oidc:
-        parts.append(f"<p><a class=\"btn btn-primary\" href=\"{OIDC_LOGIN}\">Logga in med "
-                     f"{escape(settings.oidc_name)}</a></p>")
+        parts.append(f"<p><a class=\"btn btn-primary\" href=\"{OIDC_LOGIN}\">"
+                     f"{escape(t('staff_login_with', LANG).format(name=settings.oidc_name))}</a></p>")
     if settings.password_hash:
         parts.append(f"<form method=\"post\" action=\"{LOGIN}\"><input type=\"hidden\" name=\"csrf\" "
-                     f"value=\"{escape(token)}\"><label class=\"form-label\" for=\"password\">Lösenord</label>"
+                     f"value=\"{escape(token)}\"><label class=\"form-label\" for=\"password\">{t('staff_password', LANG)}</label>"
                      "<input class=\"form-control mb-2\" type=\"password\" id=\"password\" name=\"password\" "
                      "autocomplete=\"current-password\" required><button class=\"btn btn-primary\" "
-                     "type=\"submit\">Logga in</button></form>")
+                     f"type=\"submit\">{t('staff_login_button', LANG)}</button></form>")
     if not settings.oidc and not settings.password_hash:
-        parts.append("<p>Inloggning är inte inställd: se README, avsnittet Integritet och säkerhet.</p>")
-    parts.append("<p class=\"mt-3\"><a href=\"/\">Till kartan</a></p></main></body></html>")
+        parts.append(f"<p>{t('staff_login_not_set_up', LANG)}</p>")
+    parts.append(f"<p class=\"mt-3\"><a href=\"/\">{t('staff_to_map', LANG)}</a></p></main></body></html>")
     response = Response("".join(parts), status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response

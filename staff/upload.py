@@ -35,14 +35,13 @@ from survey.config import ResponseFile, load_config
 from survey.outcome import Outcome, run
 from translations import text as t
 
-from .auth import PREFIX, is_staff
+from .auth import LANG, PREFIX, is_staff
 
 ROOT = Path(__file__).resolve().parents[1]
 UPLOAD_LIMIT = 50 * 1024 * 1024  # bytes per file
 ANSWERS, CODEBOOK = (".csv", ".xlsx", ".sav"), (".yaml", ".yml")
 UPLOAD_ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}$")
 API_UPLOAD, API_PUBLISH = PREFIX + "api/uppladdning", PREFIX + "api/publicera"
-LANG = "sv"  # the staff pages are Swedish; the keys have English too
 
 
 class UploadError(ValueError):

@@ -19,6 +19,8 @@ from typing import Mapping
 import numpy as np
 import pandas as pd
 
+from translations import text
+
 from .codebook import Codebook, load_codebook
 from .cube import BoundedCache, CubeParts, SizedCache
 from .disclosure import make_lattice, box_sums, protect
@@ -31,7 +33,6 @@ QUERY_CACHE_ROWS = 100_000    # rows of views kept (lru_cache(4096) before: 4,09
 SUMS_CACHE_CELLS = 100_000    # cells of per-level sums kept (64 levels' sums before)
 MISSING_GROUP = "saknas"  # group code for respondents who did not state e.g. their sex
 MISSING_LABEL = {"sv": "Uppgift saknas", "en": "Not stated"}
-ROLLED_UP_LABEL = {"sv": "visar {area}", "en": "showing {area}"}  # a hidden area's row shows its enclosing area
 
 
 SWEDISH_LETTERS = str.maketrans({"å": "z\u0001", "ä": "z\u0002", "ö": "z\u0003", "é": "e", "ü": "y"})
@@ -394,7 +395,7 @@ class Results:
             row.update(rolled_up_to=name, rolled_up_id=ancestor, rolled_up_level=level, rolled_up_n=share.n,
                        rolled_up_share=share.p, rolled_up_share_low=share.low, rolled_up_share_high=share.high,
                        rolled_up_unreliable=self._unreliable(share),
-                       rolled_up_label=ROLLED_UP_LABEL[lang].format(area=name))
+                       rolled_up_label=text("rolled_up_label", lang).format(area=name))
             return
 
     def _unreliable(self, share: Share) -> bool:

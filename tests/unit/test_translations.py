@@ -1,0 +1,40 @@
+"""The interface's gettext catalogs (translations/): Swedish and English have the same keys and placeholders, and
+every key the code asks for by name exists."""
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+from translations import LANGUAGES, read_catalog
+
+ROOT = Path(__file__).resolve().parents[2]
+CODE = [p for folder in ("app.py", "api", "callbacks", "exports", "layouts", "staff", "survey")
+        for p in ([ROOT / folder] if folder.endswith(".py") else sorted((ROOT / folder).rglob("*.py")))]
+# t("key", …) / text("key", …): a literal key asked for by name (keys built at run time are checked by their tests)
+ASKED = re.compile(r"""\b(?:t|text)\(\s*["']([a-z][a-z0-9_]*)["']\s*[,)]""")
+
+
+def entries(lang: str) -> dict[str, str]:
+    return {m.id: m.string for m in read_catalog(lang) if m.id}
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_both_languages_have_the_same_keys_and_placeholders():
+    sv, en = (entries(lang) for lang in LANGUAGES)
+    assert sorted(sv) == sorted(en), set(sv) ^ set(en)
+    for key in sv:
+        assert sv[key] and en[key], key
+        assert placeholders(sv[key]) == placeholders(en[key]), (key, sv[key], en[key])
+
+
+def test_every_key_the_code_asks_for_is_in_the_catalogs():
+    known = set(entries("sv"))
+    asked = {(path.relative_to(ROOT).as_posix(), key) for path in CODE
+             for key in ASKED.findall(path.read_text(encoding="utf-8"))}
+    assert len(asked) > 100
+    missing = sorted((where, key) for where, key in asked if key not in known)
+    assert not missing, missing
