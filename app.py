@@ -10,20 +10,13 @@ from flask import abort, send_file
 from api import make_blueprint
 from callbacks import register_callbacks
 from exports.routes import make_blueprint as make_export_blueprint
-from layouts.page import shell
+from layouts.page import index_html, shell
 from security import harden
 from serving import install as install_serving
 from staff import init_auth, load_settings, make_staff_app
 from survey.results import open_results
 
 ROOT = Path(__file__).parent
-INDEX = """<!DOCTYPE html>
-<html lang="sv">
-<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>
-<body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>
-</html>"""
-
-
 def create_app(data_dir: str | Path | None = None) -> dash.Dash:
     data_dir = Path(data_dir or os.environ.get("DATA_DIR", ROOT / "data" / "processed"))
 
@@ -33,7 +26,7 @@ def create_app(data_dir: str | Path | None = None) -> dash.Dash:
     app = dash.Dash(__name__, title="Trygghetskartan", assets_folder=str(ROOT / "assets"),
                     serve_locally=True, suppress_callback_exceptions=True, compress=True,
                     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
-    app.index_string = INDEX
+    app.index_string = index_html("sv")
     app.layout = shell
     register_callbacks(app, get_results)
     server = app.server

@@ -21,6 +21,14 @@ GRAPH_CONFIG = {"displaylogo": False, "showSendToCloud": False, "responsive": Tr
                 "toImageButtonOptions": {"format": "png", "filename": "trygghetskartan", "scale": 2}}
 
 
+def index_html(lang: str) -> str:
+    """Dash's page around the app, with the page's language set (WCAG 3.1.1; the public page's English view
+    sets it again in the browser)."""
+    return (f'<!DOCTYPE html>\n<html lang="{lang}">\n'
+            "<head>{%metas%}<title>{%title%}</title>{%favicon%}{%css%}</head>\n"
+            "<body>{%app_entry%}<footer>{%config%}{%scripts%}{%renderer%}</footer></body>\n</html>")
+
+
 def question_options(results: Results, lang: str) -> list[dict]:
     """Questions grouped by theme: a disabled heading per theme, then its questions (searchable by full text)."""
     options = []

@@ -17,6 +17,7 @@ from flask import Blueprint, has_request_context, jsonify, request
 from survey.results import QueryError
 
 from . import freetext, upload
+from layouts.page import index_html
 from translations import text as t
 
 from .auth import LANG, LOGOUT, PREFIX, is_staff, staff_user
@@ -32,6 +33,7 @@ def make_staff_app(server, get_results, data_dir: Path) -> dash.Dash:
                     suppress_callback_exceptions=True, update_title=None,
                     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
                                {"name": "robots", "content": "noindex"}])
+    app.index_string = index_html(LANG)
     app.layout = lambda: layout(get_results())
     results_now = get_results()
     group_inputs = [Input(GROUP_IDS + g.id, "value") for g in results_now.codebook.groups]

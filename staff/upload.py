@@ -129,11 +129,15 @@ def page() -> html.Div:
     return html.Div([
         html.H2(t("upload_heading", LANG), className="h5"),
         dcc.Markdown(t("upload_intro", LANG).format(mb=mb), className="small"),
-        dcc.Upload(id="staff-upload-files", multiple=True, accept=",".join(ANSWERS + CODEBOOK),
-                   children=html.Div([t("upload_drop", LANG), " ", html.Span(t("upload_choose", LANG),
-                                                                         className="text-decoration-underline")]),
-                   className="staff-upload-drop border border-2 rounded p-4 mb-3 text-center",
-                   style={"borderStyle": "dashed"}),
+        # In a <label>: the file input inside gets its name from the text (WCAG 1.3.1/4.1.2), and a click on the
+        # label opens the file chooser (the browser's own label behaviour, so Upload's own click is off).
+        html.Label(dcc.Upload(id="staff-upload-files", multiple=True, accept=",".join(ANSWERS + CODEBOOK),
+                              disable_click=True,
+                              children=html.Div([t("upload_drop", LANG), " ", html.Span(
+                                  t("upload_choose", LANG), className="text-decoration-underline")]),
+                              className="staff-upload-drop border border-2 rounded p-4 text-center",
+                              style={"borderStyle": "dashed", "cursor": "pointer"}),
+                   className="d-block mb-3"),
         dcc.Store(id="staff-upload-id"),
         dcc.Loading(html.Div(id="staff-upload-report", **{"aria-live": "polite"}), type="default"),
         html.Button(t("upload_publish", LANG), id="staff-publish", disabled=True, className="btn btn-primary my-3"),

@@ -107,8 +107,15 @@ def choose_by_keyboard(page, dropdown_id: str, text: str) -> None:
     """Open a focused Dash dropdown with Enter, type in its search box, take the first match with Enter."""
     page.keyboard.press("Enter")
     page.locator(".dash-dropdown-content").wait_for(state="visible")
-    page.keyboard.press("Home")  # from the options to the search box
+    search = page.locator(".dash-dropdown-content input.dash-dropdown-search")
+    for _ in range(10):  # Home: from the options to the search box (on a loaded machine the menu may take a moment)
+        page.keyboard.press("Home")
+        if search.evaluate("el => el === document.activeElement"):
+            break
+        page.wait_for_timeout(300)
+    expect(search).to_be_focused()
     page.keyboard.type(text)
+    expect(search).to_have_value(text)
     # Under load the list filters a moment after the typing: wait until the match is first, then take it.
     expect(page.locator(".dash-dropdown-content [role=option]").first).to_contain_text(text)
     page.keyboard.press("ArrowDown")

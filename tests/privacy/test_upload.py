@@ -189,7 +189,30 @@ def test_a_good_export_is_published_and_served_without_a_restart(staff, upload_s
     assert new[0]["n"] < old[0]["n"]  # 400 fewer respondents in 2016, served without a restart
 
 
+def in_a_thread(browse, *args) -> None:
+    """Run `browse` in a thread of its own: Playwright's sync API refuses to start in a thread where another test
+    (the browser tests' session) has an asyncio loop running. Its exception, if any, is raised here."""
+    failure: list[BaseException] = []
+
+    def run():
+        try:
+            browse(*args)
+        except BaseException as err:  # noqa: BLE001 - raised again in the test
+            failure.append(err)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=300)
+    assert not worker.is_alive(), "the browser did not finish within 300 s"
+    if failure:
+        raise failure[0]
+
+
 def test_in_chromium_staff_upload_check_and_publish(upload_server, tmp_path):
+    in_a_thread(upload_in_chromium, upload_server, tmp_path)
+
+
+def upload_in_chromium(upload_server, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     bad, good = tmp_path / "fel.csv", tmp_path / "svar.csv"
@@ -219,5 +242,43 @@ def test_in_chromium_staff_upload_check_and_publish(upload_server, tmp_path):
             expect(page.locator("#staff-publish-result")).to_contain_text("Publicerat", timeout=60_000)
             expect(page.locator("#staff-publish-result")).to_contain_text("Klart: 1200 svarande")
             expect(publish).to_be_disabled()  # published once; a new upload enables it again
+        finally:
+            browser.close()
+
+
+def test_axe_finds_nothing_on_the_staff_pages(upload_server, tmp_path):
+    """axe-core (WCAG 2.0/2.1 A and AA) on the login page, the free-text answers and the upload page with a report,
+    as a logged-in staff member sees them, on a desktop and a phone."""
+    found = {}
+    in_a_thread(staff_pages_with_axe, upload_server, tmp_path, found)
+    assert len(found) == 8 and all(v == [] for v in found.values()), {k: v for k, v in found.items() if v}
+
+
+def staff_pages_with_axe(upload_server, tmp_path, found: dict):
+    from playwright.sync_api import sync_playwright
+
+    from browser.meeting import axe_violations  # tests/browser/meeting.py: the same axe run as the public pages
+
+    bad = tmp_path / "fel.csv"
+    bad.write_bytes(broken_export())
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        try:
+            for name, viewport in (("desktop", {"width": 1400, "height": 1000}), ("phone", {"width": 360, "height": 740})):
+                page = browser.new_page(viewport=viewport)
+                page.goto(upload_server + "/personal/logga-in")
+                page.wait_for_selector("#password")
+                found[f"{name}: login"] = axe_violations(page)
+                page.fill("#password", STAFF_PASSWORD)
+                page.click("button[type=submit]")
+                page.wait_for_selector("#staff-answer-list li", timeout=30_000)
+                found[f"{name}: free text"] = axe_violations(page)
+                page.goto(upload_server + "/personal/uppladdning")
+                page.wait_for_selector("#staff-upload", timeout=30_000)
+                found[f"{name}: upload"] = axe_violations(page)
+                page.locator("#staff-upload-files input[type=file]").set_input_files(str(bad))
+                page.wait_for_selector("#staff-upload-report pre", timeout=30_000)
+                found[f"{name}: upload report"] = axe_violations(page)
+                page.close()
         finally:
             browser.close()
