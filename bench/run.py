@@ -179,7 +179,7 @@ def check_bodies(generated: list, sent: list[dict], clientside=frozenset()) -> l
 
 # ---- the run -------------------------------------------------------------------------------------------------------
 
-def run(scale: str, skip_load: bool, skip_naive: bool) -> dict:
+def run(scale: str, skip_load: bool, skip_naive: bool, skip_browser: bool = False) -> dict:
     settings = SCALES[scale]
     folder = OUT / scale
     folder.mkdir(parents=True, exist_ok=True)
@@ -211,17 +211,21 @@ def run(scale: str, skip_load: bool, skip_naive: bool) -> dict:
             generated = walk_requests(tab, meta, steps)
             log(f"  {which}: {len(generated)} callback requests, one at a time …")
             r["callbacks"] = time_callbacks(server.url, generated, budget_s=150 if which == "app" else 120)
-            log(f"  {which}: headless Chromium …")
-            changes = settings["changes"] if which == "app" else settings["naive_changes"]
-            b = browser.measure(server.url, meta["waves"], questions, changes, settings["timeout_ms"])
-            r["browser"] = {k: v for k, v in b.items() if k != "bodies"}
-            r["payload_check"] = check_bodies(payloads.page_load(payloads.Tab(callbacks), meta), b["bodies"],
-                                              frozenset(callbacks.clientside))
-            for problem in r["payload_check"]:
-                log(f"  payload check: {problem}")
+            if skip_browser:
+                resources = html_resources(server.url, processed, meta["levels"][0])
+            else:
+                log(f"  {which}: headless Chromium …")
+                changes = settings["changes"] if which == "app" else settings["naive_changes"]
+                b = browser.measure(server.url, meta["waves"], questions, changes, settings["timeout_ms"])
+                r["browser"] = {k: v for k, v in b.items() if k != "bodies"}
+                r["payload_check"] = check_bodies(payloads.page_load(payloads.Tab(callbacks), meta), b["bodies"],
+                                                  frozenset(callbacks.clientside))
+                for problem in r["payload_check"]:
+                    log(f"  payload check: {problem}")
+                resources = page_resources(b["entries"])
             r["rss_mb"] = server.rss_mb()
             if which == "app" and not skip_load:
-                r["load"] = load_test(server.url, meta, deps, page_resources(b["entries"]), folder)
+                r["load"] = load_test(server.url, meta, deps, resources, folder)
                 r["rss_after_load_mb"] = server.rss_mb()
             result[which] = r
         finally:
@@ -241,6 +245,14 @@ def page_resources(entries: list) -> list[str]:
                 and url.path != "/_dash-update-component":
             out.append(url.path + (f"?{url.query}" if url.query else ""))
     return out
+
+
+def html_resources(url: str, processed: Path, level: str) -> list[str]:
+    """Without the browser step: the scripts and style sheets the page names, and the first map's boundaries (as
+    callbacks/view.py names them): what a first visit fetches besides the callbacks."""
+    page = requests.get(url + "/", timeout=30).text
+    build_id = json.loads((processed / "manifest.json").read_text(encoding="utf-8"))["build_id"]
+    return re.findall(r'(?:src|href)="(/[^"]+\.(?:js|css)[^"]*)"', page) + [f"/geo/{level}.geojson?v={build_id}"]
 
 
 def load_test(url: str, meta: dict, deps: list, resources: list[str], folder: Path, users: int = 200,
@@ -414,12 +426,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", action="store_true", help="print the table of the last run of every scale")
     parser.add_argument("--no-load", action="store_true", help="skip the 60 s load test")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive reference")
+    parser.add_argument("--no-browser", action="store_true",
+                        help="skip headless Chromium (at national scale it draws 6,000 polygons in software: minutes)")
     args = parser.parse_args(argv)
     if args.report:
         results = [json.loads((OUT / s / "results.json").read_text()) for s in SCALES if (OUT / s / "results.json").exists()]
     else:
         started = time.monotonic()
-        results = [run(args.scale, args.no_load, args.no_naive)]
+        results = [run(args.scale, args.no_load, args.no_naive, args.no_browser)]
         log(f"done in {time.monotonic() - started:.0f} s")
     print(table(results))
     print()

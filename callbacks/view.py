@@ -23,6 +23,7 @@ from .map_patch import MAP_PAINTED, map_answer
 from .state import parse_view
 
 EMPTY_FIGURE = {"data": [], "layout": {}}
+MAX_TABLE_ROWS = 500  # rows of the table on the page (table_part)
 
 
 def view_params(question, wave, level, by, filter_values, filter_ids) -> dict:
@@ -56,7 +57,8 @@ def _first_upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def table(rows: list[dict], lang: str) -> html.Table:
+def table(rows: list[dict], lang: str, total: int | None = None, csv: str | None = None):
+    """The view's rows as a table; `total` > len(rows): the table shows a part and says where the whole one is."""
     columns = ("area", "group", "n", "share", "interval", "remarks")
     head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in columns]))
     # The rows as the JSON of html.Tr/html.Td (callbacks/fast_html.py): the same answer, a fortieth of the time.
@@ -69,7 +71,22 @@ def table(rows: list[dict], lang: str) -> html.Table:
                 className="suppressed" if r["suppressed"] else ("uncertain" if r["unreliable"] else None))
         for r in rows
     ])
-    return html.Table([head, body], className="table table-sm table-striped", id="result-table")
+    shown = html.Table([head, body], className="table table-sm table-striped", id="result-table")
+    if total is None or total <= len(rows):
+        return shown
+    return html.Div([html.P([t("table_part", lang, shown=integer(len(rows), lang), total=integer(total, lang)), " ",
+                             html.A(t("table_whole_csv", lang), href=csv)], className="small", id="table-part"), shown])
+
+
+def table_part(rows: list[dict], chosen: str | None) -> list[dict]:
+    """At most MAX_TABLE_ROWS of a view's rows for the page (a national view has tens of thousands, which nobody
+    reads on a screen and which took a second to send): the chosen area's and the municipality's rows first,
+    then the others in their order. The CSV and the API have them all."""
+    if len(rows) <= MAX_TABLE_ROWS:
+        return rows
+    first = [r for r in rows if r["area_id"] == chosen or r["level"] == "kommun"]
+    taken = {id(r) for r in first}
+    return first + [r for r in rows if id(r) not in taken][:MAX_TABLE_ROWS - len(first)]
 
 
 def area_choice(results: Results, level: str, clicked: str | None, current: str | None, from_map: bool):
@@ -144,17 +161,18 @@ def details_view(results: Results, params: dict, area: str | None, lang: str) ->
     if references:
         notes.append(t("reference_note", lang))
     table_rows = level_rows + (kommun_rows if query.level != "kommun" else [])
+    csv = "/api/v1/results?" + urlencode({**params, "format": "csv", "lang": lang})
     return {
         "bars": bar_figure(row_sets, question, lang) if question else message_figure(t("index_no_distribution", lang)),
         "shares": shares_figure(row_sets, references, lang),
         "trend": trend_figure(series, lang),
-        "table": table(table_rows, lang),
+        "table": table(table_part(table_rows, chosen), lang, len(table_rows), csv),
         "title": (question or index).text[lang],
         "subtitle": (t("unfavourable", lang, answers=f" {t('or', lang)} ".join(answers)) if question
                      else t("index_subtitle", lang, n=len(index.items))) + f" ({query.wave})",
         "summary": summary,
         "note": " ".join(notes),
-        "csv": "/api/v1/results?" + urlencode({**params, "format": "csv", "lang": lang}),
+        "csv": csv,
         "rows": table_rows,
     }
 

@@ -94,3 +94,20 @@ def test_free_text_stays_out_of_public_results(res):
     private = pd.read_parquet(res.folder / "private" / "freetext.parquet")
     assert private["text"].tolist() == ["Mörkt"]
     assert "Mörkt" not in (res.folder / "cube.parquet").read_bytes().decode("latin-1")
+
+
+def test_the_page_table_shows_a_part_of_a_large_view_and_says_so():
+    from callbacks.view import MAX_TABLE_ROWS, table, table_part
+
+    rows = [{"area_id": f"a{i}", "level": "deso", "area_name": f"A{i}", "group_label": None, "suppressed": True,
+             "unreliable": False, "rolled_up_label": None} for i in range(MAX_TABLE_ROWS + 100)]
+    rows.append({**rows[0], "area_id": "k", "level": "kommun"})
+    part = table_part(rows, "a550")
+    assert len(part) == MAX_TABLE_ROWS
+    assert [r["area_id"] for r in part[:2]] == ["a550", "k"]  # the chosen area and the municipality first
+    assert [r["area_id"] for r in part[2:4]] == ["a0", "a1"]  # then the others in their order
+    shown = table(part, "sv", len(rows), "/api/v1/results?format=csv").to_plotly_json()
+    note = shown["props"]["children"][0].to_plotly_json()["props"]["children"]
+    assert note[0] == "Tabellen visar 500 av 601 rader."
+    assert note[2].href == "/api/v1/results?format=csv"
+    assert table_part(rows[:10], None) == rows[:10]
