@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 
@@ -48,12 +49,13 @@ def write_cube(cube: pd.DataFrame, path: Path) -> None:
 
 
 class CubeParts:
-    """(wave, question) → that part of the cube as a DataFrame without the wave and question columns, with each
-    cell's area at every level (`ancestors`: level → {finest area: area of the level}). Parts are read on demand
-    from their own row groups; a few recent ones are kept."""
+    """(wave, question) → that part of the cube as a DataFrame without the wave and question columns. Parts are
+    read on demand from their own row groups; a few recent ones are kept. (The query finds each cell's area at
+    every level through the finest area's position, survey/results.py, so no level columns are added here:
+    mapping 100,000s of area ids per part to their ancestors took a quarter of a national query.)"""
 
-    def __init__(self, path: Path, ancestors: dict[str, dict], keep: int = 8):
-        self.path, self.ancestors = Path(path), ancestors
+    def __init__(self, path: Path, keep: int = 8):
+        self.path = Path(path)
         self._lock = threading.Lock()
         self._recent: OrderedDict = OrderedDict()
         self._keep = keep
@@ -62,7 +64,7 @@ class CubeParts:
         self._whole = None
         if self._groups is None:  # not one (wave, question) per row group: read it all, as before
             cube = pd.read_parquet(self.path)
-            self._whole = {key: self._with_levels(part.drop(columns=["wave", "question"]))
+            self._whole = {key: part.drop(columns=["wave", "question"])
                            for key, part in cube.groupby(["wave", "question"])}
 
     def _row_groups(self) -> dict | None:
@@ -81,9 +83,6 @@ class CubeParts:
                 return None
             out.setdefault((int(stats[0].min), str(stats[1].min)), []).append(i)
         return out
-
-    def _with_levels(self, part: pd.DataFrame) -> pd.DataFrame:
-        return part.assign(**{lv: part["area_id"].map(a) for lv, a in self.ancestors.items()})
 
     def keys(self):
         return (self._whole or self._groups).keys()
@@ -106,7 +105,7 @@ class CubeParts:
                 self._recent.move_to_end(key)
                 return part
             table = self._file.read_row_groups(self._groups[key], use_threads=False)
-        part = self._with_levels(table.to_pandas().drop(columns=["wave", "question"]))
+        part = table.to_pandas().drop(columns=["wave", "question"])
         with self._lock:
             self._recent[key] = part
             while len(self._recent) > self._keep:
@@ -120,14 +119,13 @@ class CubeParts:
             return {c: pd.Series(pd.concat([p[c] for p in parts]).unique() if parts else []) for c in columns
                     if not parts or c in parts[0]}
         present = [c for c in columns if c in self._file.schema_arrow.names]
-        table = pq.read_table(self.path, columns=present, read_dictionary=present)  # codes, not 29 million strings
-        out = {}
-        for c in present:
-            values = set()
-            for chunk in table.column(c).chunks:
-                values.update(chunk.dictionary.to_pylist() if pa.types.is_dictionary(chunk.type) else chunk.unique().to_pylist())
-            out[c] = pd.Series(sorted(v for v in values if v is not None), dtype=object)
-        return out
+        values: dict[str, set] = {c: set() for c in present}
+        # A row group at a time: the whole national cube's columns took 700 MB in every worker, kept by Arrow.
+        for i in range(self._file.metadata.num_row_groups):
+            table = self._file.read_row_group(i, columns=present, use_threads=False)
+            for c in present:
+                values[c].update(pc.unique(table.column(c)).to_pylist())
+        return {c: pd.Series(sorted(v for v in found if v is not None), dtype=object) for c, found in values.items()}
 
 
 def nbytes(value) -> int:

@@ -79,10 +79,9 @@ class Results:
         self.areas = pd.read_parquet(self.folder / "areas.parquet")
         self.reference = pd.read_parquet(self.folder / "reference.parquet")
         lineage = pd.read_parquet(self.folder / "lineage.parquet")
-        ancestors = {lv: dict(zip(lineage[self.levels[0]], lineage[lv])) for lv in self.levels}
-        # By (wave, question), with each cell's area at every level: a query then touches only its own rows. Read
-        # from the cube's row group for it when first needed (survey/cube.py): a national cube fits no worker.
-        self._cells = CubeParts(self.folder / "cube.parquet", ancestors)
+        # By (wave, question): a query then touches only its own rows. Read from the cube's row group for it when
+        # first needed (survey/cube.py): a national cube fits no worker.
+        self._cells = CubeParts(self.folder / "cube.parquet")
         self._points = {(lv, a): (x, y) for lv, a, x, y in
                         zip(self.areas["level"], self.areas["area_id"], self.areas["lon"], self.areas["lat"])}
         self._names = {(lv, a): n for lv, a, n in zip(self.areas["level"], self.areas["area_id"], self.areas["name"])}
@@ -209,10 +208,11 @@ class Results:
         else:  # an index: its values are the "answers"
             options = sorted(cells["answer"].unique(), key=float)
         groups = [g.id for g in self.codebook.groups]
-        village = cells["area_id"].map(self._village_index).to_numpy()
-        codes = [cells[g].astype(str).map(self._code_index[g]).fillna(len(self._codes[g])).to_numpy(dtype=np.int64)
-                 for g in groups]
-        option = cells["answer"].map({o: i for i, o in enumerate(options)}).to_numpy(dtype=np.int64)
+        village = _lookup(cells["area_id"], self._village_index)
+        codes = [_lookup(cells[g], self._code_index[g], missing=len(self._codes[g])) for g in groups]
+        option = _lookup(cells["answer"], {o: i for i, o in enumerate(options)})
+        if (village < 0).any() or (option < 0).any():  # the build matched every area and answer: never expected
+            raise ValueError(f"{self.folder}: the cube of {question} {wave} has areas or answers the build does not know")
         n = cells["n"].to_numpy(dtype=np.int64)
         fine = np.zeros((len(self._village_index), *(len(self._codes[g]) for g in groups)), dtype=np.int64)
         np.add.at(fine, (village, *(c - 1 for c in codes)), n)
@@ -447,6 +447,14 @@ def _num(value):
 
 _lock = threading.Lock()
 _loaded: dict[str, tuple[int, Results]] = {}
+
+
+def _lookup(values: pd.Series, index: dict, missing: int = -1) -> np.ndarray:
+    """index[str(value)] for each value, looked up once per distinct value (a national cube part has 100,000s of
+    rows and a few thousand distinct values); `missing` for an empty value or one the index lacks."""
+    codes, distinct = pd.factorize(values)
+    found = np.array([index.get(str(v), missing) for v in distinct] + [missing], dtype=np.int64)
+    return found[codes]  # code -1 (empty) takes the last
 
 
 def open_results(data_dir: str | Path) -> Results:
