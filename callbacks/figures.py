@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-from layouts.texts import interval, percent, t, value
+from layouts.texts import half_up, interval, percent, t, value
 from survey.codebook import Question
 
 # ColorBrewer YlOrRd (sequential, colour-blind safe): more unfavourable answers = darker.
@@ -28,14 +28,23 @@ def _choropleth(name: str, rows: list[dict], geojson_url: str, **style) -> dict:
             "locations": [r["area_id"] for r in rows], "showlegend": False, **style}
 
 
-def _share_hover(r: dict, lang: str) -> list[str]:
-    span = interval(r, lang)
+def _share_hover(r: dict, lang: str) -> list:
+    """An area's hover data: name, value, interval (whole numbers, rounded as the table rounds them: the map's
+    hover template adds the % sign), answers, remarks. Numbers, not formatted text: a filter change sends these
+    for every area (bench/README.md)."""
     flags = []
     if r["vs_rest"]:
         flags.append(t(f"sig_{r['vs_rest']}", lang))
     if r["unreliable"]:
         flags.append(t("uncertain", lang))
-    return [r["area_name"], value(r, "share", lang), span, t("n_of", lang, n=r["n"]), " · ".join(flags)]
+    whole = [int(half_up(r[k] * 100)) for k in ("share", "share_low", "share_high")]
+    return [r["area_name"], *whole, r["n"], " · ".join(flags)]
+
+
+def _share_hovertemplate(is_index: bool, lang: str) -> str:
+    unit = "" if is_index else ("\u00a0%" if lang == "sv" else "%")
+    return (f"<b>%{{customdata[0]}}</b><br>%{{customdata[1]}}{unit} (95 %: %{{customdata[2]}}{unit}–"
+            f"%{{customdata[3]}}{unit})<br>{t('n_of', lang, n='%{customdata[4]}')}<br>%{{customdata[5]}}<extra></extra>")
 
 
 def map_figure(rows, geojson_url: str, view: dict, selected: str | None, points: dict, lang: str) -> dict:
@@ -46,10 +55,8 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, points:
     top = max([r["share"] for r in shown] + [r["rolled_up_share"] for r in hidden if r.get("rolled_up_to")], default=0.1)
     zmax = max(10, math.ceil(top * 10) * 10)  # whole tens of percent, so the legend reads easily
     outline = {"line": {"color": "#333333", "width": 1}}
-    hover = ("<b>%{customdata[0]}</b><br>%{customdata[1]} (95 %: %{customdata[2]})<br>%{customdata[3]}"
-             "<br>%{customdata[4]}<extra></extra>")
-    colour = {"zmin": 0, "zmax": zmax, "colorscale": SHARE_SCALE, "hovertemplate": hover}
     is_index = any(r["kind"] == "index" for r in shown)
+    colour = {"zmin": 0, "zmax": zmax, "colorscale": SHARE_SCALE, "hovertemplate": _share_hovertemplate(is_index, lang)}
     data = []
     for name, part, opacity in (("share", [r for r in shown if not r["unreliable"]], 1.0),
                                 ("uncertain", [r for r in shown if r["unreliable"]], 0.4)):

@@ -50,11 +50,12 @@ def write_cube(cube: pd.DataFrame, path: Path) -> None:
 
 class CubeParts:
     """(wave, question) → that part of the cube as a DataFrame without the wave and question columns. Parts are
-    read on demand from their own row groups; a few recent ones are kept. (The query finds each cell's area at
+    read on demand from their own row groups; the last two are kept (a part is read once to make its table,
+    which survey/results.py keeps). (The query finds each cell's area at
     every level through the finest area's position, survey/results.py, so no level columns are added here:
     mapping 100,000s of area ids per part to their ancestors took a quarter of a national query.)"""
 
-    def __init__(self, path: Path, keep: int = 8):
+    def __init__(self, path: Path, keep: int = 2):
         self.path = Path(path)
         self._lock = threading.Lock()
         self._recent: OrderedDict = OrderedDict()

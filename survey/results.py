@@ -28,8 +28,11 @@ from .estimates import ALPHA, Share, difference_p_value, holm, weighted_mean, we
 
 # Memory for the per-(wave, question) tables: a municipality's all fit (about 100 kB each), a national build keeps
 # the most recently used (about 10 MB each). TRYGG_TABLES_MB overrides.
-TABLES_BUDGET = int(float(os.environ.get("TRYGG_TABLES_MB", "200")) * 1e6)
-QUERY_CACHE_ROWS = 100_000    # rows of views kept (lru_cache(4096) before: 4,096 views of ~25 rows in the demo)
+# Per-process caches, bounded so a worker stays within ~600 MB on a national build (bench/README.md: 60 national
+# views took a worker to 867 MB with 200 MB of tables and 100,000 rows, 541 MB with 80 MB and 20,000; the demo's
+# views are a few dozen rows and its tables kilobytes, so a municipality keeps hundreds of views either way).
+TABLES_BUDGET = int(float(os.environ.get("TRYGG_TABLES_MB", "80")) * 1e6)
+QUERY_CACHE_ROWS = 20_000     # rows of views kept (a row is a dict of ~30 values, ~2.5 KB)
 SUMS_CACHE_CELLS = 100_000    # cells of per-level sums kept (64 levels' sums before)
 MISSING_GROUP = "saknas"  # group code for respondents who did not state e.g. their sex
 MISSING_LABEL = {"sv": "Uppgift saknas", "en": "Not stated"}
@@ -224,8 +227,6 @@ class Results:
                  "has_missing": {g: bool(counts[(0, *(len(self._codes[g]) if h == g else 0 for h in groups))] > 0)
                                  for g in groups}}
         with self._tables_lock:
-            if len(self._tables) >= 512:
-                self._tables.clear()
             self._tables[key] = table
         return table
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -119,29 +120,37 @@ def staff_env(processed, provider: FakeOIDC) -> dict:
             "TRYGG_OIDC_ALLOWED": ALLOWED, "TRYGG_OIDC_NAME": "Testkommunens inloggning"}
 
 
-@pytest.fixture(scope="session")
-def staff_server(processed, fake_oidc, tmp_path_factory):
-    """The app under gunicorn with a staff password and the fake provider configured."""
+@contextmanager
+def gunicorn(env: dict, log: Path):
+    """The app under gunicorn (two workers) on a free loopback port, with `env`; yields its URL."""
     port = free_port()
-    log = tmp_path_factory.mktemp("staff-server") / "gunicorn.log"
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
          "--workers", "2", "--access-logfile", "/dev/null", "app:server"],
-        cwd=ROOT, env=staff_env(processed, fake_oidc), stdout=log.open("wb"), stderr=subprocess.STDOUT)
+        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
             if requests.get(url + "/api/v1/questions", timeout=2).ok:
                 break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             time.sleep(0.2)
     else:
         proc.kill()
         raise RuntimeError("gunicorn did not start: " + log.read_text(errors="replace")[-2000:])
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def staff_server(processed, fake_oidc, tmp_path_factory):
+    """The app under gunicorn with a staff password and the fake provider configured."""
+    with gunicorn(staff_env(processed, fake_oidc), tmp_path_factory.mktemp("staff-server") / "gunicorn.log") as url:
+        yield url
 
 
 def password_login(url: str, password: str = STAFF_PASSWORD) -> tuple[requests.Session, requests.Response]:

@@ -13,8 +13,6 @@ import dataclasses
 import hashlib
 import os
 import secrets
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -23,7 +21,7 @@ import pytest
 import requests
 from werkzeug.security import generate_password_hash
 
-from .conftest import ROOT, STAFF_PASSWORD, free_port, password_login
+from .conftest import ROOT, STAFF_PASSWORD, gunicorn, password_login
 
 DEMO = (ROOT / "data/demo/responses.csv").read_text(encoding="utf-8").splitlines()
 VIEW = "/api/v1/results?question=q_otrygg_kvall&wave=2019"
@@ -70,28 +68,10 @@ def own_build(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def upload_server(own_build, tmp_path_factory):
-    port = free_port()
-    log = tmp_path_factory.mktemp("upload-server") / "gunicorn.log"
     env = {**os.environ, "DATA_DIR": str(own_build), "SECRET_KEY": secrets.token_urlsafe(32),
            "TRYGG_STAFF_PASSWORD_HASH": generate_password_hash(STAFF_PASSWORD), "WARM_SECONDS": "0"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--access-logfile", "/dev/null", "app:server"],
-        cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url + "/api/v1/questions", timeout=2).ok:
-                break
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        raise RuntimeError("gunicorn did not start: " + log.read_text()[-2000:])
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with gunicorn(env, tmp_path_factory.mktemp("upload-server") / "gunicorn.log") as url:
+        yield url
 
 
 @pytest.fixture
