@@ -1,6 +1,6 @@
 /* Trygghetskartan in the browser (served from assets/, no network): the view in the URL, chart images, paging in
-   presentation mode, and keyboard access to Dash 4's dropdowns. Clientside callbacks are wired in
-   callbacks/sharing.py. */
+   presentation mode, the story upload's name (Dash 4's dropdowns: assets/dropdowns.js). Clientside callbacks are
+   wired in callbacks/sharing.py. */
 (function () {
   "use strict";
 
@@ -111,23 +111,10 @@
     }
   });
 
-  /* Dash 4's dropdown puts a hidden, focusable <input aria-hidden="true"> in the tab order in front of its button
-     (axe: aria-hidden-focus). CSS hides that input (style.css); here the button itself joins the tab order. */
-  function tabbableDropdowns() {
-    var buttons = document.querySelectorAll("button.dash-dropdown[tabindex='-1']");
-    for (var i = 0; i < buttons.length; i++) { buttons[i].setAttribute("tabindex", "0"); }
-    /* An open dropdown's list: named after its control's label (axe: aria-input-field-name), and its options'
-       checkboxes, which the menu focuses itself with the arrow keys, out of the tab order (axe:
-       nested-interactive: an option must not hold a tab stop of its own). */
-    var list = document.querySelector(".dash-dropdown-content [role=listbox]:not([aria-label])");
-    var open = document.querySelector("button.dash-dropdown[aria-expanded=true]");
-    if (list && open) {
-      var label = document.querySelector("label[for='" + CSS.escape(open.id) + "']");
-      list.setAttribute("aria-label", (label || open).textContent.trim());
-    }
-    var boxes = document.querySelectorAll(".dash-dropdown-content [role=option] input:not([tabindex='-1'])");
-    for (var j = 0; j < boxes.length; j++) { boxes[j].setAttribute("tabindex", "-1"); }
-    /* dcc.Upload's file input: named by the upload's button, which is the one tab stop */
+  /* Dash 4's dropdowns are made accessible in assets/dropdowns.js (the staff pages load that file too). */
+
+  /* dcc.Upload's file input: named by the upload's button, which is the one tab stop */
+  function labelStoryUpload() {
     var file = document.querySelector("#story-upload input[type=file]:not([aria-labelledby])");
     if (file) {
       file.setAttribute("aria-labelledby", "story-upload-button");
@@ -157,6 +144,6 @@
     fitMap(document.querySelector("#slide-graph .js-plotly-plot"));
   }
 
-  new MutationObserver(function () { tabbableDropdowns(); fitMaps(); })
+  new MutationObserver(function () { labelStoryUpload(); fitMaps(); })
     .observe(document.documentElement, {childList: true, subtree: true});
 })();

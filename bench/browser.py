@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import time
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -33,7 +34,7 @@ INSTALL = """() => {
     if (bars) bars.on('plotly_afterplot', () => window.__bars.push(performance.now()));
     const mark = () => { performance.clearMarks('change'); performance.mark('change'); window.__changedAt = performance.now(); };
     document.addEventListener('change', mark, true);
-    document.addEventListener('click', e => { if (e.target.closest('[role=option]')) mark(); }, true);
+    document.addEventListener('click', e => { if (e.target.closest('[role=option], .dash-options-list-option')) mark(); }, true);
     const send = XMLHttpRequest.prototype.send;
     XMLHttpRequest.prototype.send = function () {
         window.__pending++; this.addEventListener('loadend', () => window.__pending--); return send.apply(this, arguments); };
@@ -65,14 +66,29 @@ def _quiet(page, timeout_ms: int) -> None:
         time.sleep(0.05)
 
 
-def _choose_question(page, label: str) -> None:
-    page.locator("[id='question']").click()
-    menu = page.locator(".dash-dropdown-content")
-    menu.wait_for(state="visible")
-    search = menu.locator("input.dash-dropdown-search")
-    if search.count():
-        search.fill(label)
-    menu.get_by_role("option", name=label, exact=True).first.click()
+def _choose_question(page, label: str, attempts: int = 3) -> None:
+    """Open the question menu, search, click the option. Once in a while the list had not filtered yet and the
+    option lay under another one; then close the menu and try again (the measurement starts at the click)."""
+    for attempt in range(attempts):
+        page.locator("[id='question']").click()
+        menu = page.locator(".dash-dropdown-content")
+        menu.wait_for(state="visible")
+        search = menu.locator("input.dash-dropdown-search")
+        if search.count():
+            search.fill(label)
+        # the option's label (the element a user clicks; assets/dropdowns.js names the radio inside it the option)
+        option = menu.locator("label.dash-options-list-option", has_text=label).first
+        try:
+            page.wait_for_function("(label) => { const o = document.querySelector('.dash-dropdown-content "
+                                   "label.dash-options-list-option'); return o && o.textContent.includes(label); }",
+                                   arg=label, timeout=5_000)
+            option.click(timeout=5_000)
+            return
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(300)
 
 
 def measure(url: str, waves: list, questions: list[str], changes: int, timeout_ms: int = 60_000) -> dict:

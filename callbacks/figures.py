@@ -43,7 +43,8 @@ def _share_hover(r: dict, lang: str) -> list:
 
 def _share_hovertemplate(is_index: bool, lang: str) -> str:
     unit = "" if is_index else ("\u00a0%" if lang == "sv" else "%")
-    return (f"<b>%{{customdata[0]}}</b><br>%{{customdata[1]}}{unit} (95 %: %{{customdata[2]}}{unit}–"
+    span = t("interval_short", lang)
+    return (f"<b>%{{customdata[0]}}</b><br>%{{customdata[1]}}{unit} ({span}: %{{customdata[2]}}{unit}–"
             f"%{{customdata[3]}}{unit})<br>{t('n_of', lang, n='%{customdata[4]}')}<br>%{{customdata[5]}}<extra></extra>")
 
 

@@ -20,7 +20,7 @@ from survey.results import Results
 
 
 def headers(kind: str, lang: str) -> list[str]:
-    value = "Index (0–100)" if kind == "index" else t("share", lang) + " (%)"
+    value = t("index_label", lang) + " (0–100)" if kind == "index" else t("share", lang) + " (%)"
     return [t("area", lang), t("group", lang), t("n", lang), value, t("interval_low", lang),
             t("interval_high", lang), t("remarks", lang), "area_id", "level"]
 

@@ -1,9 +1,13 @@
-"""The staff pages under /personal/: free-text answers (redacted) filtered by area, question and group, and a
+"""The staff pages under /personal/: free-text answers (redacted) filtered by area, question and group, and
 the upload of new survey exports, checked and published (staff/upload.py).
 
 A Dash app of its own on the same Flask server, at /personal/, so that all its routes and callbacks
 (/personal/_dash-update-component) are behind the staff guard of staff/auth.py; the callbacks check the
 session again. The JSON API /personal/api/fritext gives the same answers.
+
+Swedish, or English with `?lang=en` as on the public pages (staff_lang): the page's <html lang> and <title> are
+set when it is served (StaffDash), the header and the page are drawn by a callback that reads the URL, and
+every link keeps the language.
 """
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, dcc, html
+from dash import Input, Output, State, dcc, html
 from flask import Blueprint, has_request_context, jsonify, request
 
 from survey.results import QueryError
@@ -20,45 +24,65 @@ from . import freetext, upload
 from layouts.page import index_html
 from translations import text as t
 
-from .auth import LANG, LOGOUT, PREFIX, is_staff, staff_user
+from .auth import LANG, LOGOUT, PREFIX, is_staff, lang_query, staff_lang, staff_user_label
 
 ROOT = Path(__file__).resolve().parents[1]
 UPLOAD = PREFIX + "uppladdning"
 GROUP_IDS = "staff-group-"
 
 
+class StaffDash(dash.Dash):
+    """The staff pages' Dash app; its page is served with <html lang> and <title> in the URL's language (Dash's
+    index_string is one for every request; this is the override its docs describe)."""
+
+    def interpolate_index(self, **kwargs) -> str:
+        lang = staff_lang()
+        page = index_html(lang)
+        for key, value in {**kwargs, "title": t("staff_title", lang)}.items():
+            page = page.replace("{%" + key + "%}", value)
+        return page
+
+
 def make_staff_app(server, get_results, data_dir: Path) -> dash.Dash:
-    app = dash.Dash("trygghetskartan_staff", server=server, url_base_pathname=PREFIX, title=t("staff_title", LANG),
-                    assets_folder=str(ROOT / "assets"), assets_ignore=r".*\.js$", serve_locally=True,
+    # assets/: the styles and dropdowns.js (Dash's dropdowns made accessible), not the public page's app.js
+    app = StaffDash("trygghetskartan_staff", server=server, url_base_pathname=PREFIX, title=t("staff_title", LANG),
+                    assets_folder=str(ROOT / "assets"), assets_ignore=r"^app\.js$", serve_locally=True,
                     suppress_callback_exceptions=True, update_title=None,
                     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
                                {"name": "robots", "content": "noindex"}])
     app.index_string = index_html(LANG)
-    app.layout = lambda: layout(get_results())
+    app.layout = layout
     results_now = get_results()
     group_inputs = [Input(GROUP_IDS + g.id, "value") for g in results_now.codebook.groups]
 
-    @app.callback(Output("staff-page", "children"), Input("staff-url", "pathname"))
-    def show_page(pathname):
+    @app.callback(Output("staff-shell", "children"), Input("staff-url", "pathname"), Input("staff-url", "search"))
+    def show_page(pathname, search):
+        lang = staff_lang(search)
         if not is_staff():  # the guard has already answered 401; this is the second check
-            return html.P(t("staff_login_first", LANG))
+            return html.P(t("staff_login_first", lang))
         if pathname == UPLOAD:
-            return upload.page()
-        return freetext_page(get_results())
+            content = upload.page()
+            if lang != LANG:  # staff/upload.py writes its page in LANG (Swedish) for now: say so (WCAG 3.1.2)
+                content = html.Div(content, lang=LANG)
+        else:
+            content = freetext_page(get_results(), lang)
+        return frame(content, pathname, lang)
 
     @app.callback(Output("staff-answers", "children"), Input("staff-question", "value"), Input("staff-wave", "value"),
-                  Input("staff-area", "value"), *group_inputs)
-    def show_answers(question, wave, area, *codes):
+                  Input("staff-area", "value"), *group_inputs, State("staff-url", "search"))
+    def show_answers(question, wave, area, *codes_and_search):
+        *codes, search = codes_and_search
+        lang = staff_lang(search)
         if not is_staff():
-            return html.P(t("staff_login_first", LANG))
+            return html.P(t("staff_login_first", lang))
         results = get_results()
         params = {"question": question, "wave": wave, "area": area,
                   **{g.id: c for g, c in zip(results.codebook.groups, codes)}}
         try:
             found = freetext.answers(results, params)
         except QueryError as err:
-            return dbc.Alert(t("staff_selection_error", LANG).format(error=err), color="warning")
-        return answer_list(found)
+            return dbc.Alert(t("staff_selection_error", lang).format(error=err), color="warning")
+        return answer_list(found, lang)
 
     server.register_blueprint(api_blueprint(get_results))
     upload.register(app, server, get_results, data_dir)
@@ -71,7 +95,7 @@ def api_blueprint(get_results) -> Blueprint:
     @api.get("/fritext")
     def answers():
         if not is_staff():
-            return jsonify({"error": t("staff_login_required", LANG)}), 401
+            return jsonify({"error": t("staff_login_required", staff_lang())}), 401
         try:
             found = freetext.answers(get_results(), request.args)
         except QueryError as err:
@@ -83,59 +107,76 @@ def api_blueprint(get_results) -> Blueprint:
     return api
 
 
-def layout(results) -> html.Div:
+def layout() -> html.Div:
+    """The page's frame: the URL, and the place where show_page draws the header and the page in its language."""
+    return html.Div([dcc.Location(id="staff-url"), html.Div(id="staff-shell")])
+
+
+def frame(content, pathname: str | None, lang: str) -> html.Div:
+    """The header (who is logged in, the staff pages, the map, the other language, log out) above `content`."""
+    keep = lang_query(lang)
+    other = "en" if lang == "sv" else "sv"
+    here = UPLOAD if pathname == UPLOAD else PREFIX
+
+    def nav_link(key: str, path: str) -> html.A:
+        current = {"aria-current": "page"} if path == here else {}
+        return html.A(t(key, lang), href=path + keep, className="me-3", **current)
+
+    user = staff_user_label(lang) if has_request_context() else ""
     return html.Div([
-        dcc.Location(id="staff-url"),
         html.Header(dbc.Container([
-            html.Div([html.H1(t("staff_title", LANG), className="h4 mb-0"),
-                      html.P(t("staff_logged_in", LANG).format(user=(staff_user() if has_request_context() else None) or ""),
+            html.Div([html.H1(t("staff_title", lang), className="h4 mb-0"),
+                      html.P(t("staff_logged_in", lang).format(user=user),
                              className="small mb-0 text-body-secondary")]),
             html.Nav([
-                html.A(t("staff_nav_freetext", LANG), href=PREFIX, className="me-3"),
-                html.A(t("staff_nav_upload", LANG), href=UPLOAD, className="me-3"),
-                html.A(t("staff_nav_map", LANG), href="/", className="me-3"),
-                html.Form(html.Button(t("staff_logout", LANG), type="submit", className="btn btn-outline-secondary btn-sm"),
-                          method="post", action=LOGOUT, className="d-inline"),
-            ], className="d-flex align-items-center"),
-        ], fluid=True, className="d-flex justify-content-between align-items-center py-2"), className="border-bottom"),
-        dbc.Container(html.Main(id="staff-page", className="py-3"), fluid=True),
-    ], lang=LANG)
+                nav_link("staff_nav_freetext", PREFIX),
+                nav_link("staff_nav_upload", UPLOAD),
+                html.A(t("staff_nav_map", lang), href="/" + keep, className="me-3"),
+                html.A(t("language_link", lang), href=f"?lang={other}", lang=other, id="staff-language-link",
+                       className="btn btn-outline-primary btn-sm me-2"),
+                html.Form(html.Button(t("staff_logout", lang), type="submit",
+                                      className="btn btn-outline-secondary btn-sm"),
+                          method="post", action=LOGOUT + keep, className="d-inline"),
+            ], className="d-flex flex-wrap align-items-center row-gap-2"),
+        ], fluid=True, className="d-flex flex-wrap justify-content-between align-items-center py-2"),
+            className="border-bottom"),
+        dbc.Container(html.Main(content, id="staff-page", className="py-3"), fluid=True),
+    ], lang=lang)
 
 
-def freetext_page(results) -> html.Div:
+def freetext_page(results, lang: str = LANG) -> html.Div:
     qs = freetext.questions(results)
-    groups = [html.Div([dbc.Label(g.label["sv"], html_for=GROUP_IDS + g.id, className="fw-semibold mb-1"),
-                        dcc.Dropdown(id=GROUP_IDS + g.id, options=[{"label": o.label["sv"], "value": o.code}
+    groups = [html.Div([dbc.Label(g.label[lang], html_for=GROUP_IDS + g.id, className="fw-semibold mb-1"),
+                        dcc.Dropdown(id=GROUP_IDS + g.id, options=[{"label": o.label[lang], "value": o.code}
                                                                     for o in g.options],
-                                     placeholder=t("staff_all", LANG), clearable=True)], className="mb-2")
+                                     placeholder=t("staff_all", lang), clearable=True)], className="mb-2")
               for g in results.codebook.groups]
     return dbc.Row([
         dbc.Col(html.Aside([
-            html.H2(t("staff_selection", LANG), className="h5"),
-            dbc.Label(t("staff_question", LANG), html_for="staff-question", className="fw-semibold mb-1"),
-            dcc.Dropdown(id="staff-question", options=[{"label": q.text["sv"], "value": q.id} for q in qs],
+            html.H2(t("staff_selection", lang), className="h5"),
+            dbc.Label(t("staff_question", lang), html_for="staff-question", className="fw-semibold mb-1"),
+            dcc.Dropdown(id="staff-question", options=[{"label": q.text[lang], "value": q.id} for q in qs],
                          value=qs[0].id if qs else None, clearable=False, className="mb-2"),
-            dbc.Label(t("staff_wave", LANG), html_for="staff-wave", className="fw-semibold mb-1"),
+            dbc.Label(t("staff_wave", lang), html_for="staff-wave", className="fw-semibold mb-1"),
             dcc.Dropdown(id="staff-wave", options=[{"label": str(w), "value": str(w)} for w in results.waves],
-                         placeholder=t("staff_all_waves", LANG), clearable=True, className="mb-2"),
-            dbc.Label(t("staff_area", LANG), html_for="staff-area", className="fw-semibold mb-1"),
-            dcc.Dropdown(id="staff-area", options=freetext.area_choices(results, "sv"), placeholder=t("staff_whole", LANG),
-                         clearable=True, className="mb-2"),
+                         placeholder=t("staff_all_waves", lang), clearable=True, className="mb-2"),
+            dbc.Label(t("staff_area", lang), html_for="staff-area", className="fw-semibold mb-1"),
+            dcc.Dropdown(id="staff-area", options=freetext.area_choices(results, lang),
+                         placeholder=t("staff_whole", lang), clearable=True, className="mb-2"),
             *groups,
         ]), lg=3, md=4),
         dbc.Col(html.Section([
-            html.H2(t("staff_freetext_heading", LANG), className="h5"),
-            dbc.Alert(t("staff_redaction_note", LANG),
-                      color="info", className="small"),
+            html.H2(t("staff_freetext_heading", lang), className="h5"),
+            dbc.Alert(t("staff_redaction_note", lang), color="info", className="small"),
             html.Div(id="staff-answers", **{"aria-live": "polite"}),
         ]), lg=9, md=8),
     ])
 
 
-def answer_list(found: dict) -> html.Div:
+def answer_list(found: dict, lang: str = LANG) -> html.Div:
     shown = len(found["answers"])
-    head = t("staff_count", LANG).format(n=found["count"]) + (
-        t("staff_count_first", LANG).format(shown=shown) if shown < found["count"] else "")
+    head = t("staff_count", lang).format(n=found["count"]) + (
+        t("staff_count_first", lang).format(shown=shown) if shown < found["count"] else "")
     return html.Div([
         html.P(head, className="fw-semibold", id="staff-count"),
         html.Ul([html.Li([html.Span(a["text"], className="staff-text"),

@@ -33,8 +33,9 @@ import tomllib
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from urllib.parse import parse_qs
 
-from flask import Response, jsonify, redirect, request, session
+from flask import Response, has_request_context, jsonify, redirect, request, session
 from werkzeug.security import check_password_hash
 
 from security import Throttle
@@ -48,14 +49,15 @@ LOGIN, LOGOUT = "/personal/logga-in", "/personal/logga-ut"
 OIDC_LOGIN, OIDC_CALLBACK = "/personal/oidc/login", "/personal/oidc/callback"
 OPEN_PATHS = {LOGIN, LOGOUT, OIDC_LOGIN, OIDC_CALLBACK}
 SESSION_SECONDS = 8 * 3600
-LANG = "sv"  # the staff pages' language (their texts are in the catalogs in English too)
+LANG = "sv"  # the staff pages' default language; ?lang=en shows them in English (staff_lang)
+LANGUAGES = ("sv", "en")
 MAX_FAILURES, FAILURE_WINDOW = 10, 600  # failed password attempts per address in 10 minutes (per worker)
 
 
 @dataclass
 class StaffSettings:
     password_hash: str | None = None
-    oidc_name: str = "Kommunens inloggning"
+    oidc_name: str | None = None  # how the login button names the provider; None: "staff_oidc_name"
     oidc_metadata_url: str | None = None
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
@@ -81,7 +83,7 @@ def load_settings(config_path: str | Path | None = None) -> StaffSettings:
     allowed = env("TRYGG_OIDC_ALLOWED")
     return StaffSettings(
         password_hash=env("TRYGG_STAFF_PASSWORD_HASH") or raw.get("password_hash") or None,
-        oidc_name=env("TRYGG_OIDC_NAME") or oidc.get("name") or "Kommunens inloggning",
+        oidc_name=env("TRYGG_OIDC_NAME") or oidc.get("name") or None,
         oidc_metadata_url=env("TRYGG_OIDC_METADATA_URL") or oidc.get("metadata_url") or None,
         oidc_client_id=env("TRYGG_OIDC_CLIENT_ID") or oidc.get("client_id") or None,
         oidc_client_secret=env("TRYGG_OIDC_CLIENT_SECRET") or None,
@@ -104,6 +106,30 @@ def staff_user() -> str | None:
 
 def is_staff() -> bool:
     return staff_user() is not None
+
+
+def staff_user_label(lang: str) -> str:
+    """Who is logged in, as the header says it: the e-mail of an OIDC login; the shared password's user
+    ("personal") in `lang`."""
+    user = staff_user() or ""
+    staff = session.get("staff")
+    return t("staff_password_user", lang) if isinstance(staff, dict) and staff.get("how") == "lösenord" else user
+
+
+def staff_lang(search: str | None = None) -> str:
+    """The staff pages' language, as on the public pages: `?lang=en` in the URL, else Swedish. `search` is the
+    page's query string as a Dash callback gets it from dcc.Location (the callback's own request has none);
+    without it, this request's URL."""
+    if search is not None:
+        lang = parse_qs(search.lstrip("?")).get("lang", [None])[0]
+    else:
+        lang = request.args.get("lang") if has_request_context() else None
+    return lang if lang in LANGUAGES else LANG
+
+
+def lang_query(lang: str) -> str:
+    """The query string that keeps `lang` on a staff link ("" for the default language)."""
+    return "" if lang == LANG else f"?lang={lang}"
 
 
 def _log_in(user: str, how: str) -> None:
@@ -143,7 +169,7 @@ def init_auth(server, settings: StaffSettings) -> None:
             return None
         if request.method == "GET" and not path.startswith((PREFIX + "api/", PREFIX + "_dash")):
             return _login_page(settings, status=401)
-        response = jsonify({"error": t("staff_login_required", LANG), "login": LOGIN})
+        response = jsonify({"error": t("staff_login_required", staff_lang()), "login": LOGIN})
         response.status_code = 401
         return response
 
@@ -151,78 +177,93 @@ def init_auth(server, settings: StaffSettings) -> None:
     def staff_login():
         if request.method == "GET":
             return _login_page(settings)
+        lang = staff_lang()  # the form's action keeps the page's ?lang=
         address = request.remote_addr or "?"
         now = time.time()
         with lock:
             recent = [t for t in failures.get(address, []) if now - t < FAILURE_WINDOW]
             failures[address] = recent
             if len(recent) >= MAX_FAILURES:
-                return _login_page(settings, t("staff_too_many", LANG), 429)
+                return _login_page(settings, t("staff_too_many", lang), 429)
         token = session.get("csrf")
         if not token or not hmac.compare_digest(str(request.form.get("csrf", "")), token):
-            return _login_page(settings, t("staff_form_expired", LANG), 400)
+            return _login_page(settings, t("staff_form_expired", lang), 400)
         password = request.form.get("password", "")
         if settings.password_hash and isinstance(password, str) and check_password_hash(settings.password_hash, password):
             _log_in("personal", "lösenord")
-            return redirect(PREFIX)
+            return redirect(PREFIX + lang_query(lang))
         with lock:
             failures.setdefault(address, []).append(now)
-        return _login_page(settings, t("staff_wrong_password", LANG), 401)
+        return _login_page(settings, t("staff_wrong_password", lang), 401)
 
     @server.route(LOGOUT, methods=["GET", "POST"])
     def staff_logout():
         session.clear()
-        return redirect("/")
+        return redirect("/" + lang_query(staff_lang()))
 
     @server.get(OIDC_LOGIN)
     def staff_oidc_login():
         if oauth is None:
-            return _login_page(settings, t("staff_oidc_not_set_up", LANG), 404)
+            return _login_page(settings, t("staff_oidc_not_set_up", staff_lang()), 404)
+        session["login_lang"] = staff_lang()  # for the way back from the provider, which has no ?lang=
         redirect_uri = settings.oidc_redirect_uri or request.url_root.rstrip("/") + OIDC_CALLBACK
         return oauth.oidc.authorize_redirect(redirect_uri)
 
     @server.get(OIDC_CALLBACK)
     def staff_oidc_callback():
+        lang = session.pop("login_lang", None) or LANG
         if oauth is None:
-            return _login_page(settings, "Kommunens inloggning är inte inställd (OIDC not configured).", 404)
+            return _login_page(settings, t("staff_oidc_not_set_up", lang), 404, lang)
         try:
             token = oauth.oidc.authorize_access_token()
         except Exception as err:  # noqa: BLE001 - any failure of the exchange or the token is a failed login
             log.warning("OIDC-inloggning misslyckades: %s", err)
-            return _login_page(settings, t("staff_login_failed", LANG), 401)
+            return _login_page(settings, t("staff_login_failed", lang), 401, lang)
         claims = token.get("userinfo")  # from the verified ID token (signature, iss, aud, exp, nonce)
         user = allowed_user(settings, claims) if claims else None
         if user is None:
             log.warning("OIDC: %s har inte behörighet", (claims or {}).get("email"))
-            return _login_page(settings, t("staff_not_allowed", LANG), 403)
+            return _login_page(settings, t("staff_not_allowed", lang), 403, lang)
         _log_in(user, "oidc")
-        return redirect(PREFIX)
+        return redirect(PREFIX + lang_query(lang))
 
 
-def _login_page(settings: StaffSettings, message: str = "", status: int = 200) -> Response:
+def _login_page(settings: StaffSettings, message: str = "", status: int = 200, lang: str | None = None) -> Response:
+    """The login page (also the answer of a staff page to someone not logged in), in `lang` (default: this
+    request's ?lang=), with a link to the other language; the form keeps the language."""
+    lang = lang or staff_lang()
+    other = "en" if lang == "sv" else "sv"
+    # the same page in the other language; from the OIDC routes (no page of their own to show again) the login
+    switch = (LOGIN if request.path in (OIDC_LOGIN, OIDC_CALLBACK) else "") + f"?lang={other}"
     token = session.get("csrf") or secrets.token_urlsafe(24)
     session["csrf"] = token
-    parts = [f"<!DOCTYPE html><html lang=\"{LANG}\"><head><meta charset=\"utf-8\">",
+    parts = [f"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">",
              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-             f"<title>{t('staff_login_title', LANG)}</title>",
+             f"<title>{escape(t('staff_login_title', lang))}</title>",
              "<link rel=\"stylesheet\" href=\"/assets/vendor/bootstrap.min.css\"></head>",
-             "<body><main class=\"container py-4\" style=\"max-width: 32rem\">",
-             f"<h1 class=\"h3\">{t('staff_login_heading', LANG)}</h1>",
-             f"<p>{t('staff_login_intro', LANG)}</p>"]
+             "<body><header class=\"container pt-3 text-end\" style=\"max-width: 32rem\">",
+             f"<a class=\"btn btn-outline-primary btn-sm\" href=\"{switch}\" lang=\"{other}\">"
+             f"{escape(t('language_link', lang))}</a></header>",
+             "<main class=\"container py-4\" style=\"max-width: 32rem\">",
+             f"<h1 class=\"h3\">{escape(t('staff_login_heading', lang))}</h1>",
+             f"<p>{escape(t('staff_login_intro', lang))}</p>"]
     if message:
         parts.append(f"<div class=\"alert alert-warning\" role=\"alert\">{escape(message)}</div>")
     if settings.oidc:
-        parts.append(f"<p><a class=\"btn btn-primary\" href=\"{OIDC_LOGIN}\">"
-                     f"{escape(t('staff_login_with', LANG).format(name=settings.oidc_name))}</a></p>")
+        name = settings.oidc_name or t("staff_oidc_name", lang)
+        parts.append(f"<p><a class=\"btn btn-primary\" href=\"{OIDC_LOGIN}{lang_query(lang)}\">"
+                     f"{escape(t('staff_login_with', lang).format(name=name))}</a></p>")
     if settings.password_hash:
-        parts.append(f"<form method=\"post\" action=\"{LOGIN}\"><input type=\"hidden\" name=\"csrf\" "
-                     f"value=\"{escape(token)}\"><label class=\"form-label\" for=\"password\">{t('staff_password', LANG)}</label>"
+        parts.append(f"<form method=\"post\" action=\"{LOGIN}{lang_query(lang)}\"><input type=\"hidden\" "
+                     f"name=\"csrf\" value=\"{escape(token)}\"><label class=\"form-label\" for=\"password\">"
+                     f"{escape(t('staff_password', lang))}</label>"
                      "<input class=\"form-control mb-2\" type=\"password\" id=\"password\" name=\"password\" "
                      "autocomplete=\"current-password\" required><button class=\"btn btn-primary\" "
-                     f"type=\"submit\">{t('staff_login_button', LANG)}</button></form>")
+                     f"type=\"submit\">{escape(t('staff_login_button', lang))}</button></form>")
     if not settings.oidc and not settings.password_hash:
-        parts.append(f"<p>{t('staff_login_not_set_up', LANG)}</p>")
-    parts.append(f"<p class=\"mt-3\"><a href=\"/\">{t('staff_to_map', LANG)}</a></p></main></body></html>")
+        parts.append(f"<p>{escape(t('staff_login_not_set_up', lang))}</p>")
+    parts.append(f"<p class=\"mt-3\"><a href=\"/{lang_query(lang)}\">{escape(t('staff_to_map', lang))}</a></p>"
+                 "</main></body></html>")
     response = Response("".join(parts), status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -75,7 +75,9 @@ def choose(page, dropdown_id: str, label: str) -> None:
     search = menu.locator("input.dash-dropdown-search")
     if search.count():
         search.fill(label)
-    menu.get_by_role("option", name=label, exact=True).click()
+    # the option's label: the option itself (assets/dropdowns.js) is the radio inside it, which Dash hides
+    menu.locator("label.dash-options-list-option").filter(
+        has=page.get_by_role("option", name=label, exact=True)).click()
     expect(menu).to_have_count(0)
     expect(page.locator(f"[id='{dropdown_id}-value']")).to_have_text(label)
 

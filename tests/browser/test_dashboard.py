@@ -219,7 +219,7 @@ def test_changing_the_question_updates_title_table_and_map(page, server_url):
     for q in _get(server_url + "/api/v1/questions", ())["questions"]:
         if q["theme_text"]["sv"].upper() not in themes:
             themes.append(q["theme_text"]["sv"].upper())
-    headings = menu.locator("[role=option]:has(input[disabled])")
+    headings = menu.locator(".dash-options-list-option:has(input[disabled][role=option])")
     expect(headings).to_have_text(themes)
     page.keyboard.press("Escape")
     expect(menu).to_have_count(0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import re
+import threading
 import time
 
 import pandas as pd
@@ -21,7 +22,8 @@ STAFF_CALLBACK = {"output": "staff-answers.children",
                              {"id": "staff-group-kon", "property": "value", "value": None},
                              {"id": "staff-group-alder", "property": "value", "value": None},
                              {"id": "staff-group-boende", "property": "value", "value": None}],
-                  "changedPropIds": ["staff-question.value"], "state": []}
+                  "changedPropIds": ["staff-question.value"],
+                  "state": [{"id": "staff-url", "property": "search", "value": ""}]}
 
 
 @pytest.fixture(scope="module")
@@ -203,6 +205,179 @@ def test_oidc_refuses_users_not_allowed_and_bad_tokens(staff_server, fake_oidc):
     # a callback with a made-up code and state is refused too
     forged = requests.get(staff_server + "/personal/oidc/callback?code=abc&state=xyz", allow_redirects=False, timeout=10)
     assert forged.status_code == 401
+
+
+
+# ---- the staff pages in English (?lang=en, as on the public pages) ------------------------------------------
+
+def staff_page_callback(session: requests.Session, url: str, search: str) -> str:
+    """The staff page's header and content as the browser gets them (show_page) for `search`."""
+    body = {"output": "staff-shell.children", "outputs": {"id": "staff-shell", "property": "children"},
+            "inputs": [{"id": "staff-url", "property": "pathname", "value": "/personal/"},
+                       {"id": "staff-url", "property": "search", "value": search}],
+            "changedPropIds": ["staff-url.pathname"], "state": []}
+    response = session.post(url + "/personal/_dash-update-component", json=body, timeout=20)
+    assert response.status_code == 200, response.text[:300]
+    return readable(response.text)
+
+
+def test_staff_pages_in_english(staff_server, fake_oidc):
+    login = requests.get(staff_server + "/personal/?lang=en", timeout=10)
+    assert login.status_code == 401
+    assert '<html lang="en">' in login.text and "Password" in login.text and "Lösenord" not in login.text
+    assert 'action="/personal/logga-in?lang=en"' in login.text  # the form keeps the language
+    assert 'href="?lang=sv" lang="sv">På svenska</a>' in login.text
+    assert 'href="/personal/oidc/login?lang=en">Log in with Testkommunens inloggning' in login.text
+    swedish = requests.get(staff_server + "/personal/", timeout=10).text
+    assert '<html lang="sv">' in swedish and 'href="?lang=en" lang="en">In English</a>' in swedish
+
+    session = requests.Session()
+    form = session.get(staff_server + "/personal/logga-in?lang=en", timeout=10).text
+    token = form.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    wrong = session.post(staff_server + "/personal/logga-in?lang=en", data={"csrf": token, "password": "fel"},
+                         allow_redirects=False, timeout=10)
+    assert wrong.status_code == 401 and "Wrong password." in wrong.text and '<html lang="en">' in wrong.text
+    done = session.post(staff_server + "/personal/logga-in?lang=en", data={"csrf": token, "password": STAFF_PASSWORD},
+                        allow_redirects=False, timeout=10)
+    assert done.status_code == 302 and done.headers["Location"].endswith("/personal/?lang=en")
+    page = session.get(staff_server + "/personal/?lang=en", timeout=10).text
+    assert '<html lang="en">' in page and "<title>Trygghetskartan – staff</title>" in page
+    assert '<html lang="sv">' in session.get(staff_server + "/personal/", timeout=10).text
+
+    english = staff_page_callback(session, staff_server, "?lang=en")
+    for text in ("Logged in: staff (shared password)", "Free-text answers", "Upload answers", "På svenska",
+                 "Log out", "/personal/uppladdning?lang=en", "/personal/logga-ut?lang=en", "Age group"):
+        assert text in english, text
+    assert "Fritextsvar" not in english and "Inloggad" not in english
+    swedish = staff_page_callback(session, staff_server, "")
+    assert "Inloggad: personal" in swedish and "In English" in swedish and "Free-text" not in swedish
+    answers = session.post(staff_server + "/personal/_dash-update-component", timeout=20, json={
+        **STAFF_CALLBACK, "state": [{"id": "staff-url", "property": "search", "value": "?lang=en"}]})
+    assert answers.status_code == 200 and re.search(r'"\d+ answers"', readable(answers.text))
+    assert session.post(staff_server + "/personal/logga-ut?lang=en", allow_redirects=False,
+                        timeout=10).headers["Location"].endswith("/?lang=en")
+
+    # OpenID Connect: the language survives the round trip through the provider
+    fake_oidc.user = "anna@alvdalen.example"
+    oidc = requests.Session()
+    start = oidc.get(staff_server + "/personal/oidc/login?lang=en", allow_redirects=False, timeout=10)
+    back = oidc.get(start.headers["Location"], allow_redirects=False, timeout=10)
+    done = oidc.get(back.headers["Location"], allow_redirects=False, timeout=10)
+    assert done.status_code == 302 and done.headers["Location"].endswith("/personal/?lang=en")
+    assert "Logged in: anna@alvdalen.example" in staff_page_callback(oidc, staff_server, "?lang=en")
+    fake_oidc.user = "mallory@example.org"
+    refused = requests.Session()
+    start = refused.get(staff_server + "/personal/oidc/login?lang=en", allow_redirects=False, timeout=10)
+    back = refused.get(start.headers["Location"], allow_redirects=False, timeout=10)
+    done = refused.get(back.headers["Location"], allow_redirects=False, timeout=10)
+    fake_oidc.user = "anna@alvdalen.example"
+    assert done.status_code == 403 and "You are not allowed on the staff pages." in done.text
+    assert 'href="/personal/logga-in?lang=sv" lang="sv">På svenska' in done.text  # not the callback again
+
+
+# ---- axe-core on the staff pages, logged in ------------------------------------------------------------------
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def in_a_thread(browse, *args) -> None:
+    """Run `browse` in a thread of its own: Playwright's sync API refuses to start in a thread where another test
+    (the browser tests' session) has an asyncio loop running. Its exception, if any, is raised here."""
+    failure: list[BaseException] = []
+
+    def run():
+        try:
+            browse(*args)
+        except BaseException as err:  # noqa: BLE001 - raised again in the test
+            failure.append(err)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=300)
+    assert not worker.is_alive(), "the browser did not finish within 300 s"
+    if failure:
+        raise failure[0]
+
+
+@pytest.mark.browser
+def test_axe_finds_nothing_on_the_staff_pages_in_both_languages(staff_server):
+    """axe-core (WCAG 2.0/2.1 A and AA, the run of tests/browser/test_accessibility.py) on the login page (not
+    logged in, with the password form and the OIDC button), the free-text page with answers shown, a filter's
+    menu open, the upload page, and the same pages in English; the page's language is set in each."""
+    found: dict[str, list] = {}
+    in_a_thread(staff_pages_with_axe, staff_server, found)
+    assert len(found) == 9 and {k: v for k, v in found.items() if v} == {}
+
+
+def staff_pages_with_axe(url: str, found: dict) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    from browser.meeting import axe_violations
+
+    def check(page, name: str, lang: str) -> None:
+        assert page.evaluate("document.documentElement.lang") == lang, name
+        page.mouse.move(0, 0)
+        page.wait_for_timeout(300)  # Bootstrap's colour transitions end
+        found[name] = axe_violations(page)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url + "/personal/")
+            page.wait_for_selector("#password")
+            check(page, "login", "sv")
+            page.click("a[lang=en]")
+            expect(page.locator("label[for=password]")).to_have_text("Password")
+            check(page, "login, English", "en")
+            page.fill("#password", STAFF_PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url("**/personal/?lang=en")
+            page.wait_for_selector("#staff-answer-list li", timeout=30_000)
+            expect(page.locator("#staff-count")).to_contain_text("answers")
+            check(page, "free text, English", "en")
+            page.click("#staff-language-link")
+            page.wait_for_url("**/personal/?lang=sv")
+            page.wait_for_selector("#staff-answer-list li", timeout=30_000)
+            expect(page.locator("#staff-count")).to_contain_text("svar")
+            check(page, "free text", "sv")
+            # the filters with the keyboard alone: each dropdown is a tab stop (assets/dropdowns.js), its menu opens
+            # with Enter and an area is chosen by typing and the arrow keys
+            page.locator("body").focus()
+            for _ in range(20):
+                page.keyboard.press("Tab")
+                if page.evaluate("document.activeElement.id") == "staff-area":
+                    break
+            expect(page.locator("#staff-area")).to_be_focused()
+            before = page.locator("#staff-count").text_content()
+            page.keyboard.press("Enter")
+            page.locator(".dash-dropdown-content").wait_for(state="visible")
+            expect(page.get_by_role("listbox", name="Område")).to_be_visible()
+            check(page, "free text, area menu open", "sv")
+            page.keyboard.type("Idre")
+            expect(page.locator(".dash-dropdown-content .dash-options-list-option").first).to_contain_text("Idre")
+            page.keyboard.press("ArrowDown")
+            page.keyboard.press("Enter")
+            expect(page.locator("#staff-area-value")).to_contain_text("Idre")
+            expect(page.locator("#staff-count")).not_to_have_text(before)
+            page.click("a[href^='/personal/uppladdning']")
+            page.wait_for_selector("#staff-upload", timeout=30_000)
+            check(page, "upload", "sv")
+            page.goto(url + "/personal/uppladdning?lang=en")
+            page.wait_for_selector("#staff-upload", timeout=30_000)
+            expect(page.locator("a[aria-current=page]")).to_have_text("Upload answers")
+            check(page, "upload, English", "en")
+            page.goto(url + "/personal/logga-in")
+            check(page, "login, logged in", "sv")
+            page.goto(url + "/personal/")
+            page.click("form[action^='/personal/logga-ut'] button")
+            page.wait_for_url(url + "/")
+            page.goto(url + "/personal/uppladdning")
+            page.wait_for_selector("#password")
+            check(page, "login, after logging out", "sv")
+        finally:
+            browser.close()
 
 
 # ---- the public side never shows free text ---------------------------------------------------------------

@@ -38,3 +38,20 @@ def test_every_key_the_code_asks_for_is_in_the_catalogs():
     assert len(asked) > 100
     missing = sorted((where, key) for where, key in asked if key not in known)
     assert not missing, missing
+
+
+def test_no_key_is_defined_twice():
+    """Several people append to the .po files: a second entry of a key would silently replace the first."""
+    for lang in LANGUAGES:
+        ids = re.findall(r'^msgid "(.+)"$', (ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po")
+                         .read_text(encoding="utf-8"), flags=re.MULTILINE)
+        assert len(ids) == len(set(ids)), (lang, sorted({i for i in ids if ids.count(i) > 1}))
+
+
+def test_the_summary_sentences_built_by_name_exist():
+    """survey/summary.py asks for "summary_" + a name made at run time (share/index, higher/lower/same, ...)."""
+    known = set(entries("sv"))
+    names = {"whole", "in", "among", "and", "or", "too_few", "rolled_up", "uncertain", "groups_diff", "groups_none",
+             "hidden_groups", "group_higher", "group_lower", "share", "index"}
+    names |= {prefix + key for prefix in ("", "index_") for key in ("higher", "lower", "same", "up", "down", "steady")}
+    assert not sorted(n for n in names if "summary_" + n not in known)
