@@ -61,9 +61,7 @@ def make_staff_app(server, get_results, data_dir: Path) -> dash.Dash:
         if not is_staff():  # the guard has already answered 401; this is the second check
             return html.P(t("staff_login_first", lang))
         if pathname == UPLOAD:
-            content = upload.page()
-            if lang != LANG:  # staff/upload.py writes its page in LANG (Swedish) for now: say so (WCAG 3.1.2)
-                content = html.Div(content, lang=LANG)
+            content = upload.page(lang)
         else:
             content = freetext_page(get_results(), lang)
         return frame(content, pathname, lang)

@@ -122,6 +122,9 @@ def test_files_of_a_type_not_taken_are_refused_by_name(staff, upload_server):
     r = upload(staff, upload_server, [("svar.pdf", b"%PDF-1.4")])
     assert r.status_code == 400
     assert r.json()["error"] == "svar.pdf: den filtypen tas inte emot (väntade .csv, .xlsx, .sav, .yaml, .yml)."
+    r = staff.post(upload_server + "/personal/api/uppladdning?lang=en", files=[("filer", ("svar.pdf", b"%PDF"))],
+                   timeout=60)
+    assert r.json()["error"] == "svar.pdf: that type of file is not accepted (expected .csv, .xlsx, .sav, .yaml, .yml)."
 
 
 def test_a_failed_build_changes_nothing_and_the_app_keeps_answering(staff, upload_server, own_build):
