@@ -74,9 +74,10 @@ test: $(VENV)/.installed-dev browser servers build
 bench: $(VENV)/.installed-bench browser precompress
 	$(PY) -m bench.run --scale municipal
 
-# The same at national scale (1,000,000 respondents, 6,000 areas; the data is generated into bench/output/).
+# The same at national scale (1,000,000 respondents, 6,000 areas; the data is generated into bench/output/), without
+# the Chromium step (6,000 polygons drawn in software take minutes per change; bench/README.md).
 bench-national: $(VENV)/.installed-bench browser precompress
-	$(PY) -m bench.run --scale national
+	$(PY) -m bench.run --scale national --no-browser
 
 # Known vulnerabilities in every installed package (runtime, test and their dependencies), from the PyPI/OSV
 # advisory database: needs the network, so it is not part of `make test`. Exit status 1 when one is found.
