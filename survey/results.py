@@ -97,6 +97,7 @@ class Results:
         self._setup_lattice(lineage, self._cells.group_values([g.id for g in self.codebook.groups]))
         self._tables: dict = BoundedCache(TABLES_BUDGET)  # least recently used out beyond the budget
         self._tables_lock = threading.Lock()
+        self._stored: np.lib.npyio.NpzFile | None = None  # published.npz, opened when first needed
         # Bounded by rows (sums: cells) rather than entries, so a national build's 6,000-row views cannot fill a
         # worker's memory while a municipality keeps thousands of views (survey/cube.py).
         self.query = SizedCache(self._query, QUERY_CACHE_ROWS)
@@ -222,13 +223,39 @@ class Results:
         counts = box_sums(fine, self._lattice)
         table = {"village": village, "codes": codes, "option": option, "options": options, "n": n,
                  "w": cells["w"].to_numpy(dtype=float), "w2": cells["w2"].to_numpy(dtype=float),
-                 "published": protect(counts, self._lattice, self.min_n),
+                 "published": self._published_boxes(wave, question, counts),
                  # a group's "saknas" row is listed when anyone in the table did not state the group
                  "has_missing": {g: bool(counts[(0, *(len(self._codes[g]) if h == g else 0 for h in groups))] > 0)
                                  for g in groups}}
         with self._tables_lock:
             self._tables[key] = table
         return table
+
+    def _published_boxes(self, wave, question: str, counts: np.ndarray) -> np.ndarray:
+        """The boxes that may be published (survey/disclosure.py): as the build stored them in published.npz, or
+        computed here (a build without that file; the build itself)."""
+        path = self.folder / "published.npz"
+        if path.exists():
+            with self._tables_lock:  # one zip file for all threads
+                if self._stored is None:
+                    self._stored = np.load(path)
+                name = f"{wave}|{question}"
+                stored = self._stored[name] if name in self._stored.files else None
+            if stored is not None and stored.shape == counts.shape:
+                return stored
+        return protect(counts, self._lattice, self.min_n)
+
+    def all_published_boxes(self) -> dict[str, np.ndarray]:
+        """Every (wave, question)'s published boxes, for the build to store: the disclosure control then runs
+        once, in the build, not in every worker at its first view of a question (a second per question for
+        6,000 areas; bench/README.md)."""
+        out = {}
+        for wave, question in list(self._cells):
+            table = self._table(wave, question)
+            if table is not None:
+                out[f"{wave}|{question}"] = table["published"]
+            self._tables.clear()  # one at a time: a national build's tables would not fit
+        return out
 
     def _coords(self, q: Query, group: str | None) -> tuple | None:
         """A row's group coordinates in the lattice: per group its code's index (0 for all); None when the row

@@ -111,3 +111,22 @@ def test_the_page_table_shows_a_part_of_a_large_view_and_says_so():
     assert note[0] == "Tabellen visar 500 av 601 rader."
     assert note[2].href == "/api/v1/results?format=csv"
     assert table_part(rows[:10], None) == rows[:10]
+
+
+def test_the_stored_disclosure_control_is_the_one_the_query_computes(processed):
+    """published.npz (written by the build) holds, for every (wave, question), exactly the boxes that
+    survey/disclosure.py's protect() publishes for it; the query reads them instead of computing them."""
+    import numpy as np
+
+    from survey.disclosure import protect
+    from survey.results import Results
+
+    results, fresh = Results(processed), Results(processed)
+    fresh._published_boxes = lambda w, q, counts: protect(counts, fresh._lattice, fresh.min_n)  # without the file
+    stored = np.load(processed / "published.npz")
+    assert len(stored.files) == len(list(results._cells)) > 50
+    for name in stored.files:
+        wave, question = name.split("|")
+        computed = fresh._table(int(wave), question)["published"]
+        assert np.array_equal(stored[name], computed), name
+        assert np.array_equal(results._table(int(wave), question)["published"], computed), name
