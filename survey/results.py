@@ -97,7 +97,6 @@ class Results:
         self._setup_lattice(lineage, self._cells.group_values([g.id for g in self.codebook.groups]))
         self._tables: dict = BoundedCache(TABLES_BUDGET)  # least recently used out beyond the budget
         self._tables_lock = threading.Lock()
-        self._stored: np.lib.npyio.NpzFile | None = None  # published.npz, opened when first needed
         # Bounded by rows (sums: cells) rather than entries, so a national build's 6,000-row views cannot fill a
         # worker's memory while a municipality keeps thousands of views (survey/cube.py).
         self.query = SizedCache(self._query, QUERY_CACHE_ROWS)
@@ -236,11 +235,11 @@ class Results:
         computed here (a build without that file; the build itself)."""
         path = self.folder / "published.npz"
         if path.exists():
-            with self._tables_lock:  # one zip file for all threads
-                if self._stored is None:
-                    self._stored = np.load(path)
+            # Opened for each table (then kept with it): one open file inherited by gunicorn's forked workers would
+            # interleave their reads ("Bad CRC-32", seen under the load test).
+            with np.load(path) as stored_file:
                 name = f"{wave}|{question}"
-                stored = self._stored[name] if name in self._stored.files else None
+                stored = stored_file[name] if name in stored_file.files else None
             if stored is not None and stored.shape == counts.shape:
                 return stored
         return protect(counts, self._lattice, self.min_n)
