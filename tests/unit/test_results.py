@@ -130,3 +130,38 @@ def test_the_stored_disclosure_control_is_the_one_the_query_computes(processed):
         computed = fresh._table(int(wave), question)["published"]
         assert np.array_equal(stored[name], computed), name
         assert np.array_equal(results._table(int(wave), question)["published"], computed), name
+
+
+def test_forked_workers_read_the_stored_disclosure_control_intact(processed):
+    """gunicorn forks its workers from a process that has already answered a view (preload): the workers must not
+    share an open published.npz, whose reads would interleave (it happened: "Bad CRC-32" under load)."""
+    import multiprocessing
+
+    import numpy as np
+
+    from survey.results import Results
+
+    results = Results(processed)
+    names = np.load(processed / "published.npz").files
+    wave, question = names[0].split("|")
+    results._table(int(wave), question)  # the parent reads first, as the preloading master does
+
+    def read_all(out):
+        try:
+            for name in names * 3:
+                w, q = name.split("|")
+                results._tables.clear()
+                results._table(int(w), q)
+            out.put("ok")
+        except Exception as err:  # noqa: BLE001 - reported to the test
+            out.put(repr(err))
+
+    context = multiprocessing.get_context("fork")
+    out = context.Queue()
+    workers = [context.Process(target=read_all, args=(out,)) for _ in range(3)]
+    for w in workers:
+        w.start()
+    answers = [out.get(timeout=120) for _ in workers]
+    for w in workers:
+        w.join(timeout=30)
+    assert answers == ["ok"] * 3
