@@ -18,7 +18,6 @@ from pathlib import Path
 import brotli
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 from pandas.api.types import union_categoricals
 
 from . import geography

@@ -30,6 +30,30 @@ ALLOWED = "@alvdalen.example,chef@polisen.example"
 MARKER = "PRIVAT-FRITEXT-MARKÖR"
 
 
+# Headless Chromium as root without network (the browser tests' flags)
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def in_a_thread(browse, *args) -> None:
+    """Run `browse` in a thread of its own: Playwright's sync API refuses to start in a thread where another test
+    (the browser tests' session) has an asyncio loop running. Its exception, if any, is raised here."""
+    failure: list[BaseException] = []
+
+    def run():
+        try:
+            browse(*args)
+        except BaseException as err:  # noqa: BLE001 - raised again in the test
+            failure.append(err)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=300)
+    assert not worker.is_alive(), "the browser did not finish within 300 s"
+    if failure:
+        raise failure[0]
+
+
 def readable(text: str) -> str:
     """`text` with JSON's \\uXXXX escapes decoded. Dash's answers escape every non-ASCII character ("MARKÖR" goes
     out as "MARK\\u00d6R"), so a search for leaked text must look at the decoded text, or it never finds it."""

@@ -5,14 +5,13 @@ from __future__ import annotations
 import importlib
 import json
 import re
-import threading
 import time
 
 import pandas as pd
 import pytest
 import requests
 
-from .conftest import ALLOWED, MARKER, STAFF_PASSWORD, password_login, readable, staff_env
+from .conftest import ALLOWED, CHROMIUM_ARGS, MARKER, STAFF_PASSWORD, in_a_thread, password_login, readable, staff_env
 
 STAFF_CALLBACK = {"output": "staff-answers.children",
                   "outputs": {"id": "staff-answers", "property": "children"},
@@ -276,29 +275,6 @@ def test_staff_pages_in_english(staff_server, fake_oidc):
 
 
 # ---- axe-core on the staff pages, logged in ------------------------------------------------------------------
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
-
-
-def in_a_thread(browse, *args) -> None:
-    """Run `browse` in a thread of its own: Playwright's sync API refuses to start in a thread where another test
-    (the browser tests' session) has an asyncio loop running. Its exception, if any, is raised here."""
-    failure: list[BaseException] = []
-
-    def run():
-        try:
-            browse(*args)
-        except BaseException as err:  # noqa: BLE001 - raised again in the test
-            failure.append(err)
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(timeout=300)
-    assert not worker.is_alive(), "the browser did not finish within 300 s"
-    if failure:
-        raise failure[0]
-
 
 @pytest.mark.browser
 def test_axe_finds_nothing_on_the_staff_pages_in_both_languages(staff_server):

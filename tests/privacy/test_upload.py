@@ -21,12 +21,10 @@ import pytest
 import requests
 from werkzeug.security import generate_password_hash
 
-from .conftest import ROOT, STAFF_PASSWORD, gunicorn, password_login
+from .conftest import CHROMIUM_ARGS, ROOT, STAFF_PASSWORD, gunicorn, in_a_thread, password_login
 
 DEMO = (ROOT / "data/demo/responses.csv").read_text(encoding="utf-8").splitlines()
 VIEW = "/api/v1/results?question=q_otrygg_kvall&wave=2019"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 def csv_bytes(lines: list[str]) -> bytes:
@@ -172,25 +170,6 @@ def test_a_good_export_is_published_and_served_without_a_restart(staff, upload_s
     assert new[0]["n"] < old[0]["n"]  # 400 fewer respondents in 2016, served without a restart
 
 
-def in_a_thread(browse, *args) -> None:
-    """Run `browse` in a thread of its own: Playwright's sync API refuses to start in a thread where another test
-    (the browser tests' session) has an asyncio loop running. Its exception, if any, is raised here."""
-    failure: list[BaseException] = []
-
-    def run():
-        try:
-            browse(*args)
-        except BaseException as err:  # noqa: BLE001 - raised again in the test
-            failure.append(err)
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(timeout=300)
-    assert not worker.is_alive(), "the browser did not finish within 300 s"
-    if failure:
-        raise failure[0]
-
-
 def test_in_chromium_staff_upload_check_and_publish(upload_server, tmp_path):
     in_a_thread(upload_in_chromium, upload_server, tmp_path)
 
@@ -202,7 +181,7 @@ def upload_in_chromium(upload_server, tmp_path):
     bad.write_bytes(broken_export())
     good.write_bytes(good_export())
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(upload_server + "/personal/logga-in")
@@ -245,7 +224,7 @@ def staff_pages_with_axe(upload_server, tmp_path, found: dict):
     bad = tmp_path / "fel.csv"
     bad.write_bytes(broken_export())
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
             for name, viewport in (("desktop", {"width": 1400, "height": 1000}), ("phone", {"width": 360, "height": 740})):
                 page = browser.new_page(viewport=viewport)
