@@ -13,7 +13,7 @@ from layouts.methods import methods_page
 from layouts.page import page
 from layouts.presentation import presentation_page
 from layouts.texts import integer, interval, t, value
-from survey.results import QueryError, Results
+from survey.results import QueryError, Results, Rows
 
 from survey.summary import summarise
 
@@ -78,15 +78,15 @@ def table(rows: list[dict], lang: str, total: int | None = None, csv: str | None
                              html.A(t("table_whole_csv", lang), href=csv)], className="small", id="table-part"), shown])
 
 
-def table_part(rows: list[dict], chosen: str | None) -> list[dict]:
+def table_part(level_rows: Rows, kommun_rows: list[dict], chosen: str | None) -> list[dict]:
     """At most MAX_TABLE_ROWS of a view's rows for the page (a national view has tens of thousands, which nobody
     reads on a screen and which took a second to send): the chosen area's and the municipality's rows first,
     then the others in their order. The CSV and the API have them all."""
-    if len(rows) <= MAX_TABLE_ROWS:
-        return rows
-    first = [r for r in rows if r["area_id"] == chosen or r["level"] == "kommun"]
-    taken = {id(r) for r in first}
-    return first + [r for r in rows if id(r) not in taken][:MAX_TABLE_ROWS - len(first)]
+    if len(level_rows) + len(kommun_rows) <= MAX_TABLE_ROWS:
+        return [*level_rows, *kommun_rows]
+    first = (level_rows.of_area(chosen) if chosen else []) + kommun_rows
+    rest = (r for r in level_rows if r["area_id"] != chosen)
+    return first + [next(rest) for _ in range(MAX_TABLE_ROWS - len(first))]
 
 
 def area_choice(results: Results, level: str, clicked: str | None, current: str | None, from_map: bool):
@@ -126,15 +126,14 @@ def details_view(results: Results, params: dict, area: str | None, lang: str) ->
         message = t("invalid", lang, error=err)
         return {"bars": EMPTY_FIGURE, "shares": EMPTY_FIGURE, "trend": EMPTY_FIGURE, "table": message,
                 "title": message, "subtitle": "", "summary": "", "note": "", "csv": "#", "rows": []}
-    level_rows = list(results.query(query, lang))
-    kommun_params = {**params, "level": "kommun"}
-    kommun_rows = list(results.query(results.parse(kommun_params), lang))
+    level_rows = results.query(query, lang)
+    kommun_rows = list(results.query(results.parse({**params, "level": "kommun"}), lang))
     question = results.codebook.question(query.question)
     index = results.codebook.index(query.question)
     chosen = area if area in results.area_ids(query.level) and query.level != "kommun" else None
     row_sets = []
     if chosen:
-        row_sets.append((results.area_name(query.level, chosen), [r for r in level_rows if r["area_id"] == chosen]))
+        row_sets.append((results.area_name(query.level, chosen), level_rows.of_area(chosen)))
     row_sets.append((t("whole_kommun", lang), kommun_rows))
 
     # The summary speaks of the chosen area (or the municipality); its verdicts are the map's.
@@ -150,8 +149,8 @@ def details_view(results: Results, params: dict, area: str | None, lang: str) ->
             (t("whole_kommun", lang), "kommun", results.manifest["kommun"]["code"])]:
         points = []
         for wave in results.waves:
-            wave_rows = results.query(results.parse({**params, "by": "", "level": area_level, "wave": str(wave)}), lang)
-            points.append({**next(r for r in wave_rows if r["area_id"] == area_id), "wave": wave})
+            wave_query = results.parse({**params, "by": "", "level": area_level, "wave": str(wave)})
+            points.append({**results.query(wave_query, lang).of_area(area_id)[0], "wave": wave})
         series.append((name, points))
 
     excluded = ", ".join(o.label[lang].lower() for o in question.options if o.exclude) if question else ""
@@ -160,13 +159,14 @@ def details_view(results: Results, params: dict, area: str | None, lang: str) ->
     references = results.reference_rows(query.question, query.wave) if not query.filters else []
     if references:
         notes.append(t("reference_note", lang))
-    table_rows = level_rows + (kommun_rows if query.level != "kommun" else [])
+    table_rows = level_rows.followed_by(kommun_rows if query.level != "kommun" else [])
     csv = "/api/v1/results?" + urlencode({**params, "format": "csv", "lang": lang})
     return {
         "bars": bar_figure(row_sets, question, lang) if question else message_figure(t("index_no_distribution", lang)),
         "shares": shares_figure(row_sets, references, lang),
         "trend": trend_figure(series, lang),
-        "table": table(table_part(table_rows, chosen), lang, len(table_rows), csv),
+        "table": table(table_part(level_rows, kommun_rows if query.level != "kommun" else [], chosen), lang,
+                       len(table_rows), csv),
         "title": (question or index).text[lang],
         "subtitle": (t("unfavourable", lang, answers=f" {t('or', lang)} ".join(answers)) if question
                      else t("index_subtitle", lang, n=len(index.items))) + f" ({query.wave})",

@@ -48,8 +48,17 @@ def write_cube(cube: pd.DataFrame, path: Path) -> None:
             writer.write_table(plain(table.slice(start, end - start)), row_group_size=max(1, end - start))
 
 
+def text_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list]:
+    """A text column as (codes, values): row i holds values[codes[i]], or nothing when codes[i] == len(values)."""
+    if column.num_chunks != 1 or not pa.types.is_dictionary(column.type):
+        column = pc.dictionary_encode(column.cast(pa.string()) if pa.types.is_dictionary(column.type) else column)
+    array = column.chunk(0) if column.num_chunks else pa.array([], pa.dictionary(pa.int32(), pa.string()))
+    values = array.dictionary.to_pylist()
+    return pc.fill_null(array.indices, len(values)).to_numpy(zero_copy_only=False), values
+
+
 class CubeParts:
-    """(wave, question) → that part of the cube as a DataFrame without the wave and question columns. Parts are
+    """(wave, question) → that part of the cube as an Arrow table without the wave and question columns. Parts are
     read on demand from their own row groups; the last two are kept (a part is read once to make its table,
     which survey/results.py keeps). (The query finds each cell's area at
     every level through the finest area's position, survey/results.py, so no level columns are added here:
@@ -60,12 +69,17 @@ class CubeParts:
         self._lock = threading.Lock()
         self._recent: OrderedDict = OrderedDict()
         self._keep = keep
-        self._file = pq.ParquetFile(self.path)
+        # Text columns (areas, groups, answers) as dictionaries: a national part's 150,000 rows then arrive as
+        # categories whose few thousand values are looked up once, not as 150,000 strings each.
+        schema = pq.read_schema(self.path)
+        text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+        self._file = pq.ParquetFile(self.path, read_dictionary=[t for t in text if t not in ("wave", "question")])
         self._groups = self._row_groups()
+        self._columns = [c for c in schema.names if c not in ("wave", "question")]
         self._whole = None
         if self._groups is None:  # not one (wave, question) per row group: read it all, as before
             cube = pd.read_parquet(self.path)
-            self._whole = {key: part.drop(columns=["wave", "question"])
+            self._whole = {key: pa.Table.from_pandas(part.drop(columns=["wave", "question"]), preserve_index=False)
                            for key, part in cube.groupby(["wave", "question"])}
 
     def _row_groups(self) -> dict | None:
@@ -97,7 +111,7 @@ class CubeParts:
     def __contains__(self, key) -> bool:
         return key in (self._whole if self._whole is not None else self._groups)
 
-    def __getitem__(self, key) -> pd.DataFrame:
+    def __getitem__(self, key) -> pa.Table:
         if self._whole is not None:
             return self._whole[key]
         with self._lock:
@@ -105,8 +119,8 @@ class CubeParts:
             if part is not None:
                 self._recent.move_to_end(key)
                 return part
-            table = self._file.read_row_groups(self._groups[key], use_threads=False)
-        part = table.to_pandas().drop(columns=["wave", "question"])
+            # Not the wave and question columns: the same in every row, and 150,000 strings took half the read.
+            part = self._file.read_row_groups(self._groups[key], columns=self._columns, use_threads=False)
         with self._lock:
             self._recent[key] = part
             while len(self._recent) > self._keep:
@@ -117,8 +131,8 @@ class CubeParts:
         """Each column's distinct values over the whole cube (for the disclosure lattice's codes)."""
         if self._whole is not None:
             parts = list(self._whole.values())
-            return {c: pd.Series(pd.concat([p[c] for p in parts]).unique() if parts else []) for c in columns
-                    if not parts or c in parts[0]}
+            return {c: pd.Series(sorted({v for p in parts for v in p.column(c).to_pylist() if v is not None}),
+                                 dtype=object) for c in columns if not parts or c in parts[0].column_names}
         present = [c for c in columns if c in self._file.schema_arrow.names]
         values: dict[str, set] = {c: set() for c in present}
         # A row group at a time: the whole national cube's columns took 700 MB in every worker, kept by Arrow.

@@ -14,12 +14,16 @@ Choices (see also the methods page, layouts/methods.py):
 - Many comparisons are shown at once (every area on the map, every group in the bars), so p-values of
   one view are adjusted with Holm's method (Holm 1979), which keeps the chance of any false "significant"
   in the view at 5 % without assuming independence.
+
+Every function works on numpy arrays, one element per cell of a view (a national view has tens of thousands:
+computed one at a time in Python they took most of a query's time); NaN marks "no estimate" / "no p-value".
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
+import numpy as np
+from scipy.special import erfc
 from scipy.stats import norm
 
 Z95 = float(norm.ppf(0.975))
@@ -27,77 +31,84 @@ ALPHA = 0.05
 
 
 @dataclass(frozen=True)
-class Share:
-    p: float
-    low: float
-    high: float
-    n: int          # respondents in the base
-    n_eff: float    # Kish effective sample size
-    se: float | None = None  # standard error, for a mean (an index); a share's test uses the pooled variance
+class Estimates:
+    """Shares (or index means) of many cells: NaN in p, low, high, n_eff where a cell has no estimate."""
+    p: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    n: np.ndarray       # respondents in the base
+    n_eff: np.ndarray   # Kish effective sample size
+    se: np.ndarray | None = None  # standard errors, for means (an index); a share's test uses the pooled variance
+
+    @property
+    def ok(self) -> np.ndarray:
+        return ~np.isnan(self.p)
 
 
-def kish_n_eff(sum_w: float, sum_w2: float) -> float:
-    return 0.0 if sum_w2 <= 0 else sum_w * sum_w / sum_w2
+def _array(x) -> np.ndarray:
+    return np.asarray(x, dtype=float)
 
 
-def wilson(p: float, n: float, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for a share p from (effective) sample size n."""
-    if n <= 0:
-        return (0.0, 1.0)
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return (max(0.0, centre - half), min(1.0, centre + half))
+def wilson(p, n, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for shares p from (effective) sample sizes n; (0, 1) where n is 0."""
+    p, n = _array(p), _array(n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        denominator = 1 + z * z / n
+        centre = (p + z * z / (2 * n)) / denominator
+        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    empty = n <= 0
+    return np.where(empty, 0.0, np.maximum(0.0, centre - half)), np.where(empty, 1.0, np.minimum(1.0, centre + half))
 
 
-def weighted_share(n: int, sum_w: float, sum_w2: float, sum_w_yes: float) -> Share | None:
-    """The share from weighted sums over the base; None when nobody is in the base."""
-    if n == 0 or sum_w <= 0:
-        return None
-    p = min(1.0, max(0.0, sum_w_yes / sum_w))
-    n_eff = kish_n_eff(sum_w, sum_w2)
+def weighted_shares(n, sum_w, sum_w2, sum_w_yes) -> Estimates:
+    """Shares from weighted sums over the base; no estimate where nobody is in the base."""
+    n, sum_w, sum_w2, yes = _array(n), _array(sum_w), _array(sum_w2), _array(sum_w_yes)
+    ok = (n > 0) & (sum_w > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(ok, np.clip(yes / sum_w, 0.0, 1.0), np.nan)
+        n_eff = np.where(ok & (sum_w2 > 0), sum_w * sum_w / sum_w2, np.where(ok, 0.0, np.nan))
     low, high = wilson(p, n_eff)
-    return Share(p=p, low=low, high=high, n=n, n_eff=n_eff)
+    return Estimates(p=p, low=np.where(ok, low, np.nan), high=np.where(ok, high, np.nan), n=n, n_eff=n_eff)
 
 
-def weighted_mean(n: int, sum_w: float, sum_w2: float, w_by_value: dict[float, float]) -> Share | None:
-    """Mean of values in [0, 1] (an index) with a normal 95 % interval: SE² = s² / n_eff, where s² is the
-    weighted variance with the n/(n−1) correction. None when nobody is in the base."""
-    if n == 0 or sum_w <= 0:
-        return None
-    mean = sum(x * w for x, w in w_by_value.items()) / sum_w
-    variance = sum(w * (x - mean) ** 2 for x, w in w_by_value.items()) / sum_w * (n / (n - 1) if n > 1 else 0.0)
-    n_eff = kish_n_eff(sum_w, sum_w2)
-    se = math.sqrt(variance / n_eff) if n > 1 else 0.5
-    return Share(p=mean, low=max(0.0, mean - Z95 * se), high=min(1.0, mean + Z95 * se), n=n, n_eff=n_eff, se=se)
+def weighted_means(n, sum_w, sum_w2, values, w_by_value) -> Estimates:
+    """Means of values in [0, 1] (an index) with a normal 95 % interval: SE² = s² / n_eff, where s² is the weighted
+    variance with the n/(n−1) correction. `w_by_value`: cells × values, Σw of those with each value. No estimate
+    where nobody is in the base."""
+    n, sum_w, sum_w2 = _array(n), _array(sum_w), _array(sum_w2)
+    values, w_by_value = _array(values), np.atleast_2d(_array(w_by_value))
+    ok = (n > 0) & (sum_w > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(ok, w_by_value @ values / sum_w, np.nan)
+        spread = (w_by_value * (values[None, :] - mean[:, None]) ** 2).sum(axis=1) / sum_w
+        variance = spread * np.where(n > 1, n / (n - 1), 0.0)
+        n_eff = np.where(ok & (sum_w2 > 0), sum_w * sum_w / sum_w2, np.where(ok, 0.0, np.nan))
+        se = np.where(ok, np.where(n > 1, np.sqrt(variance / n_eff), 0.5), np.nan)
+    return Estimates(p=mean, low=np.maximum(0.0, mean - Z95 * se), high=np.minimum(1.0, mean + Z95 * se), n=n,
+                     n_eff=n_eff, se=se)
 
 
-def difference_p_value(a: Share, b: Share) -> float | None:
-    """Two-sided p-value of a − b for independent samples: the pooled two-proportion z-test on effective
-    sample sizes. Pooling keeps the test honest when a small area has a share of 0 or 1 (the unpooled
-    variance would then be 0 and overstate certainty)."""
-    if a.se is not None and b.se is not None:  # two means: Welch's z
-        spread = math.sqrt(a.se ** 2 + b.se ** 2)
-        return None if spread == 0 else _two_sided(abs(a.p - b.p) / spread)
-    pooled = (a.p * a.n_eff + b.p * b.n_eff) / (a.n_eff + b.n_eff)
-    variance = pooled * (1 - pooled) * (1 / a.n_eff + 1 / b.n_eff)
-    if variance <= 0:
-        return None
-    return _two_sided(abs(a.p - b.p) / math.sqrt(variance))
+def difference_p_values(a: Estimates, b: Estimates) -> np.ndarray:
+    """Two-sided p-values of a − b, cell by cell, for independent samples: for shares the pooled two-proportion
+    z-test on effective sample sizes (pooling keeps the test honest when a small area has a share of 0 or 1: the
+    unpooled variance would then be 0 and overstate certainty), for means Welch's z. NaN where either has no
+    estimate or the variance is 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if a.se is not None and b.se is not None:
+            spread = np.sqrt(a.se ** 2 + b.se ** 2)
+        else:
+            pooled = (a.p * a.n_eff + b.p * b.n_eff) / (a.n_eff + b.n_eff)
+            spread = np.sqrt(pooled * (1 - pooled) * (1 / a.n_eff + 1 / b.n_eff))
+        z = np.abs(a.p - b.p) / np.where(spread > 0, spread, np.nan)
+    return erfc(z / np.sqrt(2.0))  # 2·P(Z > z)
 
 
-def _two_sided(z: float) -> float:
-    """2·P(Z > z) for a standard normal Z, as math.erfc (the same as 2·norm.sf(z), without scipy's per-call cost)."""
-    return math.erfc(z / math.sqrt(2.0))
-
-
-def holm(p_values: list[float | None]) -> list[float | None]:
-    """Holm-adjusted p-values (same order; None stays None)."""
-    indexed = sorted((p, i) for i, p in enumerate(p_values) if p is not None)
-    m = len(indexed)
-    adjusted: list[float | None] = [None] * len(p_values)
-    running = 0.0
-    for rank, (p, i) in enumerate(indexed):
-        running = max(running, min(1.0, (m - rank) * p))
-        adjusted[i] = running
+def holm(p_values) -> np.ndarray:
+    """Holm-adjusted p-values, same order; NaN (no test) stays NaN and does not count."""
+    p = _array(p_values)
+    adjusted = np.full(p.shape, np.nan)
+    tested = np.flatnonzero(~np.isnan(p))
+    order = tested[np.argsort(p[tested], kind="stable")]
+    m = len(order)
+    adjusted[order] = np.maximum.accumulate(np.minimum(1.0, (m - np.arange(m)) * p[order]))
     return adjusted

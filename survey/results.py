@@ -13,7 +13,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -21,9 +21,9 @@ import pandas as pd
 from translations import text
 
 from .codebook import Codebook, load_codebook
-from .cube import BoundedCache, CubeParts, SizedCache
+from .cube import BoundedCache, CubeParts, SizedCache, text_codes
 from .disclosure import make_lattice, box_sums, protect
-from .estimates import ALPHA, Share, difference_p_value, holm, weighted_mean, weighted_share
+from .estimates import ALPHA, Estimates, difference_p_values, holm, weighted_means, weighted_shares
 
 # Memory for the per-(wave, question) tables: a municipality's all fit (about 100 kB each), a national build keeps
 # the most recently used (about 10 MB each). TRYGG_TABLES_MB overrides.
@@ -89,6 +89,7 @@ class Results:
         self._names = {(lv, a): n for lv, a, n in zip(self.areas["level"], self.areas["area_id"], self.areas["name"])}
         self._order = {lv: sorted(frame["area_id"], key=lambda a, lv=lv: swedish_order(self._names[(lv, a)]))
                        for lv, frame in self.areas.groupby("level")}
+        self._names_in_order = {lv: [self._names[(lv, a)] for a in order] for lv, order in self._order.items()}
         self.roll_up: bool = bool(self.manifest.get("roll_up", True))
         self._parent = {(lv, a): (self.levels[i + 1], p) for i, lv in enumerate(self.levels[:-1])
                         for a, p in zip(self.areas.loc[self.areas["level"] == lv, "area_id"],
@@ -132,6 +133,19 @@ class Results:
                 chain.append((*here, self._class.get(here, -1)))
             self._ancestors[key] = chain
         self._members = {key: frozenset(members.get(key, ())) for key in keys}
+        # Per level, areas in name order: each one's class in the lattice (-1: none), and its enclosing areas
+        # upwards as (level, their positions, their classes) for the roll-up.
+        self._classes = {lv: np.array([self._class.get((lv, a), -1) for a in self._order.get(lv, [])], dtype=np.int64)
+                         for lv in self.levels}
+        self._up = {}
+        for i, lv in enumerate(self.levels):
+            chains = [self._ancestors[(lv, a)] for a in self._order.get(lv, [])]
+            self._up[lv] = []
+            for depth, up in enumerate(self.levels[i + 1:]):
+                where = {a: k for k, a in enumerate(self._order.get(up, []))}
+                steps = [chain[depth] if len(chain) > depth and chain[depth][0] == up else None for chain in chains]
+                self._up[lv].append((up, np.array([where.get(s[1], -1) if s else -1 for s in steps], dtype=np.int64),
+                                     np.array([s[2] if s else -1 for s in steps], dtype=np.int64)))
         # Per level: each village's position among the level's areas (in self._order), for sums by area.
         self._position = {}
         for lv in self.levels:
@@ -204,44 +218,52 @@ class Results:
             return table
         cells = self._cells[key]
         item = self.codebook.question(question)
+        answer, answers = text_codes(cells.column("answer"))
         if item is not None:
             options = [o.code for o in item.options if not o.exclude]
-            cells = cells[cells["answer"].isin(options)]
         else:  # an index: its values are the "answers"
-            options = sorted(cells["answer"].unique(), key=float)
+            options = sorted((answers[i] for i in np.unique(answer) if i < len(answers)), key=float)
+        option = _lookup(answer, answers, {o: i for i, o in enumerate(options)})
+        keep = option >= 0  # in the question's base
         groups = [g.id for g in self.codebook.groups]
-        village = _lookup(cells["area_id"], self._village_index)
-        codes = [_lookup(cells[g], self._code_index[g], missing=len(self._codes[g])) for g in groups]
-        option = _lookup(cells["answer"], {o: i for i, o in enumerate(options)})
-        if (village < 0).any() or (option < 0).any():  # the build matched every area and answer: never expected
-            raise ValueError(f"{self.folder}: the cube of {question} {wave} has areas or answers the build does not know")
-        n = cells["n"].to_numpy(dtype=np.int64)
-        fine = np.zeros((len(self._village_index), *(len(self._codes[g]) for g in groups)), dtype=np.int64)
-        np.add.at(fine, (village, *(c - 1 for c in codes)), n)
-        counts = box_sums(fine, self._lattice)
-        table = {"village": village, "codes": codes, "option": option, "options": options, "n": n,
-                 "w": cells["w"].to_numpy(dtype=float), "w2": cells["w2"].to_numpy(dtype=float),
-                 "published": self._published_boxes(wave, question, counts),
+        village = _lookup(*text_codes(cells.column("area_id")), self._village_index)[keep]
+        codes = [_lookup(*text_codes(cells.column(g)), self._code_index[g], missing=len(self._codes[g]))[keep]
+                 for g in groups]
+        option = option[keep]
+        if (village < 0).any():  # the build matched every area: never expected
+            raise ValueError(f"{self.folder}: the cube of {question} {wave} has areas the build does not know")
+        n, w, w2 = (cells.column(c).to_numpy().astype(t)[keep] for c, t in (("n", np.int64), ("w", float), ("w2", float)))
+        table = {"village": village, "codes": codes, "option": option, "options": options, "n": n, "w": w, "w2": w2,
+                 "published": self._published_boxes(wave, question, village, codes, n),
                  # a group's "saknas" row is listed when anyone in the table did not state the group
-                 "has_missing": {g: bool(counts[(0, *(len(self._codes[g]) if h == g else 0 for h in groups))] > 0)
-                                 for g in groups}}
+                 "has_missing": {g: bool((code == len(self._codes[g])).any()) for g, code in zip(groups, codes)}}
         with self._tables_lock:
             self._tables[key] = table
         return table
 
-    def _published_boxes(self, wave, question: str, counts: np.ndarray) -> np.ndarray:
-        """The boxes that may be published (survey/disclosure.py): as the build stored them in published.npz, or
-        computed here (a build without that file; the build itself)."""
+    def _published_boxes(self, wave, question: str, village: np.ndarray, codes: list[np.ndarray],
+                         n: np.ndarray) -> np.ndarray:
+        """The boxes that may be published (survey/disclosure.py): as the build stored them, or computed here
+        from the table's counts (a build without the stored file; the build itself)."""
+        stored = self._stored_boxes(wave, question)
+        if stored is not None:
+            return stored
+        fine = np.zeros((len(self._village_index), *(len(self._codes[g.id]) for g in self.codebook.groups)),
+                        dtype=np.int64)
+        np.add.at(fine, (village, *(c - 1 for c in codes)), n)
+        return protect(box_sums(fine, self._lattice), self._lattice, self.min_n)
+
+    def _stored_boxes(self, wave, question: str) -> np.ndarray | None:
+        """The published boxes of (wave, question) from the build's published.npz, if there are any that fit."""
         path = self.folder / "published.npz"
-        if path.exists():
-            # Opened for each table (then kept with it): one open file inherited by gunicorn's forked workers would
-            # interleave their reads ("Bad CRC-32", seen under the load test).
-            with np.load(path) as stored_file:
-                name = f"{wave}|{question}"
-                stored = stored_file[name] if name in stored_file.files else None
-            if stored is not None and stored.shape == counts.shape:
-                return stored
-        return protect(counts, self._lattice, self.min_n)
+        if not path.exists():
+            return None
+        # Opened for each table (then kept with it): one open file inherited by gunicorn's forked workers would
+        # interleave their reads ("Bad CRC-32", seen under the load test).
+        with np.load(path) as stored_file:
+            name = f"{wave}|{question}"
+            stored = stored_file[name] if name in stored_file.files else None
+        return stored if stored is not None and stored.shape == self._lattice.shape else None
 
     def all_published_boxes(self) -> dict[str, np.ndarray]:
         """Every (wave, question)'s published boxes, for the build to store: the disclosure control then runs
@@ -270,190 +292,204 @@ class Results:
             coords.append(0 if code is None else self._code_index[g.id][code])
         return tuple(coords)
 
-    def published(self, wave: int | None, q: Query, level: str, area_id: str, group: str | None,
-                   coords: tuple | None = ()) -> bool:
-        """Whether the box of this row may be shown (False when there is nothing to show)."""
-        table = self._table(wave, q.question)
-        area = self._class.get((level, area_id), -1)
-        if coords == ():
-            coords = self._coords(q, group)
-        return bool(table is not None and area >= 0 and coords is not None and table["published"][(area, *coords)])
+    # ---- sums, estimates and rows of a view ------------------------------------------------------
+    def _sums(self, wave: int | None, q: Query, level: str | None = None) -> LevelSums | None:
+        """_level_sums of the query's breakdown and filters, kept for recent views (a view's roll-up, trend and
+        previous wave ask again)."""
+        return self._recent_sums(wave, q.question, q.by, q.filters, level or q.level)
 
-    def _sums(self, wave: int | None, q: Query, level: str | None = None) -> dict:
-        """_level_sums, kept for the last few views (a view's roll-up, trend and previous wave ask again)."""
-        level = level or q.level
-        if len(self._order.get(level, ())) > 500:  # a big level: not worth the memory
-            return self._level_sums(wave, q.question, q.by, q.filters, level)
-        return self._recent_sums(wave, q.question, q.by, q.filters, level)
-
-    def _level_sums(self, wave: int | None, question: str, by: str | None, filters: tuple, level: str) -> dict:
-        """Σ over the cube for (area, group) cells of the level (default the query's): n, Σw, Σw² and Σw per
-        option, under the query's filters, in the question's base. Keys: (area, None) for everyone in the area,
-        (area, code) per group of `q.by`, and ("*", None) for the whole municipality."""
+    def _level_sums(self, wave: int | None, question: str, by: str | None, filters: tuple, level: str) -> LevelSums | None:
+        """Σ over the cube per cell of the level under the filters, in the question's base: n, Σw, Σw² and Σw per
+        option, for each area's everyone, each area × group of `by` and everyone (LevelSums). None when the wave
+        has no answers to the question."""
         table = self._table(wave, question)
         if table is None:
-            return {}
+            return None
         groups = [g.id for g in self.codebook.groups]
         keep = np.ones(len(table["n"]), dtype=bool)
         for group_id, code in filters:
             keep &= table["codes"][groups.index(group_id)] == self._code_index[group_id][code]
-        areas = self._order[level]
-        keep &= self._position[level][table["village"]] >= 0
-        position = self._position[level][table["village"][keep]]
-        option = table["option"][keep]
-        n, w, w2 = table["n"][keep], table["w"][keep], table["w2"][keep]
-        options = table["options"]
-        sums: dict = {}
-
-        def add(keys: list, index: np.ndarray) -> None:
-            size = len(keys)
-            ns = np.bincount(index, weights=n, minlength=size)
-            ws = np.bincount(index, weights=w, minlength=size)
-            w2s = np.bincount(index, weights=w2, minlength=size)
-            per_option = np.bincount(index * len(options) + option, weights=w,
-                                     minlength=size * len(options)).reshape(size, len(options)).tolist()
-            ns, ws, w2s = ns.tolist(), ws.tolist(), w2s.tolist()
-            for i, count in enumerate(ns):
-                if count > 0:  # weights are positive, so an option is present where its sum is
-                    sums[keys[i]] = {"n": int(round(count)), "w": ws[i], "w2": w2s[i],
-                                     "options": {o: x for o, x in zip(options, per_option[i]) if x > 0}}
-
-        add([(a, None) for a in areas], position)
-        add([("*", None)], np.zeros(len(position), dtype=np.int64))
+        position = self._position[level][table["village"]]
+        keep &= position >= 0
+        position = position[keep]
+        areas, labels, options = len(self._order[level]), len(self._codes[by]) if by else 0, len(table["options"])
+        keys = [position]  # each answer cell adds to its area, its area × group, and everyone
         if by:
-            codes = self._codes[by]
-            labels = [MISSING_GROUP if c == "" else c for c in codes]
-            code = table["codes"][groups.index(by)][keep] - 1
-            add([(a, c) for a in areas for c in labels], position * len(codes) + code)
-        return sums
+            keys.append(areas + position * labels + table["codes"][groups.index(by)][keep] - 1)
+        keys.append(np.full(len(position), areas * (1 + labels)))
+        size, key = areas * (1 + labels) + 1, np.concatenate(keys)
+        n, w, w2, option = (np.tile(table[c][keep], len(keys)) for c in ("n", "w", "w2", "option"))
+        return LevelSums(n=np.bincount(key, weights=n, minlength=size).round().astype(np.int64),
+                         w=np.bincount(key, weights=w, minlength=size), w2=np.bincount(key, weights=w2, minlength=size),
+                         per_option=np.bincount(key * options + option, weights=w,
+                                                minlength=size * options).reshape(size, options),
+                         areas=areas, labels=labels)
 
-    def _estimate(self, entry: dict | None, unfavourable: set[str] | None) -> Share | None:
-        """The share of unfavourable answers, or for an index (unfavourable None) the mean value."""
-        if not entry or entry["n"] < self.min_n:
-            return None
+    def _estimate(self, sums: LevelSums, cells: np.ndarray, options: list[str], unfavourable: set[str] | None,
+                  minus: LevelSums | None = None) -> Estimates:
+        """The share of unfavourable answers, or for an index (unfavourable None) the mean value, of `cells` of
+        `sums`; with `minus`, of everyone (its last cell) minus each cell: the rest that a cell is compared with.
+        No estimate where fewer than min_n are in the base."""
+        n, w, w2, per_option = sums.n[cells], sums.w[cells], sums.w2[cells], sums.per_option[cells]
+        if minus is not None:
+            n, w, w2, per_option = (minus.n[-1] - n, minus.w[-1] - w, minus.w2[-1] - w2, minus.per_option[-1] - per_option)
+        n = np.where(n >= self.min_n, n, 0)
         if unfavourable is None:
-            return weighted_mean(entry["n"], entry["w"], entry["w2"],
-                                 {float(x): w for x, w in entry["options"].items()})
-        yes = sum(w for code, w in entry["options"].items() if code in unfavourable)
-        return weighted_share(entry["n"], entry["w"], entry["w2"], yes)
+            return weighted_means(n, w, w2, np.array(options, dtype=float), per_option)
+        return weighted_shares(n, w, w2, per_option[:, [i for i, o in enumerate(options) if o in unfavourable]].sum(axis=1))
 
-    def _complement(self, whole: dict, part: dict, unfavourable: set[str]) -> Share | None:
-        """Everyone in the municipality except the cell: the share that the cell is compared with."""
-        rest = {"n": whole["n"] - part["n"], "w": whole["w"] - part["w"], "w2": whole["w2"] - part["w2"],
-                "options": {c: whole["options"].get(c, 0.0) - part["options"].get(c, 0.0) for c in whole["options"]}}
-        return self._estimate(rest, unfavourable)
-
-    def _query(self, q: Query, lang: str = "sv") -> tuple[dict, ...]:
+    def _query(self, q: Query, lang: str = "sv") -> Rows:
         """Rows for every area of the level (and every group of `by`): n, weighted share of unfavourable
         answers with its 95 % interval, the distribution over the options in the base, the comparison with
         the rest of the municipality and with the previous wave. Nothing but `suppressed` where the box is
-        hidden (survey/disclosure.py), and then, with roll-up on, the nearest enclosing area's value."""
+        hidden (survey/disclosure.py), and then, with roll-up on, the nearest enclosing area's value.
+        Computed a column at a time (numpy) over all rows; the dicts are made last."""
         question = self.codebook.question(q.question)
-        if question is None:  # an index: a mean over all its values
-            base, unfavourable = None, None
-        else:
-            base = [o.code for o in question.options if not o.exclude]
-            unfavourable = {o.code for o in question.options if o.unfavourable and not o.exclude}
+        base = None if question is None else [o.code for o in question.options if not o.exclude]
+        unfavourable = None if question is None else {o.code for o in question.options if o.unfavourable and not o.exclude}
         table = self._table(q.wave, q.question)
-        sums = self._sums(q.wave, q)
-        earlier = [w for w in self.waves if w < q.wave]
-        previous_wave = earlier[-1] if earlier else None
-        previous = self._sums(previous_wave, q) if previous_wave else {}
-        kommun = self.levels[-1]
-        whole = sums.get(("*", None)) if self.published(q.wave, q, kommun, self._order[kommun][0], None) else None
-
         group_codes: list[str | None] = [None]
         if q.by:
             group_codes += [o.code for o in self.codebook.group(q.by).options]
             if table is not None and table["has_missing"][q.by]:
                 group_codes.append(MISSING_GROUP)
-        level_sums = {q.level: sums}
-        coords = {group: self._coords(q, group) for group in group_codes}
-        labels = {group: self.group_label(q.by, group, lang) for group in group_codes if group is not None}
-        shown_now = table["published"] if table is not None else None
-        earlier_table = self._table(previous_wave, q.question) if previous_wave else None
-        shown_before = earlier_table["published"] if earlier_table is not None else None
-        rows = []
-        for area_id in self._order[q.level]:
-            area = self._class.get((q.level, area_id), -1)
-            for group in group_codes:
-                entry = sums.get((area_id, group))
-                box = (area, *coords[group]) if area >= 0 and coords[group] is not None else None
-                shown = entry is not None and box is not None and bool(shown_now[box])
-                share = self._estimate(entry, unfavourable) if shown else None
-                row = self._row(q, area_id, group, entry, share, base, lang, labels.get(group))
-                if share is not None:
-                    rest = self._complement(whole, entry, unfavourable) if whole else None
-                    if rest is not None:
-                        row.update(rest_share=rest.p, p_vs_rest=difference_p_value(share, rest))
-                    before = previous.get((area_id, group))
-                    if before is not None and shown_before is not None and shown_before[box]:
-                        before = self._estimate(before, unfavourable)
-                        if before is not None:
-                            row.update(previous_share=before.p, p_change=difference_p_value(share, before))
-                elif self.roll_up and box is not None:
-                    self._roll_up(row, q, area_id, group, coords[group], shown_now, level_sums, unfavourable, lang)
-                rows.append(row)
+        areas = self._order[q.level]
+        # Row r: area r // len(group_codes), its everyone first, then its groups; its box in the lattice (-1: none).
+        area = np.repeat(np.arange(len(areas)), len(group_codes))
+        slot = np.tile(np.arange(len(group_codes)), len(areas))
+        coords = [self._coords(q, g) for g in group_codes]
+        box_coords = np.array([c if c is not None else (-1,) * len(self.codebook.groups) for c in coords],
+                              dtype=np.int64).reshape(len(group_codes), -1)[slot]
+        area_class = self._classes[q.level][area]
+        has_box = (area_class >= 0) & (box_coords >= 0).all(axis=1)
+        cell = self._cells_of(q.by, group_codes, len(areas), area, slot)
+
+        def published(table, classes, mask):
+            out = np.zeros(len(mask), dtype=bool)
+            if table is not None and mask.any():
+                out[mask] = table["published"][(classes[mask], *box_coords[mask].T)]
+            return out
+
+        rows = len(area)
+        now = nothing = _no_estimates(rows)
+        sums = self._sums(q.wave, q)
+        if sums is not None:
+            now = self._estimate(sums, cell, table["options"], unfavourable)
+        shown = published(table, area_class, has_box) & now.ok
+        now = _only(now, shown)
+
+        # Against everyone else (the whole municipality minus the cell), when the whole is published.
+        kommun = self.levels[-1]
+        whole_box = (self._class.get((kommun, self._order[kommun][0]), -1), *(coords[0] or ()))
+        rest = nothing
+        if sums is not None and coords[0] is not None and whole_box[0] >= 0 and table["published"][whole_box] \
+                and sums.n[-1] > 0:
+            rest = _only(self._estimate(sums, cell, table["options"], unfavourable, minus=sums), shown)
+        p_vs_rest = difference_p_values(now, rest)
+
+        # Against the previous wave, where its same box was published.
+        earlier = [w for w in self.waves if w < q.wave]
+        previous_wave = earlier[-1] if earlier else None
+        before, p_change = nothing, np.full(rows, np.nan)
+        before_sums = self._sums(previous_wave, q) if previous_wave else None
+        if before_sums is not None:
+            before_table = self._table(previous_wave, q.question)
+            before = self._estimate(before_sums, cell, before_table["options"], unfavourable)
+            before = _only(before, shown & published(before_table, area_class, has_box) & before.ok)
+            p_change = difference_p_values(now, before)
+
         # A view shows many comparisons at once: adjust each family's p-values together (Holm). The families
         # are the areas' all-respondents rows and the group rows, so an area's verdict does not depend on
         # whether the view is broken down by a group: the map, bars, table and summary agree.
-        for family in ([r for r in rows if r["group"] is None], [r for r in rows if r["group"] is not None]):
-            for key, flag, other in (("p_vs_rest", "vs_rest", "rest_share"), ("p_change", "change", "previous_share")):
-                for row, adjusted in zip(family, holm([r[key] for r in family])):
-                    row[key] = adjusted
-                    if adjusted is not None and adjusted < ALPHA:
-                        row[flag] = "higher" if row["share"] > row[other] else "lower"
-        return tuple(rows)
+        flags = {}
+        for name, p, other in (("vs_rest", p_vs_rest, rest.p), ("change", p_change, before.p)):
+            for family in (slot == 0, slot > 0):
+                p[family] = holm(p[family])
+            flags[name] = np.where(p < ALPHA, np.where(now.p > other, "higher", "lower"), None)
 
-    def _roll_up(self, row: dict, q: Query, area_id: str, group: str | None, coords: tuple, shown, level_sums: dict,
-                 unfavourable: set[str] | None, lang: str) -> None:
+        # Everything a row shows, as columns (numpy, one entry per row); the dicts are made when read (Rows).
+        columns = {"area": area, "slot": slot, "now": now, "rest_p": rest.p, "p_vs_rest": p_vs_rest,
+                   "before_p": before.p, "p_change": p_change, "vs_rest": flags["vs_rest"], "change": flags["change"],
+                   "rolled": self._roll_up(q, area, slot, box_coords, shown, has_box, table, group_codes, unfavourable),
+                   "distribution": None}
+        if base is not None and sums is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                columns["distribution"] = sums.per_option[cell] / sums.w[cell, None]
+        return Rows(len(area), lambda wanted: self._rows(q, group_codes, wanted, columns, base, previous_wave, lang),
+                    areas, len(group_codes))
+
+    def _cells_of(self, by: str | None, group_codes: list, areas: int, area: np.ndarray, slot: np.ndarray) -> np.ndarray:
+        """Each row's cell in LevelSums: the area's everyone, or the area × the group's code."""
+        if not by:
+            return area
+        labels = self._codes[by]
+        label = np.array([-1] + [labels.index("" if g == MISSING_GROUP else g) for g in group_codes[1:]])[slot]
+        return np.where(slot == 0, area, areas + area * len(labels) + label)
+
+    def _roll_up(self, q: Query, area: np.ndarray, slot: np.ndarray, box_coords: np.ndarray, shown: np.ndarray,
+                 has_box: np.ndarray, table, group_codes: list, unfavourable: set[str] | None) -> dict:
         """A hidden row shows the value of the nearest enclosing area whose same box is published (a published
-        number, so nothing new is disclosed), named in `rolled_up_to`. `shown`: the table's published boxes."""
-        for level, ancestor, area in self._ancestors.get((q.level, area_id), ()):
-            if area < 0 or not shown[(area, *coords)]:
+        number, so nothing new is disclosed). Columns: the level (index in self.levels, -1: none), the area's
+        position in it, and its estimate."""
+        pending = has_box & ~shown if self.roll_up and table is not None else np.zeros(len(area), dtype=bool)
+        level_of, position = np.full(len(area), -1), np.full(len(area), -1)
+        found_p, found_low, found_high, found_n = (np.full(len(area), np.nan) for _ in range(4))
+        for level, ancestor, ancestor_class in self._up[q.level]:
+            rows = np.flatnonzero(pending & (ancestor[area] >= 0) & (ancestor_class[area] >= 0))
+            rows = rows[table["published"][(ancestor_class[area[rows]], *box_coords[rows].T)]] if len(rows) else rows
+            if not len(rows):
                 continue
-            if level not in level_sums:
-                level_sums[level] = self._sums(q.wave, q, level)
-            share = self._estimate(level_sums[level].get((ancestor, group)), unfavourable)
-            if share is None:
-                return
-            name = self.area_name(level, ancestor)
-            row.update(rolled_up_to=name, rolled_up_id=ancestor, rolled_up_level=level, rolled_up_n=share.n,
-                       rolled_up_share=share.p, rolled_up_share_low=share.low, rolled_up_share_high=share.high,
-                       rolled_up_unreliable=self._unreliable(share),
-                       rolled_up_label=text("rolled_up_label", lang).format(area=name))
-            return
+            pending[rows] = False  # the nearest published box decides, whether or not it has enough answers
+            cells = self._cells_of(q.by, group_codes, len(self._order[level]), ancestor[area[rows]], slot[rows])
+            found = self._estimate(self._sums(q.wave, q, level), cells, table["options"], unfavourable)
+            rows, ok = rows[found.ok], found.ok
+            level_of[rows], position[rows] = self.levels.index(level), ancestor[area[rows]]
+            found_p[rows], found_low[rows], found_high[rows], found_n[rows] = (found.p[ok], found.low[ok],
+                                                                              found.high[ok], found.n[ok])
+        return {"level": level_of, "position": position, "p": found_p, "low": found_low, "high": found_high,
+                "n": found_n}
 
-    def _unreliable(self, share: Share) -> bool:
-        return share.n < self.reliable_min_n or share.high - share.low > self.reliable_max_width
-
-    def _row(self, q: Query, area_id: str, group: str | None, entry: dict | None, share: Share | None,
-             base: list[str] | None, lang: str, label: str | None = None) -> dict:
-        row = {
-            "kind": "share" if base is not None else "index",
-            "area_id": area_id,
-            "area_name": self.area_name(q.level, area_id),
-            "level": q.level,
-            "group": group,
-            "group_label": None if group is None else (label or self.group_label(q.by, group, lang)),
-            "n": None, "share": None, "share_low": None, "share_high": None, "n_eff": None,
-            "suppressed": share is None, "unreliable": None, "distribution": None,
-            "rest_share": None, "p_vs_rest": None, "vs_rest": None,
-            "previous_wave": None, "previous_share": None, "p_change": None, "change": None,
-            "rolled_up_to": None, "rolled_up_id": None, "rolled_up_level": None, "rolled_up_n": None,
-            "rolled_up_share": None, "rolled_up_share_low": None, "rolled_up_share_high": None,
-            "rolled_up_unreliable": None, "rolled_up_label": None,
-        }
-        if share is None:
-            return row
-        earlier = [w for w in self.waves if w < q.wave]
-        row.update(
-            n=share.n, share=share.p, share_low=share.low, share_high=share.high, n_eff=share.n_eff,
-            unreliable=self._unreliable(share),
-            distribution=None if base is None else {code: entry["options"].get(code, 0.0) / entry["w"] for code in base},
-            previous_wave=earlier[-1] if earlier else None,
-        )
-        return row
+    def _rows(self, q: Query, group_codes: list, wanted: np.ndarray, columns: dict, base: list[str] | None,
+              previous_wave: int | None, lang: str) -> list[dict]:
+        """The rows `wanted` (indices) as dicts (the API's, the CSV's and the callbacks' form), from the columns."""
+        areas, names = self._order[q.level], self._names_in_order[q.level]
+        labels = [None] + [self.group_label(q.by, g, lang) for g in group_codes[1:]]
+        now, rolled = columns["now"], columns["rolled"]
+        unreliable = (now.n < self.reliable_min_n) | (now.high - now.low > self.reliable_max_width)
+        shown = now.ok[wanted].tolist()
+        distributions = [None] * len(wanted)
+        if columns["distribution"] is not None:
+            distributions = [dict(zip(base, d)) if ok else None
+                             for d, ok in zip(columns["distribution"][wanted].tolist(), shown)]
+        kind = "share" if base is not None else "index"
+        rolled_label = text("rolled_up_label", lang)
+        out = []
+        for (a, s, ok, n, p, low, high, n_eff, shaky, dist, rest_p, p_rest, vs_rest, before_p, p_before, change,
+             up_level, up_position, up_p, up_low, up_high, up_n) in zip(
+                columns["area"][wanted].tolist(), columns["slot"][wanted].tolist(), shown, now.n[wanted].tolist(),
+                *(_floats(x[wanted]) for x in (now.p, now.low, now.high, now.n_eff)), unreliable[wanted].tolist(),
+                distributions, *(_floats(columns[c][wanted]) for c in ("rest_p", "p_vs_rest")),
+                columns["vs_rest"][wanted].tolist(), *(_floats(columns[c][wanted]) for c in ("before_p", "p_change")),
+                columns["change"][wanted].tolist(),
+                *(rolled[c][wanted].tolist() for c in ("level", "position", "p", "low", "high", "n"))):
+            row = {"kind": kind, "area_id": areas[a], "area_name": names[a], "level": q.level, "group": group_codes[s],
+                   "group_label": labels[s], "n": int(n) if ok else None, "share": p, "share_low": low,
+                   "share_high": high, "n_eff": n_eff, "suppressed": not ok, "unreliable": shaky if ok else None,
+                   "distribution": dist, "rest_share": rest_p, "p_vs_rest": p_rest, "vs_rest": vs_rest,
+                   "previous_wave": previous_wave if ok else None, "previous_share": before_p, "p_change": p_before,
+                   "change": change, "rolled_up_to": None, "rolled_up_id": None, "rolled_up_level": None,
+                   "rolled_up_n": None, "rolled_up_share": None, "rolled_up_share_low": None,
+                   "rolled_up_share_high": None, "rolled_up_unreliable": None, "rolled_up_label": None}
+            if up_level >= 0:
+                level = self.levels[up_level]
+                name = self._names_in_order[level][up_position]
+                row.update(rolled_up_to=name, rolled_up_id=self._order[level][up_position], rolled_up_level=level,
+                           rolled_up_n=int(up_n), rolled_up_share=up_p, rolled_up_share_low=up_low,
+                           rolled_up_share_high=up_high,
+                           rolled_up_unreliable=up_n < self.reliable_min_n or up_high - up_low > self.reliable_max_width,
+                           rolled_up_label=rolled_label.format(area=name))
+            out.append(row)
+        return out
 
     def reference_rows(self, question: str, year: int) -> list[dict]:
         """External reference values (NTU) for a question in the given year, one per geography, own first."""
@@ -467,6 +503,98 @@ class Results:
                  "high": _num(r.high), "source": r.source} for r in rows.itertuples()]
 
 
+class Rows(Sequence):
+    """A view's rows (dicts, in order: each area in name order, its everyone first, then its groups), made from the
+    query's columns when first read, a block at a time: a national view has tens of thousands of rows, of which
+    the page shows a few hundred and the trend one; the API and the CSV read them all. `then` adds rows after."""
+
+    BLOCK = 1024
+
+    def __init__(self, count: int, make: Callable[[np.ndarray], list[dict]], areas: list[str], per_area: int,
+                 then: Sequence[dict] = (), made: dict | None = None):
+        self._count, self._make, self._areas, self._per_area = count, make, areas, per_area
+        self._then = then
+        self._made = {} if made is None else made  # block → its rows, shared with followed_by's copies
+
+    def __len__(self) -> int:
+        return self._count + len(self._then)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        i = i + len(self) if i < 0 else i
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        if i >= self._count:
+            return self._then[i - self._count]
+        return self._block(i // self.BLOCK)[i % self.BLOCK]
+
+    def __iter__(self):
+        for block in range((self._count + self.BLOCK - 1) // self.BLOCK):
+            yield from self._block(block)
+        yield from self._then
+
+    def __eq__(self, other) -> bool:  # as a list of its rows
+        return isinstance(other, Sequence) and len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"Rows({len(self)} rows)"
+
+    def _block(self, block: int) -> list[dict]:
+        rows = self._made.get(block)
+        if rows is None:
+            rows = self._made[block] = self._make(np.arange(block * self.BLOCK,
+                                                            min(self._count, (block + 1) * self.BLOCK)))
+        return rows
+
+    def of_area(self, area_id: str) -> list[dict]:
+        """The rows of one area of the view's level (none for another id), without making the others."""
+        if area_id not in self._areas:
+            return []
+        start = self._areas.index(area_id) * self._per_area
+        return [self[i] for i in range(start, start + self._per_area)]
+
+    def followed_by(self, rows: Sequence[dict]) -> "Rows":
+        """These rows, then `rows` (the page's table: the level's rows, then the municipality's)."""
+        return Rows(self._count, self._make, self._areas, self._per_area, [*self._then, *rows], self._made)
+
+
+@dataclass(frozen=True)
+class LevelSums:
+    """Σ over the cube per cell of a level (Results._level_sums): cell a is area a's everyone (areas in name order),
+    cell areas + a·labels + g area a's group g (the group's codes in lattice order, "saknas" last), and the last
+    cell everyone under the filters. per_option: Σw per answer option (the table's options) of each cell."""
+    n: np.ndarray
+    w: np.ndarray
+    w2: np.ndarray
+    per_option: np.ndarray
+    areas: int
+    labels: int
+
+    def __len__(self) -> int:  # its size in survey.cube.SizedCache
+        return len(self.n)
+
+
+def _no_estimates(size: int) -> Estimates:
+    empty = np.full(size, np.nan)
+    return Estimates(p=empty, low=empty, high=empty, n=np.zeros(size, dtype=np.int64), n_eff=empty)
+
+
+def _only(found: Estimates, keep: np.ndarray) -> Estimates:
+    """The estimates where `keep`, none elsewhere."""
+    def masked(x):
+        return None if x is None else np.where(keep, x, np.nan)
+    return Estimates(p=masked(found.p), low=masked(found.low), high=masked(found.high),
+                     n=np.where(keep, found.n, 0).astype(np.int64), n_eff=masked(found.n_eff), se=masked(found.se))
+
+
+def _floats(values: np.ndarray) -> list:
+    """Floats as a list, None for NaN."""
+    return [None if v != v else v for v in values.tolist()]
+
+
 def _num(value):
     return None if pd.isna(value) else float(value)
 
@@ -475,12 +603,12 @@ _lock = threading.Lock()
 _loaded: dict[str, tuple[int, Results]] = {}
 
 
-def _lookup(values: pd.Series, index: dict, missing: int = -1) -> np.ndarray:
-    """index[str(value)] for each value, looked up once per distinct value (a national cube part has 100,000s of
-    rows and a few thousand distinct values); `missing` for an empty value or one the index lacks."""
-    codes, distinct = pd.factorize(values)
-    found = np.array([index.get(str(v), missing) for v in distinct] + [missing], dtype=np.int64)
-    return found[codes]  # code -1 (empty) takes the last
+def _lookup(codes: np.ndarray, values: list, index: dict, missing: int = -1) -> np.ndarray:
+    """index[value] for each row of a text column given as (codes, values) (survey.cube.text_codes), looked up once
+    per distinct value (a national cube part has 100,000s of rows and a few thousand distinct values); `missing`
+    for an empty value or one the index lacks."""
+    found = np.array([index.get(v, missing) for v in values] + [missing], dtype=np.int64)
+    return found[codes]
 
 
 def open_results(data_dir: str | Path) -> Results:

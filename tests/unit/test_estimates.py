@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+from types import SimpleNamespace
 import os
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from statsmodels.stats.proportion import proportions_ztest
 
 from survey.build import prepare
 from survey.config import load_config
-from survey.estimates import difference_p_value, holm, weighted_mean, weighted_share, wilson
+from survey.estimates import difference_p_values, holm, weighted_means, weighted_shares, wilson
 from survey.weighting import rake
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,21 +33,26 @@ def test_wilson_equals_statsmodels(p, n):
 @settings(max_examples=200, deadline=None)
 @given(a=st.floats(0.01, 0.99), na=st.integers(5, 2000), b=st.floats(0.01, 0.99), nb=st.integers(5, 2000))
 def test_difference_test_equals_statsmodels_pooled_z(a, na, b, nb):
-    mine = difference_p_value(weighted_share(na, na, na, a * na), weighted_share(nb, nb, nb, b * nb))
+    mine = difference_p_values(weighted_shares([na], [na], [na], [a * na]), weighted_shares([nb], [nb], [nb], [b * nb]))[0]
     theirs = proportions_ztest([a * na, b * nb], [na, nb])[1]
     assert mine == pytest.approx(theirs, abs=1e-9)
 
 
 def test_a_small_area_with_no_unfavourable_answers_is_not_called_different():
-    small = weighted_share(9, 9, 9, 0)      # 0 of 9
-    rest = weighted_share(746, 746, 746, 104)  # 14 %
-    assert difference_p_value(small, rest) > 0.2
+    small = weighted_shares([9], [9], [9], [0])      # 0 of 9
+    rest = weighted_shares([746], [746], [746], [104])  # 14 %
+    assert difference_p_values(small, rest)[0] > 0.2
 
 
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.floats(0, 1), min_size=1, max_size=40))
 def test_holm_equals_statsmodels(p_values):
-    assert holm(p_values) == pytest.approx(list(multipletests(p_values, method="holm")[1]), abs=1e-12)
+    assert list(holm(p_values)) == pytest.approx(list(multipletests(p_values, method="holm")[1]), abs=1e-12)
+
+
+def test_holm_leaves_untested_cells_out():
+    with_gaps = holm([0.01, np.nan, 0.04, np.nan])
+    assert np.isnan(with_gaps[[1, 3]]).all() and list(with_gaps[[0, 2]]) == pytest.approx([0.02, 0.04])
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +149,8 @@ def test_weighted_share_and_mean_equal_numpy_and_statsmodels(data):
     rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
     w = rng.uniform(0.2, 5.0, n)
     y = rng.random(n) < data.draw(st.floats(0.01, 0.99))
-    share = weighted_share(n, w.sum(), (w ** 2).sum(), w[y].sum())
+    shares = weighted_shares([n], [w.sum()], [(w ** 2).sum()], [w[y].sum()])
+    share = SimpleNamespace(**{k: getattr(shares, k)[0] for k in ("p", "low", "high", "n_eff")})
     n_eff = w.sum() ** 2 / (w ** 2).sum()
     p = np.average(y, weights=w)
     assert share.p == pytest.approx(p, abs=1e-9) and share.n_eff == pytest.approx(n_eff, rel=1e-12)
@@ -153,7 +160,8 @@ def test_weighted_share_and_mean_equal_numpy_and_statsmodels(data):
     values: dict[float, float] = {}
     for xi, wi in zip(x, w):
         values[float(xi)] = values.get(float(xi), 0.0) + wi
-    mean = weighted_mean(n, w.sum(), (w ** 2).sum(), values)
+    means = weighted_means([n], [w.sum()], [(w ** 2).sum()], list(values), [list(values.values())])
+    mean = SimpleNamespace(**{k: getattr(means, k)[0] for k in ("p", "low", "high", "se")})
     m = np.average(x, weights=w)
     se = np.sqrt(np.average((x - m) ** 2, weights=w) * n / (n - 1) / n_eff)
     assert mean.p == pytest.approx(m, abs=1e-9) and mean.se == pytest.approx(se, abs=1e-9)

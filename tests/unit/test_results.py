@@ -6,7 +6,7 @@ import pytest
 
 from survey.build import build
 from survey.config import load_config
-from survey.results import QueryError, open_results
+from survey.results import QueryError, Rows, open_results
 
 
 @pytest.fixture
@@ -24,8 +24,10 @@ def test_village_shares_by_hand(res):
     got = rows(res, wave="2019", level="by")
     # Alby: answers 1,1,2,2,Otrygg(=2),9 → base 5 ("vet inte" out), unfavourable 3. Counted, but hidden
     # (complementary suppression): Södra (7) minus Alby would give Aby's 2. Its row shows Södra instead.
-    alby = res._sums(2019, res.parse({"question": "q1", "wave": "2019", "level": "by"}))[("a1", None)]
-    assert alby["n"] == 5 and alby["options"] == pytest.approx({"1": 2, "2": 3})
+    sums = res._sums(2019, res.parse({"question": "q1", "wave": "2019", "level": "by"}))
+    alby = res.area_ids("by").index("a1")
+    options = res._table(2019, "q1")["options"]
+    assert sums.n[alby] == 5 and dict(zip(options, sums.per_option[alby])) == pytest.approx({"1": 2, "2": 3})
     assert got[("a1", None)]["suppressed"] and got[("a1", None)]["n"] is None
     assert (got[("a1", None)]["rolled_up_to"], got[("a1", None)]["rolled_up_n"]) == ("Södra", 7)
     # Aby: 2, 1, blank → base 2 < 5: suppressed, nothing published.
@@ -100,17 +102,25 @@ def test_the_page_table_shows_a_part_of_a_large_view_and_says_so():
     from callbacks.view import MAX_TABLE_ROWS, table, table_part
 
     rows = [{"area_id": f"a{i}", "level": "deso", "area_name": f"A{i}", "group_label": None, "suppressed": True,
-             "unreliable": False, "rolled_up_label": None} for i in range(MAX_TABLE_ROWS + 100)]
-    rows.append({**rows[0], "area_id": "k", "level": "kommun"})
-    part = table_part(rows, "a550")
+             "unreliable": False, "rolled_up_label": None} for i in range(MAX_TABLE_ROWS + 3 * Rows.BLOCK)]
+    kommun = [{**rows[0], "area_id": "k", "level": "kommun"}]
+    made = []
+
+    def make(wanted):
+        made.extend(wanted.tolist())
+        return [rows[i] for i in wanted]
+
+    level = Rows(len(rows), make, [r["area_id"] for r in rows], 1)
+    part = table_part(level, kommun, "a1550")
+    assert len(made) < len(rows)  # only the rows shown were made
     assert len(part) == MAX_TABLE_ROWS
-    assert [r["area_id"] for r in part[:2]] == ["a550", "k"]  # the chosen area and the municipality first
+    assert [r["area_id"] for r in part[:2]] == ["a1550", "k"]  # the chosen area and the municipality first
     assert [r["area_id"] for r in part[2:4]] == ["a0", "a1"]  # then the others in their order
-    shown = table(part, "sv", len(rows), "/api/v1/results?format=csv").to_plotly_json()
+    shown = table(part, "sv", len(rows) + 1, "/api/v1/results?format=csv").to_plotly_json()
     note = shown["props"]["children"][0].to_plotly_json()["props"]["children"]
-    assert note[0] == "Tabellen visar 500 av 601 rader."
+    assert note[0] == "Tabellen visar 500 av 3\u00a0573 rader."
     assert note[2].href == "/api/v1/results?format=csv"
-    assert table_part(rows[:10], None) == rows[:10]
+    assert table_part(Rows(10, make, [r["area_id"] for r in rows[:10]], 1), kommun, None) == rows[:10] + kommun
 
 
 def test_the_stored_disclosure_control_is_the_one_the_query_computes(processed):
@@ -118,11 +128,10 @@ def test_the_stored_disclosure_control_is_the_one_the_query_computes(processed):
     survey/disclosure.py's protect() publishes for it; the query reads them instead of computing them."""
     import numpy as np
 
-    from survey.disclosure import protect
     from survey.results import Results
 
     results, fresh = Results(processed), Results(processed)
-    fresh._published_boxes = lambda w, q, counts: protect(counts, fresh._lattice, fresh.min_n)  # without the file
+    fresh._stored_boxes = lambda wave, question: None  # computed by protect(), without the file
     stored = np.load(processed / "published.npz")
     assert len(stored.files) == len(list(results._cells)) > 50
     for name in stored.files:
