@@ -6,10 +6,15 @@ Chosen from measurements on a 2-core machine (bench/README.md, `python -m bench.
   3 × 2 were slower). Each worker is about 250–300 MB on the demo.
 - preload_app: the build is read and the first views answered (when_ready, WARM_SECONDS) once, in the master,
   before the workers are forked; they start with it (and with Dash's bundles registered, see app.py).
+- glibc's malloc tuned (serving.return_freed_memory): worker RSS on the national benchmark.
 - keepalive 75 s (KEEPALIVE): a browser reuses its connection between clicks; with gunicorn's default of 2 s a
   request could meet a connection being closed (the load test's only errors). Behind nginx this is nginx's job.
 """
 import os
+
+from serving import return_freed_memory
+
+return_freed_memory()  # before the app is loaded: freed arrays go back to the system (serving.py)
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 threads = int(os.environ.get("THREADS", "4"))

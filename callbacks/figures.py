@@ -28,24 +28,22 @@ def _choropleth(name: str, rows: list[dict], geojson_url: str, **style) -> dict:
             "locations": [r["area_id"] for r in rows], "showlegend": False, **style}
 
 
-def _share_hover(r: dict, lang: str) -> list:
-    """An area's hover data: name, value, interval (whole numbers, rounded as the table rounds them: the map's
-    hover template adds the % sign), answers, remarks. Numbers, not formatted text: a filter change sends these
-    for every area (bench/README.md)."""
-    flags = []
-    if r["vs_rest"]:
-        flags.append(t(f"sig_{r['vs_rest']}", lang))
-    if r["unreliable"]:
-        flags.append(t("uncertain", lang))
-    whole = [int(half_up(r[k] * 100)) for k in ("share", "share_low", "share_high")]
-    return [r["area_name"], *whole, r["n"], " · ".join(flags)]
+def _share_hovers(rows: list[dict], lang: str) -> list[list]:
+    """Each area's hover data: value, interval (whole numbers, rounded as the table rounds them: the map's hover
+    template adds the % sign), answers, remarks. Numbers, not formatted text, and not the name (the template takes
+    it from the boundaries' properties): a filter change sends these for every area (bench/README.md)."""
+    flags = {(vs_rest, shaky): " · ".join(([t(f"sig_{vs_rest}", lang)] if vs_rest else [])
+                                          + ([t("uncertain", lang)] if shaky else []))
+             for vs_rest in (None, "higher", "lower") for shaky in (False, True)}
+    return [[int(half_up(r["share"] * 100)), int(half_up(r["share_low"] * 100)), int(half_up(r["share_high"] * 100)),
+             r["n"], flags[(r["vs_rest"], bool(r["unreliable"]))]] for r in rows]
 
 
 def _share_hovertemplate(is_index: bool, lang: str) -> str:
     unit = "" if is_index else ("\u00a0%" if lang == "sv" else "%")
     span = t("interval_short", lang)
-    return (f"<b>%{{customdata[0]}}</b><br>%{{customdata[1]}}{unit} ({span}: %{{customdata[2]}}{unit}–"
-            f"%{{customdata[3]}}{unit})<br>{t('n_of', lang, n='%{customdata[4]}')}<br>%{{customdata[5]}}<extra></extra>")
+    return (f"<b>%{{properties.name}}</b><br>%{{customdata[0]}}{unit} ({span}: %{{customdata[1]}}{unit}–"
+            f"%{{customdata[2]}}{unit})<br>{t('n_of', lang, n='%{customdata[3]}')}<br>%{{customdata[4]}}<extra></extra>")
 
 
 def map_figure(rows, geojson_url: str, view: dict, selected: str | None, points: dict, lang: str) -> dict:
@@ -62,7 +60,7 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, points:
     for name, part, opacity in (("share", [r for r in shown if not r["unreliable"]], 1.0),
                                 ("uncertain", [r for r in shown if r["unreliable"]], 0.4)):
         data.append(_choropleth(name, part, geojson_url, z=[round(r["share"] * 100, 1) for r in part],
-                                customdata=[_share_hover(r, lang) for r in part], showscale=name == "share",
+                                customdata=_share_hovers(part, lang), showscale=name == "share",
                                 marker={**outline, "opacity": opacity}, **colour,
                                 colorbar={"ticksuffix": "" if is_index else ("\u00a0%" if lang == "sv" else "%"),
                                           "thickness": 14, "len": 0.75,
@@ -93,20 +91,19 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, points:
 def _hidden_trace(hidden: list[dict], geojson_url: str, zmax: float, outline: dict, lang: str) -> dict:
     """The areas whose own value is hidden (trace "suppressed"): grey, or with roll-up faded in the colour of
     the enclosing area's published value, named in the hover ("för få svar · visar Idre med fjällbyarna")."""
-    below = -zmax / 49  # z in [below, 0) is grey: the first 2 % of the scale; 0..zmax are the share colours
+    below = round(-zmax / 49, 3)  # z in [below, 0) is grey: about the first 2 % of the scale; 0..zmax the shares
     scale = [[0.0, SUPPRESSED_GREY], [0.0199, SUPPRESSED_GREY]] + [[0.02 + 0.98 * x, c] for x, c in SHARE_SCALE]
     z, text = [], []
     for r in hidden:
         if r.get("rolled_up_to"):
             z.append(min(zmax, round(r["rolled_up_share"] * 100, 1)))
-            text.append(f"{t('too_few', lang)} · {r['rolled_up_label']}: {value(r, 'rolled_up_share', lang)}")
+            text.append(f" · {r['rolled_up_label']}: {value(r, 'rolled_up_share', lang)}")
         else:
             z.append(below)
-            text.append(t("too_few", lang))
+            text.append("")
     return _choropleth("suppressed", hidden, geojson_url, z=z, zmin=below, zmax=zmax, colorscale=scale,
-                       showscale=False, marker={**outline, "opacity": 0.5},
-                       customdata=[[r["area_name"], x] for r, x in zip(hidden, text)],
-                       hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<extra></extra>")
+                       showscale=False, marker={**outline, "opacity": 0.5}, text=text,
+                       hovertemplate=f"<b>%{{properties.name}}</b><br>{t('too_few', lang)}%{{text}}<extra></extra>")
 
 
 def shares_figure(row_sets: list[tuple[str, list[dict]]], references: list[dict], lang: str) -> dict:

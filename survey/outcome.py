@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .build import _area_matching, build, prepare, report
 from .config import Config
 from .ingest import IngestError, thousands
 
@@ -32,6 +31,10 @@ def quarantine_summary(quarantine) -> list[str]:
 
 def run(command: str, config: Config, progress=None) -> Outcome:
     """`check` (read and validate everything, write nothing) or `build` (and swap the new build in)."""
+    # Here, not at the top: the dashboard's workers import this module (the staff upload page) and would otherwise
+    # each carry the build's geopandas/shapely/pyproj, which only a check or a publish uses.
+    from .build import _area_matching, build, prepare, report
+
     try:
         if command == "check":
             data = prepare(config, progress)["data"]

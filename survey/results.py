@@ -152,6 +152,12 @@ class Results:
             where = {a: i for i, a in enumerate(self._order.get(lv, []))}
             ancestor = dict(zip(lineage[finest], lineage[lv]))
             self._position[lv] = np.array([where.get(ancestor.get(v), -1) for v in villages], dtype=np.int64)
+        # Per level: each finest-level area's position in the level (-1: none), to add sums up.
+        self._fine_to = {}
+        for lv in self.levels:
+            self._fine_to[lv] = np.full(len(self._order.get(finest, [])), -1, dtype=np.int64)
+            placed = self._position[finest] >= 0
+            self._fine_to[lv][self._position[finest][placed]] = self._position[lv][placed]
 
     # ---- parameters -------------------------------------------------------------------------
     def parse(self, params: Mapping[str, str]) -> Query:
@@ -302,6 +308,10 @@ class Results:
         """Σ over the cube per cell of the level under the filters, in the question's base: n, Σw, Σw² and Σw per
         option, for each area's everyone, each area × group of `by` and everyone (LevelSums). None when the wave
         has no answers to the question."""
+        finest = self.levels[0]
+        if level != finest:  # added up from the finest level's sums (kept): a few thousand cells, not the cube's
+            sums = self._recent_sums(wave, question, by, filters, finest)
+            return None if sums is None else sums.added_up(self._fine_to[level], len(self._order[level]))
         table = self._table(wave, question)
         if table is None:
             return None
@@ -575,6 +585,28 @@ class LevelSums:
 
     def __len__(self) -> int:  # its size in survey.cube.SizedCache
         return len(self.n)
+
+    def added_up(self, to: np.ndarray, areas: int) -> "LevelSums":
+        """The same sums for a coarser level: `to` maps each area here to its area there (-1: outside it)."""
+        labels, here = self.labels, np.arange(self.areas)
+        inside = to >= 0
+        # cells here → cells there: areas, areas × groups, and everyone (the areas inside added up)
+        source = [here[inside], here[inside]]
+        target = [to[inside], np.full(inside.sum(), areas * (1 + labels))]
+        if labels:
+            area, label = np.divmod(np.arange(self.areas * labels), labels)
+            kept = inside[area]
+            source.append(self.areas + np.flatnonzero(kept))
+            target.append(areas + to[area[kept]] * labels + label[kept])
+        source, target, size = np.concatenate(source), np.concatenate(target), areas * (1 + labels) + 1
+
+        def add(x: np.ndarray) -> np.ndarray:
+            return np.bincount(target, weights=x[source], minlength=size)
+
+        return LevelSums(n=add(self.n).round().astype(np.int64), w=add(self.w), w2=add(self.w2),
+                         per_option=np.stack([add(col) for col in self.per_option.T],
+                                             axis=1) if self.per_option.shape[1] else np.zeros((size, 0)),
+                         areas=areas, labels=labels)
 
 
 def _no_estimates(size: int) -> Estimates:
