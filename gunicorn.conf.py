@@ -6,15 +6,16 @@ Chosen from measurements on a 2-core machine (bench/README.md, `python -m bench.
   3 × 2 were slower). Each worker is about 250–300 MB on the demo.
 - preload_app: the build is read and the first views answered (when_ready, WARM_SECONDS) once, in the master,
   before the workers are forked; they start with it (and with Dash's bundles registered, see app.py).
-- glibc's malloc tuned (serving.return_freed_memory): worker RSS on the national benchmark.
+- glibc's malloc: two arenas, and freed memory handed back after requests (serving.give_back_memory): worker
+  RSS on the national benchmark.
 - keepalive 75 s (KEEPALIVE): a browser reuses its connection between clicks; with gunicorn's default of 2 s a
   request could meet a connection being closed (the load test's only errors). Behind nginx this is nginx's job.
 """
 import os
 
-from serving import return_freed_memory
+from serving import give_back_memory, limit_malloc_arenas
 
-return_freed_memory()  # before the app is loaded: freed arrays go back to the system (serving.py)
+limit_malloc_arenas()  # before the app is loaded (serving.py)
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 threads = int(os.environ.get("THREADS", "4"))
@@ -40,3 +41,7 @@ def when_ready(server):
         started = time.perf_counter()
         views = warm(seconds)
         server.log.info("warmed %d views in %.1f s", views, time.perf_counter() - started)
+
+
+def post_request(worker, req, environ, resp):
+    give_back_memory()

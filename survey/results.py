@@ -25,8 +25,8 @@ from .cube import BoundedCache, CubeParts, SizedCache, text_codes
 from .disclosure import make_lattice, box_sums, protect
 from .estimates import ALPHA, Estimates, difference_p_values, holm, weighted_means, weighted_shares
 
-# Memory for the per-(wave, question) tables: a municipality's all fit (about 100 kB each), a national build keeps
-# the most recently used (about 10 MB each). TRYGG_TABLES_MB overrides.
+# Memory for the per-(wave, question) tables: a municipality's all fit (about 50 kB each), a national build keeps
+# the most recently used (about 4 MB each). TRYGG_TABLES_MB overrides.
 # Per-process caches, bounded so a worker stays within ~600 MB on a national build (bench/README.md: 60 national
 # views took a worker to 867 MB with 200 MB of tables and 100,000 rows, 541 MB with 80 MB and 20,000; the demo's
 # views are a few dozen rows and its tables kilobytes, so a municipality keeps hundreds of views either way).
@@ -235,10 +235,12 @@ class Results:
         village = _lookup(*text_codes(cells.column("area_id")), self._village_index)[keep]
         codes = [_lookup(*text_codes(cells.column(g)), self._code_index[g], missing=len(self._codes[g]))[keep]
                  for g in groups]
-        option = option[keep]
+        # Small integer types: a national table is 150,000 cells, 4 MB so, not 10 (TABLES_BUDGET holds more of them).
+        village, option = village.astype(np.int32), option[keep].astype(np.int16)
+        codes = [c.astype(np.int16) for c in codes]
         if (village < 0).any():  # the build matched every area: never expected
             raise ValueError(f"{self.folder}: the cube of {question} {wave} has areas the build does not know")
-        n, w, w2 = (cells.column(c).to_numpy().astype(t)[keep] for c, t in (("n", np.int64), ("w", float), ("w2", float)))
+        n, w, w2 = (cells.column(c).to_numpy().astype(t)[keep] for c, t in (("n", np.int32), ("w", float), ("w2", float)))
         table = {"village": village, "codes": codes, "option": option, "options": options, "n": n, "w": w, "w2": w2,
                  "published": self._published_boxes(wave, question, village, codes, n),
                  # a group's "saknas" row is listed when anyone in the table did not state the group
