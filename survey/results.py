@@ -13,6 +13,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -31,8 +32,8 @@ from .estimates import ALPHA, Estimates, difference_p_values, holm, weighted_mea
 # views took a worker to 867 MB with 200 MB of tables and 100,000 rows, 541 MB with 80 MB and 20,000; the demo's
 # views are a few dozen rows and its tables kilobytes, so a municipality keeps hundreds of views either way).
 TABLES_BUDGET = int(float(os.environ.get("TRYGG_TABLES_MB", "80")) * 1e6)
-QUERY_CACHE_ROWS = 20_000     # rows of views kept (a row is a dict of ~30 values, ~2.5 KB)
-SUMS_CACHE_CELLS = 100_000    # cells of per-level sums kept (64 levels' sums before)
+QUERY_CACHE_ROWS = 120_000    # rows of views kept (as columns, ~200 bytes a row; Rows keeps 2,048 made as dicts)
+SUMS_CACHE_CELLS = 300_000    # cells of per-level sums kept (~64 bytes each: a national view by a group is 54,000)
 MISSING_GROUP = "saknas"  # group code for respondents who did not state e.g. their sex
 MISSING_LABEL = {"sv": "Uppgift saknas", "en": "Not stated"}
 
@@ -318,24 +319,26 @@ class Results:
         if table is None:
             return None
         groups = [g.id for g in self.codebook.groups]
-        keep = np.ones(len(table["n"]), dtype=bool)
+        position = self._position[level][table["village"]]
+        keep = position >= 0
         for group_id, code in filters:
             keep &= table["codes"][groups.index(group_id)] == self._code_index[group_id][code]
-        position = self._position[level][table["village"]]
-        keep &= position >= 0
-        position = position[keep]
+        every = keep.all()  # then no copies
+        position, option = (x if every else x[keep] for x in (position, table["option"]))
+        n, w, w2 = (table[c] if every else table[c][keep] for c in ("n", "w", "w2"))
         areas, labels, options = len(self._order[level]), len(self._codes[by]) if by else 0, len(table["options"])
-        keys = [position]  # each answer cell adds to its area, its area × group, and everyone
+
+        def add(key: np.ndarray, size: int) -> list[np.ndarray]:
+            return [np.bincount(key, weights=x, minlength=size) for x in (n, w, w2)] + [
+                np.bincount(key * options + option, weights=w, minlength=size * options).reshape(size, options)]
+
+        # each answer cell adds to its area, its area × group, and everyone
+        parts = [add(position, areas)]
         if by:
-            keys.append(areas + position * labels + table["codes"][groups.index(by)][keep] - 1)
-        keys.append(np.full(len(position), areas * (1 + labels)))
-        size, key = areas * (1 + labels) + 1, np.concatenate(keys)
-        n, w, w2, option = (np.tile(table[c][keep], len(keys)) for c in ("n", "w", "w2", "option"))
-        return LevelSums(n=np.bincount(key, weights=n, minlength=size).round().astype(np.int64),
-                         w=np.bincount(key, weights=w, minlength=size), w2=np.bincount(key, weights=w2, minlength=size),
-                         per_option=np.bincount(key * options + option, weights=w,
-                                                minlength=size * options).reshape(size, options),
-                         areas=areas, labels=labels)
+            parts.append(add(position * labels + table["codes"][groups.index(by)][keep] - 1, areas * labels))
+        parts.append(add(np.zeros(len(position), dtype=np.int64), 1))
+        n, w, w2, per_option = (np.concatenate(field) for field in zip(*parts))
+        return LevelSums(n=n.round().astype(np.int64), w=w, w2=w2, per_option=per_option, areas=areas, labels=labels)
 
     def _estimate(self, sums: LevelSums, cells: np.ndarray, options: list[str], unfavourable: set[str] | None,
                   minus: LevelSums | None = None) -> Estimates:
@@ -521,12 +524,14 @@ class Rows(Sequence):
     the page shows a few hundred and the trend one; the API and the CSV read them all. `then` adds rows after."""
 
     BLOCK = 1024
+    KEEP = 2  # blocks kept made (the last read): a cached national view holds its columns, not 30,000 dicts
 
     def __init__(self, count: int, make: Callable[[np.ndarray], list[dict]], areas: list[str], per_area: int,
-                 then: Sequence[dict] = (), made: dict | None = None):
+                 then: Sequence[dict] = (), made: OrderedDict | None = None):
         self._count, self._make, self._areas, self._per_area = count, make, areas, per_area
         self._then = then
-        self._made = {} if made is None else made  # block → its rows, shared with followed_by's copies
+        self._made = OrderedDict() if made is None else made  # block → its rows, shared with followed_by's copies
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return self._count + len(self._then)
@@ -555,10 +560,16 @@ class Rows(Sequence):
         return f"Rows({len(self)} rows)"
 
     def _block(self, block: int) -> list[dict]:
-        rows = self._made.get(block)
-        if rows is None:
-            rows = self._made[block] = self._make(np.arange(block * self.BLOCK,
-                                                            min(self._count, (block + 1) * self.BLOCK)))
+        with self._lock:
+            rows = self._made.get(block)
+            if rows is not None:
+                self._made.move_to_end(block)
+                return rows
+        rows = self._make(np.arange(block * self.BLOCK, min(self._count, (block + 1) * self.BLOCK)))
+        with self._lock:
+            self._made[block] = rows
+            while len(self._made) > self.KEEP:
+                self._made.popitem(last=False)
         return rows
 
     def of_area(self, area_id: str) -> list[dict]:
@@ -566,7 +577,11 @@ class Rows(Sequence):
         if area_id not in self._areas:
             return []
         start = self._areas.index(area_id) * self._per_area
-        return [self[i] for i in range(start, start + self._per_area)]
+        with self._lock:
+            block = self._made.get(start // self.BLOCK)
+        if block is not None and (start + self._per_area - 1) // self.BLOCK == start // self.BLOCK:
+            return block[start % self.BLOCK:start % self.BLOCK + self._per_area]
+        return self._make(np.arange(start, start + self._per_area))  # just these: the trend asks for one area
 
     def followed_by(self, rows: Sequence[dict]) -> "Rows":
         """These rows, then `rows` (the page's table: the level's rows, then the municipality's)."""
