@@ -26,11 +26,10 @@ from .cube import BoundedCache, CubeParts, SizedCache, text_codes
 from .disclosure import make_lattice, box_sums, protect
 from .estimates import ALPHA, Estimates, difference_p_values, holm, weighted_means, weighted_shares
 
-# Memory for the per-(wave, question) tables: a municipality's all fit (about 50 kB each), a national build keeps
-# the most recently used (about 4 MB each; 48 MB holds two questions × five waves with room). TRYGG_TABLES_MB overrides.
-# Per-process caches, bounded so a worker stays within ~600 MB on a national build (bench/README.md: 60 national
-# views took a worker to 867 MB with 200 MB of tables and 100,000 rows, 541 MB with 80 MB and 20,000; the demo's
-# views are a few dozen rows and its tables kilobytes, so a municipality keeps hundreds of views either way).
+# Per-process caches, bounded so a worker stays near 600 MB on a national build (bench/README.md). The tables: a
+# municipality's all fit (about 50 kB each); a national build keeps the most recently used (about 4 MB each, so 48 MB
+# holds two questions' five waves). TRYGG_TABLES_MB overrides. The demo's views are a few dozen rows and its tables
+# kilobytes, so a municipality keeps hundreds of views either way.
 TABLES_BUDGET = int(float(os.environ.get("TRYGG_TABLES_MB", "48")) * 1e6)
 QUERY_CACHE_ROWS = 120_000    # rows of views kept (as columns, ~200 bytes a row; Rows keeps 2,048 made as dicts)
 SUMS_CACHE_CELLS = 300_000    # cells of per-level sums kept (~64 bytes each: a national view by a group is 54,000)
