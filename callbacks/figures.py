@@ -43,7 +43,8 @@ def _share_hovertemplate(is_index: bool, lang: str) -> str:
     unit = "" if is_index else ("\u00a0%" if lang == "sv" else "%")
     span = t("interval_short", lang)
     return (f"<b>%{{properties.name}}</b><br>%{{customdata[0]}}{unit} ({span}: %{{customdata[1]}}{unit}–"
-            f"%{{customdata[2]}}{unit})<br>{t('n_of', lang, n='%{customdata[3]}')}<br>%{{customdata[4]}}<extra></extra>")
+            f"%{{customdata[2]}}{unit})<br>{t('n_of', lang, n='%{customdata[3]}')}<br>"
+            "%{customdata[4]}<extra></extra>")
 
 
 def map_figure(rows, geojson_url: str, view: dict, selected: str | None, points: dict, lang: str) -> dict:

@@ -240,7 +240,8 @@ class Results:
         codes = [c.astype(np.int16) for c in codes]
         if (village < 0).any():  # the build matched every area: never expected
             raise ValueError(f"{self.folder}: the cube of {question} {wave} has areas the build does not know")
-        n, w, w2 = (cells.column(c).to_numpy().astype(t)[keep] for c, t in (("n", np.int32), ("w", float), ("w2", float)))
+        n, w, w2 = (cells.column(c).to_numpy().astype(t)[keep]
+                    for c, t in (("n", np.int32), ("w", float), ("w2", float)))
         table = {"village": village, "codes": codes, "option": option, "options": options, "n": n, "w": w, "w2": w2,
                  "published": self._published_boxes(wave, question, village, codes, n),
                  # a group's "saknas" row is listed when anyone in the table did not state the group
@@ -306,7 +307,8 @@ class Results:
         previous wave ask again)."""
         return self._recent_sums(wave, q.question, q.by, q.filters, level or q.level)
 
-    def _level_sums(self, wave: int | None, question: str, by: str | None, filters: tuple, level: str) -> LevelSums | None:
+    def _level_sums(self, wave: int | None, question: str, by: str | None, filters: tuple,
+                    level: str) -> LevelSums | None:
         """Σ over the cube per cell of the level under the filters, in the question's base: n, Σw, Σw² and Σw per
         option, for each area's everyone, each area × group of `by` and everyone (LevelSums). None when the wave
         has no answers to the question."""
@@ -346,11 +348,13 @@ class Results:
         No estimate where fewer than min_n are in the base."""
         n, w, w2, per_option = sums.n[cells], sums.w[cells], sums.w2[cells], sums.per_option[cells]
         if minus is not None:
-            n, w, w2, per_option = (minus.n[-1] - n, minus.w[-1] - w, minus.w2[-1] - w2, minus.per_option[-1] - per_option)
+            n, w, w2, per_option = (minus.n[-1] - n, minus.w[-1] - w, minus.w2[-1] - w2,
+                                    minus.per_option[-1] - per_option)
         n = np.where(n >= self.min_n, n, 0)
         if unfavourable is None:
             return weighted_means(n, w, w2, np.array(options, dtype=float), per_option)
-        return weighted_shares(n, w, w2, per_option[:, [i for i, o in enumerate(options) if o in unfavourable]].sum(axis=1))
+        yes = per_option[:, [i for i, o in enumerate(options) if o in unfavourable]].sum(axis=1)
+        return weighted_shares(n, w, w2, yes)
 
     def _query(self, q: Query, lang: str = "sv") -> Rows:
         """Rows for every area of the level (and every group of `by`): n, weighted share of unfavourable
@@ -360,7 +364,8 @@ class Results:
         Computed a column at a time (numpy) over all rows; the dicts are made last."""
         question = self.codebook.question(q.question)
         base = None if question is None else [o.code for o in question.options if not o.exclude]
-        unfavourable = None if question is None else {o.code for o in question.options if o.unfavourable and not o.exclude}
+        unfavourable = (None if question is None
+                        else {o.code for o in question.options if o.unfavourable and not o.exclude})
         table = self._table(q.wave, q.question)
         group_codes: list[str | None] = [None]
         if q.by:
@@ -432,7 +437,8 @@ class Results:
         return Rows(len(area), lambda wanted: self._rows(q, group_codes, wanted, columns, base, previous_wave, lang),
                     areas, len(group_codes))
 
-    def _cells_of(self, by: str | None, group_codes: list, areas: int, area: np.ndarray, slot: np.ndarray) -> np.ndarray:
+    def _cells_of(self, by: str | None, group_codes: list, areas: int, area: np.ndarray,
+                  slot: np.ndarray) -> np.ndarray:
         """Each row's cell in LevelSums: the area's everyone, or the area × the group's code."""
         if not by:
             return area
@@ -500,7 +506,8 @@ class Results:
                 row.update(rolled_up_to=name, rolled_up_id=self._order[level][up_position], rolled_up_level=level,
                            rolled_up_n=int(up_n), rolled_up_share=up_p, rolled_up_share_low=up_low,
                            rolled_up_share_high=up_high,
-                           rolled_up_unreliable=up_n < self.reliable_min_n or up_high - up_low > self.reliable_max_width,
+                           rolled_up_unreliable=(up_n < self.reliable_min_n
+                                                 or up_high - up_low > self.reliable_max_width),
                            rolled_up_label=rolled_label.format(area=name))
             out.append(row)
         return out

@@ -33,7 +33,8 @@ def test_wilson_equals_statsmodels(p, n):
 @settings(max_examples=200, deadline=None)
 @given(a=st.floats(0.01, 0.99), na=st.integers(5, 2000), b=st.floats(0.01, 0.99), nb=st.integers(5, 2000))
 def test_difference_test_equals_statsmodels_pooled_z(a, na, b, nb):
-    mine = difference_p_values(weighted_shares([na], [na], [na], [a * na]), weighted_shares([nb], [nb], [nb], [b * nb]))[0]
+    first, second = weighted_shares([na], [na], [na], [a * na]), weighted_shares([nb], [nb], [nb], [b * nb])
+    mine = difference_p_values(first, second)[0]
     theirs = proportions_ztest([a * na, b * nb], [na, nb])[1]
     assert mine == pytest.approx(theirs, abs=1e-9)
 
