@@ -159,14 +159,14 @@ def details_view(results: Results, params: dict, area: str | None, lang: str) ->
     references = results.reference_rows(query.question, query.wave) if not query.filters else []
     if references:
         notes.append(t("reference_note", lang))
-    table_rows = level_rows.followed_by(kommun_rows if query.level != "kommun" else [])
+    whole = kommun_rows if query.level != "kommun" else []  # the municipality's rows after the level's
+    table_rows = level_rows.followed_by(whole)
     csv = "/api/v1/results?" + urlencode({**params, "format": "csv", "lang": lang})
     return {
         "bars": bar_figure(row_sets, question, lang) if question else message_figure(t("index_no_distribution", lang)),
         "shares": shares_figure(row_sets, references, lang),
         "trend": trend_figure(series, lang),
-        "table": table(table_part(level_rows, kommun_rows if query.level != "kommun" else [], chosen), lang,
-                       len(table_rows), csv),
+        "table": table(table_part(level_rows, whole, chosen), lang, len(table_rows), csv),
         "title": (question or index).text[lang],
         "subtitle": (t("unfavourable", lang, answers=f" {t('or', lang)} ".join(answers)) if question
                      else t("index_subtitle", lang, n=len(index.items))) + f" ({query.wave})",

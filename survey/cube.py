@@ -3,8 +3,8 @@
 A municipality's cube is a few thousand rows; a national one (1,000,000 respondents, 6,000 areas, 40 questions,
 5 waves) is 29 million, several gigabytes as pandas: too much for every worker of the app to hold. So the build
 writes the cube sorted by (wave, question) with each (wave, question) in a row group of its own (`write_cube`), and
-the app reads only the row groups a query needs (`CubeParts`, a read-only mapping (wave, question) → DataFrame, the
-same frames survey.results used to split from the whole cube). A cube written otherwise (an older build) is read
+the app reads only the row groups a query needs (`CubeParts`, a read-only mapping (wave, question) → Arrow table,
+the same rows survey.results used to split from the whole cube). A cube written otherwise (an older build) is read
 whole and split, as before. The file stays an ordinary Parquet file with the same columns and rows.
 
 `BoundedCache` keeps survey.results' per-(wave, question) tables within a memory budget (least recently used
