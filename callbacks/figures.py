@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from layouts.texts import half_up, interval, percent, t, value
 from survey.codebook import Question
 
@@ -23,20 +25,28 @@ def message_figure(text: str) -> dict:
                                    "margin": {"l": 10, "r": 10, "t": 10, "b": 10}, "plot_bgcolor": "#ffffff"}}
 
 
-def _choropleth(name: str, rows: list[dict], geojson_url: str, **style) -> dict:
+def _choropleth(name: str, locations: list, geojson_url: str, **style) -> dict:
     return {"type": "choroplethmap", "name": name, "geojson": geojson_url, "featureidkey": "properties.area_id",
-            "locations": [r["area_id"] for r in rows], "showlegend": False, **style}
+            "locations": locations, "showlegend": False, **style}
 
 
-def _share_hovers(rows: list[dict], lang: str) -> list[list]:
-    """Each area's hover data: value, interval (whole numbers, rounded as the table rounds them: the map's hover
-    template adds the % sign), answers, remarks. Numbers, not formatted text, and not the name (the template takes
-    it from the boundaries' properties): a filter change sends these for every area (bench/README.md)."""
+def _whole_percent(shares: np.ndarray) -> list[int]:
+    """Shares as whole percent, rounded half up as the table rounds them (layouts.texts.half_up)."""
+    return np.floor(shares * 100 + 0.5 + 1e-9).astype(int).tolist()
+
+
+def _share_hovers(rows, part: np.ndarray, lang: str) -> list[list]:
+    """The hover data of the rows `part` (indices): value, interval (whole numbers: the map's hover template adds
+    the % sign), answers, remarks. Numbers, not formatted text, and not the name (the template takes it from the
+    boundaries' properties): a filter change sends these for every area (bench/README.md)."""
     flags = {(vs_rest, shaky): " · ".join(([t(f"sig_{vs_rest}", lang)] if vs_rest else [])
                                           + ([t("uncertain", lang)] if shaky else []))
              for vs_rest in (None, "higher", "lower") for shaky in (False, True)}
-    return [[int(half_up(r["share"] * 100)), int(half_up(r["share_low"] * 100)), int(half_up(r["share_high"] * 100)),
-             r["n"], flags[(r["vs_rest"], bool(r["unreliable"]))]] for r in rows]
+    remarks = [flags[key] for key in zip(rows.column("vs_rest")[part].tolist(),
+                                         rows.column("unreliable")[part].tolist())]
+    return [list(hover) for hover in zip(*(_whole_percent(rows.column(c)[part])
+                                           for c in ("share", "share_low", "share_high")),
+                                         rows.column("n")[part].astype(int).tolist(), remarks)]
 
 
 def _share_hovertemplate(is_index: bool, lang: str) -> str:
@@ -47,35 +57,41 @@ def _share_hovertemplate(is_index: bool, lang: str) -> str:
             "%{customdata[4]}<extra></extra>")
 
 
-def map_figure(rows, geojson_url: str, view: dict, selected: str | None, points: dict, lang: str) -> dict:
-    """Choropleth of the share per area. Uncertain estimates are faded, areas with too few answers grey, and a
-    dot marks an area that differs significantly from the rest of the municipality."""
-    shown = [r for r in rows if not r["suppressed"]]
-    hidden = [r for r in rows if r["suppressed"]]
-    top = max([r["share"] for r in shown] + [r["rolled_up_share"] for r in hidden if r.get("rolled_up_to")], default=0.1)
+def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, lang: str) -> dict:
+    """Choropleth of the share per area of `rows` (survey.results.Rows, read a column at a time: a national map
+    has 6,000 areas). Uncertain estimates are faded, areas with too few answers grey, and a dot marks an area that
+    differs significantly from the rest of the municipality. `point(area_id)` is (lon, lat) inside the area."""
+    area_ids, share = rows.column("area_id"), rows.column("share")
+    hidden = rows.column("suppressed")
+    shown = np.flatnonzero(~hidden)
+    rolled = hidden & rows.column("rolled_up_to").astype(bool)
+    top = max(np.concatenate([share[shown], rows.column("rolled_up_share")[rolled]]).tolist(), default=0.1)
     zmax = max(10, math.ceil(top * 10) * 10)  # whole tens of percent, so the legend reads easily
     outline = {"line": {"color": "#333333", "width": 1}}
-    is_index = any(r["kind"] == "index" for r in shown)
+    is_index = bool(len(shown)) and rows.column("kind")[0] == "index"
     colour = {"zmin": 0, "zmax": zmax, "colorscale": SHARE_SCALE, "hovertemplate": _share_hovertemplate(is_index, lang)}
+    unreliable = rows.column("unreliable")
     data = []
-    for name, part, opacity in (("share", [r for r in shown if not r["unreliable"]], 1.0),
-                                ("uncertain", [r for r in shown if r["unreliable"]], 0.4)):
-        data.append(_choropleth(name, part, geojson_url, z=[round(r["share"] * 100, 1) for r in part],
-                                customdata=_share_hovers(part, lang), showscale=name == "share",
+    for name, part, opacity in (("share", shown[~unreliable[shown]], 1.0),
+                                ("uncertain", shown[unreliable[shown]], 0.4)):
+        data.append(_choropleth(name, area_ids[part].tolist(), geojson_url,
+                                z=[round(x, 1) for x in (share[part] * 100).tolist()],
+                                customdata=_share_hovers(rows, part, lang), showscale=name == "share",
                                 marker={**outline, "opacity": opacity}, **colour,
                                 colorbar={"ticksuffix": "" if is_index else ("\u00a0%" if lang == "sv" else "%"),
                                           "thickness": 14, "len": 0.75,
                                           "title": {"text": t("index_label" if is_index else "share_label", lang)}}))
-    data.append(_hidden_trace(hidden, geojson_url, zmax, outline, lang))
+    data.append(_hidden_trace(rows, np.flatnonzero(hidden), geojson_url, zmax, outline, lang))
+    vs_rest = rows.column("vs_rest")
     for direction, colour_ in (("higher", "#000000"), ("lower", "#08519c")):
-        marked = [r for r in shown if r["vs_rest"] == direction]
+        marked = [point(a) for a in area_ids[shown[vs_rest[shown] == direction]].tolist()]
         data.append({"type": "scattermap", "mode": "markers", "name": t(f"sig_{direction}", lang),
-                     "lon": [points[r["area_id"]][0] for r in marked], "lat": [points[r["area_id"]][1] for r in marked],
+                     "lon": [p[0] for p in marked], "lat": [p[1] for p in marked],
                      "marker": {"size": 12, "color": colour_}, "hoverinfo": "skip", "showlegend": True,
                      "visible": True if marked else "legendonly"})
     # Always present (empty when nothing is selected): a fixed list of traces lets plotly update the map in
     # place; a trace that comes and goes in the middle made MapLibre drop layers ("non-existing layer").
-    data.append(_choropleth("selected", [{"area_id": selected}] if selected else [], geojson_url,
+    data.append(_choropleth("selected", [selected] if selected else [], geojson_url,
                             z=[0] if selected else [], showscale=False, hoverinfo="skip",
                             colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
                             marker={"line": {"color": "#000000", "width": 4}}))
@@ -89,21 +105,22 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, points:
     }}
 
 
-def _hidden_trace(hidden: list[dict], geojson_url: str, zmax: float, outline: dict, lang: str) -> dict:
+def _hidden_trace(rows, hidden: np.ndarray, geojson_url: str, zmax: float, outline: dict, lang: str) -> dict:
     """The areas whose own value is hidden (trace "suppressed"): grey, or with roll-up faded in the colour of
     the enclosing area's published value, named in the hover ("för få svar · visar Idre med fjällbyarna")."""
     below = round(-zmax / 49, 3)  # z in [below, 0) is grey: about the first 2 % of the scale; 0..zmax the shares
     scale = [[0.0, SUPPRESSED_GREY], [0.0199, SUPPRESSED_GREY]] + [[0.02 + 0.98 * x, c] for x, c in SHARE_SCALE]
     z, text = [], []
-    for r in hidden:
-        if r.get("rolled_up_to"):
-            z.append(min(zmax, round(r["rolled_up_share"] * 100, 1)))
-            text.append(f" · {r['rolled_up_label']}: {value(r, 'rolled_up_share', lang)}")
+    for kind, label, share in zip(rows.column("kind")[hidden].tolist(), rows.column("rolled_up_label")[hidden].tolist(),
+                                  rows.column("rolled_up_share")[hidden].tolist()):
+        if label:
+            z.append(min(zmax, round(share * 100, 1)))
+            text.append(f" · {label}: {value({'kind': kind, 'rolled_up_share': share}, 'rolled_up_share', lang)}")
         else:
             z.append(below)
             text.append("")
-    return _choropleth("suppressed", hidden, geojson_url, z=z, zmin=below, zmax=zmax, colorscale=scale,
-                       showscale=False, marker={**outline, "opacity": 0.5}, text=text,
+    return _choropleth("suppressed", rows.column("area_id")[hidden].tolist(), geojson_url, z=z, zmin=below,
+                       zmax=zmax, colorscale=scale, showscale=False, marker={**outline, "opacity": 0.5}, text=text,
                        hovertemplate=f"<b>%{{properties.name}}</b><br>{t('too_few', lang)}%{{text}}<extra></extra>")
 
 

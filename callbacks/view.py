@@ -111,10 +111,10 @@ def map_view(results: Results, params: dict, area: str | None, lang: str):
     if next(lv for lv in results.manifest["levels"] if lv["id"] == query.level)["approximate"]:
         note += " " + t("approximate", lang)
     note += " " + t("uncertain_note", lang, n=results.reliable_min_n, w=round(results.reliable_max_width * 100))
-    if any(r["rolled_up_to"] for r in rows):
+    if rows.column("rolled_up_to").any():
         note += " " + t("rolled_up_note", lang)  # roll-up: a hidden area shows its enclosing area
-    points = {a: results.area_point(query.level, a) for a in results.area_ids(query.level)}
-    return map_figure(rows, url, results.manifest["map"], area, points, lang), note
+    figure = map_figure(rows, url, results.manifest["map"], area, lambda a: results.area_point(query.level, a), lang)
+    return figure, note
 
 
 def details_view(results: Results, params: dict, area: str | None, lang: str) -> dict:

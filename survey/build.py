@@ -265,10 +265,10 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
         "warnings": data.warnings,
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    # The disclosure control of every (wave, question), by the query's own code, stored with the build.
+    # Every (wave, question)'s table with its disclosure control, by the query's own code, stored with the build.
     from .results import Results
 
-    np.savez(folder / "published.npz", **Results(folder).all_published_boxes())
+    Results(folder).write_tables()
     return manifest
 
 

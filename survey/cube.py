@@ -151,7 +151,7 @@ def nbytes(value) -> int:
         return sum(nbytes(v) for v in value.values())
     if isinstance(value, (list, tuple)):
         return sum(nbytes(v) for v in value)
-    return 64
+    return getattr(value, "nbytes", 64)
 
 
 class BoundedCache(dict):

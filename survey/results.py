@@ -13,6 +13,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 
@@ -23,16 +24,20 @@ from translations import text
 
 from .codebook import Codebook, load_codebook
 from .cube import BoundedCache, CubeParts, SizedCache, text_codes
-from .disclosure import make_lattice, box_sums, protect
+from .disclosure import box_sums, make_lattice, protect
 from .estimates import ALPHA, Estimates, difference_p_values, holm, weighted_means, weighted_shares
 
-# Per-process caches, bounded so a worker stays near 600 MB on a national build (bench/README.md). The tables: a
-# municipality's all fit (about 50 kB each); a national build keeps the most recently used (about 4 MB each, so 48 MB
-# holds two questions' five waves). TRYGG_TABLES_MB overrides. The demo's views are a few dozen rows and its tables
-# kilobytes, so a municipality keeps hundreds of views either way.
+# Per-process caches, bounded so a worker stays near 600 MB on a national build (bench/README.md). The tables' cells
+# are mapped from the build's files (Results._read_table): those kept count in a worker's RSS as the pages it has
+# read (about 5 MB a national table, so 48 MB keeps ten). TRYGG_TABLES_MB overrides. A municipality's all fit (about
+# 50 kB each), and the demo's views are a few dozen rows, so a municipality keeps hundreds of views either way.
 TABLES_BUDGET = int(float(os.environ.get("TRYGG_TABLES_MB", "48")) * 1e6)
+SUMMARIES_BUDGET = TABLES_BUDGET // 2  # a national table's summary is 140 kB (mostly its published boxes): all fit
 QUERY_CACHE_ROWS = 120_000    # rows of views kept (as columns, ~200 bytes a row; Rows keeps 2,048 made as dicts)
 SUMS_CACHE_CELLS = 300_000    # cells of per-level sums kept (~64 bytes each: a national view by a group is 54,000)
+TABLES_FOLDER = "tables"  # the build's tables, a folder per (wave, question): Results.write_tables
+SUMMARY = ("options", "published", "has_missing", "top")  # the parts of a table (Results._table)
+CELLS = ("village", "codes", "option", "n", "w", "w2")  # … and (Results._table_cells)
 MISSING_GROUP = "saknas"  # group code for respondents who did not state e.g. their sex
 MISSING_LABEL = {"sv": "Uppgift saknas", "en": "Not stated"}
 
@@ -43,6 +48,11 @@ SWEDISH_LETTERS = str.maketrans({"å": "z\u0001", "ä": "z\u0002", "ö": "z\u000
 def swedish_order(name: str) -> str:
     """Sort key for Swedish names: å, ä, ö after z (Åsen after Västermyckeläng, Älvdalen after Åsen)."""
     return name.casefold().translate(SWEDISH_LETTERS)
+
+
+def table_folder(wave, question: str) -> str:
+    """The folder of a (wave, question) table in tables/ (question ids are the codebook's: any text)."""
+    return f"{wave}-{quote(str(question), safe='')}"
 
 
 class QueryError(ValueError):
@@ -95,7 +105,9 @@ class Results:
                         for a, p in zip(self.areas.loc[self.areas["level"] == lv, "area_id"],
                                         self.areas.loc[self.areas["level"] == lv, "parent_id"])}
         self._setup_lattice(lineage, self._cells.group_values([g.id for g in self.codebook.groups]))
-        self._tables: dict = BoundedCache(TABLES_BUDGET)  # least recently used out beyond the budget
+        # least recently used out beyond the budget: tables' summaries (mostly their published boxes) and cells
+        self._tables: dict = BoundedCache(SUMMARIES_BUDGET)
+        self._cell_tables: dict = BoundedCache(TABLES_BUDGET)
         self._tables_lock = threading.Lock()
         # Bounded by rows (sums: cells) rather than entries, so a national build's 6,000-row views cannot fill a
         # worker's memory while a municipality keeps thousands of views (survey/cube.py).
@@ -215,14 +227,37 @@ class Results:
         return option.label[lang]
 
     # ---- the query ------------------------------------------------------------------------------
-    def _table(self, wave: int | None, question: str):
-        """One wave × question: its cube cells in the base as arrays, and which boxes may be published
-        (survey/disclosure.py), computed once and kept. None when the wave has no answers to the question."""
+    def _table(self, wave: int | None, question: str) -> dict | None:
+        """What every view of one wave × question needs, kept: its answer options in the base, which boxes may be
+        published (survey/disclosure.py), whether a group has "saknas" answers, and its cells added up to the
+        top level's areas ("top": a trend or a municipality's rows need no more). None when the wave has no
+        answers to the question. The cells themselves (by the finest area): _table_cells."""
+        return self._stored(wave, question, self._tables, SUMMARY)
+
+    def _table_cells(self, wave: int | None, question: str) -> dict:
+        """The cube's cells of one wave × question in the base, as arrays: finest area (village), group codes,
+        option, n, Σw, Σw² (the largest part of a table: 5 MB at national scale; kept within TABLES_BUDGET)."""
+        return self._stored(wave, question, self._cell_tables, CELLS)
+
+    def _stored(self, wave: int | None, question: str, cache: dict, names: tuple[str, ...]) -> dict | None:
         key = (wave, question)
-        table = self._tables.get(key)
-        if table is not None or key not in self._cells:
-            return table
-        cells = self._cells[key]
+        part = cache.get(key)
+        if part is not None or key not in self._cells:
+            return part
+        path = self.folder / TABLES_FOLDER / table_folder(wave, question)
+        whole = self._read_table(path, names) if path.is_dir() else None
+        if whole is None:
+            whole = self._make_table(wave, question)
+        with self._tables_lock:
+            for part_cache, part_names in ((self._tables, SUMMARY), (self._cell_tables, CELLS)):
+                if all(name in whole for name in part_names):
+                    part_cache[key] = {name: whole[name] for name in part_names}
+        return cache[key]
+
+    def _make_table(self, wave: int | None, question: str) -> dict:
+        """The table of (wave, question) from the cube (the build's part of the cube must exist): the names
+        SUMMARY and CELLS."""
+        cells = self._cells[(wave, question)]
         item = self.codebook.question(question)
         answer, answers = text_codes(cells.column("answer"))
         if item is not None:
@@ -235,56 +270,96 @@ class Results:
         village = _lookup(*text_codes(cells.column("area_id")), self._village_index)[keep]
         codes = [_lookup(*text_codes(cells.column(g)), self._code_index[g], missing=len(self._codes[g]))[keep]
                  for g in groups]
-        # Small integer types: a national table is 150,000 cells, 4 MB so, not 10 (TABLES_BUDGET holds more of them).
+        # Small integer types: a national table is 150,000 cells, 5 MB so, not 10 (TABLES_BUDGET holds more of them).
         village, option = village.astype(np.int32), option[keep].astype(np.int16)
         codes = [c.astype(np.int16) for c in codes]
         if (village < 0).any():  # the build matched every area: never expected
             raise ValueError(f"{self.folder}: the cube of {question} {wave} has areas the build does not know")
         n, w, w2 = (cells.column(c).to_numpy().astype(t)[keep]
                     for c, t in (("n", np.int32), ("w", float), ("w2", float)))
-        table = {"village": village, "codes": codes, "option": option, "options": options, "n": n, "w": w, "w2": w2,
-                 "published": self._published_boxes(wave, question, village, codes, n),
-                 # a group's "saknas" row is listed when anyone in the table did not state the group
-                 "has_missing": {g: bool((code == len(self._codes[g])).any()) for g, code in zip(groups, codes)}}
-        with self._tables_lock:
-            self._tables[key] = table
+        fine = np.zeros((len(self._village_index), *(len(self._codes[g]) for g in groups)), dtype=np.int64)
+        np.add.at(fine, (village, *(c - 1 for c in codes)), n)
+        return {"village": village, "codes": codes, "option": option, "n": n, "w": w, "w2": w2, "options": options,
+                "published": PackedBoxes.of(protect(box_sums(fine, self._lattice), self._lattice, self.min_n)),
+                # a group's "saknas" row is listed when anyone in the table did not state the group
+                "has_missing": {g: bool((code == len(self._codes[g])).any()) for g, code in zip(groups, codes)},
+                "top": self._added_up_to_top(village, codes, option, n, w, w2)}
+
+    def _added_up_to_top(self, village, codes, option, n, w, w2) -> dict:
+        """The cells added up over the finest areas inside each area of the top level (the municipality): one
+        cell per top area × group codes × option."""
+        position = self._position[self.levels[-1]][village]
+        inside = position >= 0
+        # one integer per (top area, codes, option) (mixed radix: np.unique on a 2-D array's columns was minutes)
+        columns = [position[inside], *(c[inside] for c in codes), option[inside]]
+        sizes = [len(self._order[self.levels[-1]]), *(len(self._codes[g.id]) + 1 for g in self.codebook.groups),
+                 int(option.max(initial=0)) + 1]
+        key = np.zeros(int(inside.sum()), dtype=np.int64)
+        for column, size in zip(columns, sizes):
+            key = key * size + column
+        unique, which = np.unique(key, return_inverse=True)
+        keys = []
+        for size in reversed(sizes):
+            unique, digit = np.divmod(unique, size)
+            keys.insert(0, digit)
+        total = [np.bincount(which.reshape(-1), weights=x[inside], minlength=len(keys[0])) for x in (n, w, w2)]
+        return {"position": keys[0].astype(np.int32), "codes": [k.astype(np.int16) for k in keys[1:-1]],
+                "option": keys[-1].astype(np.int16), "n": total[0].round().astype(np.int32), "w": total[1],
+                "w2": total[2]}
+
+    def _read_table(self, folder: Path, names: tuple[str, ...]) -> dict | None:
+        """The parts `names` of a table as write_tables stored it (None if it does not fit this build's lattice:
+        then it is made). Its arrays are mapped from their files, not read: the operating system's page cache
+        then holds each table once for all of gunicorn's workers, and a view reads only the pages it needs."""
+        def array(name: str, mapped: bool = True) -> np.ndarray:
+            return np.load(folder / f"{name}.npy", mmap_mode="r" if mapped else None)
+
+        groups = [g.id for g in self.codebook.groups]
+        table = {}
+        for name in names:  # the summary's arrays are small and read on every view: read, not mapped
+            if name == "top":
+                table[name] = {k: array(f"top.{k}", False) for k in ("position", "option", "n", "w", "w2")}
+                table[name]["codes"] = list(array("top.codes", False))
+            elif name == "codes":
+                table[name] = list(array(name))
+            elif name == "options":
+                table[name] = array(name, False).tolist()
+            elif name == "has_missing":
+                table[name] = dict(zip(groups, array(name, False).tolist()))
+            elif name == "published":
+                table[name] = PackedBoxes(array("published", False), tuple(array("published.shape", False).tolist()))
+            else:
+                table[name] = array(name)
+        if "published" in table and table["published"].shape != self._lattice.shape:
+            return None
         return table
 
-    def _published_boxes(self, wave, question: str, village: np.ndarray, codes: list[np.ndarray],
-                         n: np.ndarray) -> np.ndarray:
-        """The boxes that may be published (survey/disclosure.py): as the build stored them, or computed here
-        from the table's counts (a build without the stored file; the build itself)."""
-        stored = self._stored_boxes(wave, question)
-        if stored is not None:
-            return stored
-        fine = np.zeros((len(self._village_index), *(len(self._codes[g.id]) for g in self.codebook.groups)),
-                        dtype=np.int64)
-        np.add.at(fine, (village, *(c - 1 for c in codes)), n)
-        return protect(box_sums(fine, self._lattice), self._lattice, self.min_n)
-
-    def _stored_boxes(self, wave, question: str) -> np.ndarray | None:
-        """The published boxes of (wave, question) from the build's published.npz, if there are any that fit."""
-        path = self.folder / "published.npz"
-        if not path.exists():
-            return None
-        # Opened for each table (then kept with it): one open file inherited by gunicorn's forked workers would
-        # interleave their reads ("Bad CRC-32", seen under the load test).
-        with np.load(path) as stored_file:
-            name = f"{wave}|{question}"
-            stored = stored_file[name] if name in stored_file.files else None
-        return stored if stored is not None and stored.shape == self._lattice.shape else None
-
-    def all_published_boxes(self) -> dict[str, np.ndarray]:
-        """Every (wave, question)'s published boxes, for the build to store: the disclosure control then runs
-        once, in the build, not in every worker at its first view of a question (a second per question for
-        6,000 areas; bench/README.md)."""
-        out = {}
+    def write_tables(self) -> int:
+        """Every (wave, question)'s table, made from the cube by the query's own code, into tables/ (the build
+        calls this), an .npy file per array: a worker then maps a table (a national one is 6 MB) in a millisecond
+        instead of making it, and the disclosure control (a second per national table) runs once, here. Returns
+        how many."""
+        groups = [g.id for g in self.codebook.groups]
+        written = 0
         for wave, question in list(self._cells):
-            table = self._table(wave, question)
-            if table is not None:
-                out[f"{wave}|{question}"] = table["published"]
-            self._tables.clear()  # one at a time: a national build's tables would not fit
-        return out
+            table = self._make_table(wave, question)
+            top = table.pop("top")
+            folder = self.folder / TABLES_FOLDER / table_folder(wave, question)
+            folder.mkdir(parents=True, exist_ok=True)
+
+            def stacked(codes: list, cells: int) -> np.ndarray:
+                return np.stack(codes) if codes else np.zeros((0, cells), dtype=np.int16)
+
+            arrays = {**table, "codes": stacked(table["codes"], len(table["n"])),
+                      "options": np.array(table["options"], dtype=str),
+                      "has_missing": np.array([table["has_missing"][g] for g in groups], dtype=bool),
+                      **{f"top.{k}": v for k, v in top.items() if k != "codes"},
+                      "top.codes": stacked(top["codes"], len(top["n"])),
+                      "published": table["published"].bits, "published.shape": np.array(table["published"].shape)}
+            for name, values in arrays.items():
+                np.save(folder / f"{name}.npy", np.ascontiguousarray(values))
+            written += 1
+        return written
 
     def _coords(self, q: Query, group: str | None) -> tuple | None:
         """A row's group coordinates in the lattice: per group its code's index (0 for all); None when the row
@@ -312,21 +387,26 @@ class Results:
         """Σ over the cube per cell of the level under the filters, in the question's base: n, Σw, Σw² and Σw per
         option, for each area's everyone, each area × group of `by` and everyone (LevelSums). None when the wave
         has no answers to the question."""
-        finest = self.levels[0]
-        if level != finest:  # added up from the finest level's sums (kept): a few thousand cells, not the cube's
+        finest, top = self.levels[0], self.levels[-1]
+        if level not in (finest, top):  # added up from the finest level's sums (kept): thousands of cells, not 100,000s
             sums = self._recent_sums(wave, question, by, filters, finest)
             return None if sums is None else sums.added_up(self._fine_to[level], len(self._order[level]))
         table = self._table(wave, question)
         if table is None:
             return None
+        if level == top != finest:  # the table's cells added up to the top level already (a trend asks for 5 waves)
+            cells = table["top"]
+            position = cells["position"]
+        else:
+            cells = self._table_cells(wave, question)
+            position = self._position[level][cells["village"]]
         groups = [g.id for g in self.codebook.groups]
-        position = self._position[level][table["village"]]
         keep = position >= 0
         for group_id, code in filters:
-            keep &= table["codes"][groups.index(group_id)] == self._code_index[group_id][code]
+            keep &= cells["codes"][groups.index(group_id)] == self._code_index[group_id][code]
         every = keep.all()  # then no copies
-        position, option = (x if every else x[keep] for x in (position, table["option"]))
-        n, w, w2 = (table[c] if every else table[c][keep] for c in ("n", "w", "w2"))
+        position, option = (x if every else x[keep] for x in (position, cells["option"]))
+        n, w, w2 = (cells[c] if every else cells[c][keep] for c in ("n", "w", "w2"))
         areas, labels, options = len(self._order[level]), len(self._codes[by]) if by else 0, len(table["options"])
 
         def add(key: np.ndarray, size: int) -> list[np.ndarray]:
@@ -336,7 +416,7 @@ class Results:
         # each answer cell adds to its area, its area × group, and everyone
         parts = [add(position, areas)]
         if by:
-            parts.append(add(position * labels + table["codes"][groups.index(by)][keep] - 1, areas * labels))
+            parts.append(add(position * labels + cells["codes"][groups.index(by)][keep] - 1, areas * labels))
         parts.append(add(np.zeros(len(position), dtype=np.int64), 1))
         n, w, w2, per_option = (np.concatenate(field) for field in zip(*parts))
         return LevelSums(n=n.round().astype(np.int64), w=w, w2=w2, per_option=per_option, areas=areas, labels=labels)
@@ -435,7 +515,7 @@ class Results:
             with np.errstate(divide="ignore", invalid="ignore"):
                 columns["distribution"] = sums.per_option[cell] / sums.w[cell, None]
         return Rows(len(area), lambda wanted: self._rows(q, group_codes, wanted, columns, base, previous_wave, lang),
-                    areas, len(group_codes))
+                    areas, len(group_codes), column=lambda name: self._column(q, name, columns, base, lang))
 
     def _cells_of(self, by: str | None, group_codes: list, areas: int, area: np.ndarray,
                   slot: np.ndarray) -> np.ndarray:
@@ -475,7 +555,7 @@ class Results:
         areas, names = self._order[q.level], self._names_in_order[q.level]
         labels = [None] + [self.group_label(q.by, g, lang) for g in group_codes[1:]]
         now, rolled = columns["now"], columns["rolled"]
-        unreliable = (now.n < self.reliable_min_n) | (now.high - now.low > self.reliable_max_width)
+        unreliable = self._unreliable(now)
         shown = now.ok[wanted].tolist()
         distributions = [None] * len(wanted)
         if columns["distribution"] is not None:
@@ -512,6 +592,47 @@ class Results:
             out.append(row)
         return out
 
+    def _unreliable(self, now: Estimates) -> np.ndarray:
+        return (now.n < self.reliable_min_n) | (now.high - now.low > self.reliable_max_width)
+
+    def _column(self, q: Query, name: str, columns: dict, base: list[str] | None, lang: str) -> np.ndarray:
+        """One field of every row (a key of _rows' dicts) as an array, without making the rows: numbers as floats
+        with NaN for None, flags as bools (False for None), texts as objects. The map reads 6,000 areas so."""
+        now, rolled, area = columns["now"], columns["rolled"], columns["area"]
+        up = rolled["level"] >= 0
+
+        def rolled_names() -> np.ndarray:
+            names = np.full(len(area), None, dtype=object)
+            for index, level in enumerate(self.levels):
+                here = np.flatnonzero(rolled["level"] == index)
+                if len(here):
+                    names[here] = np.array(self._names_in_order[level], dtype=object)[rolled["position"][here]]
+            return names
+
+        if name == "area_id":
+            return np.array(self._order[q.level], dtype=object)[area]
+        if name == "kind":
+            return np.full(len(area), "share" if base is not None else "index", dtype=object)
+        if name == "suppressed":
+            return ~now.ok
+        if name == "n":
+            return np.where(now.ok, now.n, np.nan)
+        if name in ("share", "share_low", "share_high", "n_eff"):
+            return getattr(now, {"share": "p", "share_low": "low", "share_high": "high", "n_eff": "n_eff"}[name])
+        if name == "unreliable":
+            return now.ok & self._unreliable(now)
+        if name in ("vs_rest", "change"):
+            return columns[name]
+        if name in ("rolled_up_share", "rolled_up_share_low", "rolled_up_share_high", "rolled_up_n"):
+            return rolled[{"rolled_up_share": "p", "rolled_up_share_low": "low", "rolled_up_share_high": "high",
+                           "rolled_up_n": "n"}[name]]
+        if name == "rolled_up_to":
+            return rolled_names()
+        if name == "rolled_up_label":
+            label = text("rolled_up_label", lang)
+            return np.array([label.format(area=n) if u else None for n, u in zip(rolled_names(), up)], dtype=object)
+        raise KeyError(f"Rows.column: no column {name!r}")
+
     def reference_rows(self, question: str, year: int) -> list[dict]:
         """External reference values (NTU) for a question in the given year, one per geography, own first."""
         ref = self.reference
@@ -524,6 +645,28 @@ class Results:
                  "high": _num(r.high), "source": r.source} for r in rows.itertuples()]
 
 
+class PackedBoxes:
+    """Which boxes of the lattice may be published, as bits (np.packbits): a national table's are 950 kB as
+    booleans and 120 kB so, so every table's fit a worker's cache. Indexed like the boolean array."""
+
+    def __init__(self, bits: np.ndarray, shape: tuple[int, ...]):
+        self.bits, self.shape = bits, shape
+        self.nbytes = bits.nbytes
+
+    @classmethod
+    def of(cls, published: np.ndarray) -> "PackedBoxes":
+        return cls(np.packbits(published.reshape(-1)), tuple(published.shape))
+
+    def __getitem__(self, index):
+        flat = np.ravel_multi_index(index, self.shape)
+        return (self.bits[flat >> 3] >> (7 - (flat & 7)) & 1).astype(bool)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, PackedBoxes) and self.shape == other.shape and np.array_equal(self.bits, other.bits)
+
+    __hash__ = None
+
+
 class Rows(Sequence):
     """A view's rows (dicts, in order: each area in name order, its everyone first, then its groups), made from the
     query's columns when first read, a block at a time: a national view has tens of thousands of rows, of which
@@ -533,8 +676,10 @@ class Rows(Sequence):
     KEEP = 2  # blocks kept made (the last read): a cached national view holds its columns, not 30,000 dicts
 
     def __init__(self, count: int, make: Callable[[np.ndarray], list[dict]], areas: list[str], per_area: int,
-                 then: Sequence[dict] = (), made: OrderedDict | None = None):
+                 then: Sequence[dict] = (), made: OrderedDict | None = None,
+                 column: Callable[[str], np.ndarray] | None = None):
         self._count, self._make, self._areas, self._per_area = count, make, areas, per_area
+        self._column = column
         self._then = then
         self._made = OrderedDict() if made is None else made  # block → its rows, shared with followed_by's copies
         self._lock = threading.Lock()
@@ -589,9 +734,15 @@ class Rows(Sequence):
             return block[start % self.BLOCK:start % self.BLOCK + self._per_area]
         return self._make(np.arange(start, start + self._per_area))  # just these: the trend asks for one area
 
+    def column(self, name: str) -> np.ndarray:
+        """One field (a key of the rows' dicts) of the view's own rows as an array, without making the dicts
+        (Results._column: NaN for a number that is None). Not of the rows added by followed_by."""
+        return self._column(name)
+
     def followed_by(self, rows: Sequence[dict]) -> "Rows":
         """These rows, then `rows` (the page's table: the level's rows, then the municipality's)."""
-        return Rows(self._count, self._make, self._areas, self._per_area, [*self._then, *rows], self._made)
+        return Rows(self._count, self._make, self._areas, self._per_area, [*self._then, *rows], self._made,
+                    self._column)
 
 
 @dataclass(frozen=True)

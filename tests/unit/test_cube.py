@@ -1,5 +1,6 @@
-"""The cube read one (wave, question) at a time, and the tables kept within a budget, give the very same rows as the
-whole cube read at once (as survey.results did before): compared exactly, for many views of the demo."""
+"""The tables stored by the build, the cube read one (wave, question) at a time, and the tables kept within a budget
+give the very same rows as the whole cube read at once (as survey.results did before): compared exactly, for many
+views of the demo."""
 from __future__ import annotations
 
 import random
@@ -10,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from survey import results as results_module
-from survey.results import Results
+from survey.results import TABLES_FOLDER, Results
 
 
 def views(res: Results, count: int, seed: int = 11) -> list[dict]:
@@ -34,6 +35,7 @@ def whole_cube_build(processed, tmp_path_factory):
     folder = tmp_path_factory.mktemp("whole") / "processed"
     shutil.copytree(processed.resolve(), folder)
     pd.read_parquet(folder / "cube.parquet").to_parquet(folder / "cube.parquet", index=False)
+    shutil.rmtree(folder / TABLES_FOLDER)  # and no stored tables: each is made from the cube
     return folder
 
 
@@ -48,7 +50,8 @@ def test_rows_are_identical_read_per_part_or_whole(processed, whole_cube_build, 
     assert lazy._cells._whole is None  # read per row group
     whole = Results(whole_cube_build)
     assert whole._cells._whole is not None  # read whole and split, as before
-    monkeypatch.setattr(results_module, "TABLES_BUDGET", 1)  # keep at most one table: recomputed all the time
+    monkeypatch.setattr(results_module, "TABLES_BUDGET", 1)  # keep at most one table: read again all the time
+    monkeypatch.setattr(results_module, "SUMMARIES_BUDGET", 1)
     tight = Results(processed)
     for lang in ("sv", "en"):
         for params in views(lazy, 150):

@@ -64,3 +64,35 @@ def test_rows_are_made_when_read_a_block_at_a_time():
     assert set(made) == set(range(3000)) and len(rows._made) <= Rows.KEEP  # made as read, few kept
     with pytest.raises(IndexError):
         rows[3001]
+
+
+COLUMNS = ("area_id", "kind", "suppressed", "n", "share", "share_low", "share_high", "n_eff", "unreliable", "vs_rest",
+           "change", "rolled_up_share", "rolled_up_share_low", "rolled_up_share_high", "rolled_up_n", "rolled_up_to",
+           "rolled_up_label")
+
+
+def test_a_column_is_the_rows_field_without_the_rows(processed):
+    """Rows.column (what the map reads of 6,000 areas) gives each row's field as the dict rows have it: None as NaN
+    for a number, as False for a flag."""
+    import math
+
+    res = Results(processed)
+    checked = 0
+    for params in views(res, 80, seed=3):
+        for lang in ("sv", "en"):
+            rows = res.query(res.parse(params), lang)
+            for name in COLUMNS:
+                column = rows.column(name).tolist()
+                assert len(column) == len(rows), (params, name)
+                for row, value in zip(rows, column):
+                    expected = row[name]
+                    if name == "unreliable":
+                        assert value == bool(expected), (params, name)
+                    elif isinstance(value, float) and math.isnan(value):
+                        assert expected is None, (params, name, expected)
+                    else:
+                        assert value == expected, (params, name)
+                        checked += 1
+    assert checked > 10_000
+    with pytest.raises(KeyError):
+        rows.column("no such field")

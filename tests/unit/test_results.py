@@ -123,44 +123,51 @@ def test_the_page_table_shows_a_part_of_a_large_view_and_says_so():
     assert table_part(Rows(10, make, [r["area_id"] for r in rows[:10]], 1), kommun, None) == rows[:10] + kommun
 
 
-def test_the_stored_disclosure_control_is_the_one_the_query_computes(processed):
-    """published.npz (written by the build) holds, for every (wave, question), exactly the boxes that
-    survey/disclosure.py's protect() publishes for it; the query reads them instead of computing them."""
+def test_the_stored_tables_are_the_ones_the_query_makes_from_the_cube(processed):
+    """tables/ (written by the build) holds, for every (wave, question) of the cube, exactly the table the query
+    makes from the cube: its cells, and the boxes survey/disclosure.py's protect() publishes for it."""
     import numpy as np
 
-    from survey.results import Results
+    from survey.results import TABLES_FOLDER, Results
 
-    results, fresh = Results(processed), Results(processed)
-    fresh._stored_boxes = lambda wave, question: None  # computed by protect(), without the file
-    stored = np.load(processed / "published.npz")
-    assert len(stored.files) == len(list(results._cells)) > 50
-    for name in stored.files:
-        wave, question = name.split("|")
-        computed = fresh._table(int(wave), question)["published"]
-        assert np.array_equal(stored[name], computed), name
-        assert np.array_equal(results._table(int(wave), question)["published"], computed), name
+    results = Results(processed)
+    keys = list(results._cells)
+    assert len(list((processed / TABLES_FOLDER).iterdir())) == len(keys) > 50
+    def same(a, b) -> bool:
+        if isinstance(b, dict):
+            return a.keys() == b.keys() and all(same(a[k], b[k]) for k in b)
+        if isinstance(b, list) and b and isinstance(b[0], np.ndarray):
+            return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+        if isinstance(b, np.ndarray):
+            return a.dtype == b.dtype and np.array_equal(a, b)
+        return a == b
+
+    for wave, question in keys:
+        stored = {**results._table(wave, question), **results._table_cells(wave, question)}
+        made = results._make_table(wave, question)
+        assert stored.keys() == made.keys()
+        for name, value in made.items():
+            assert same(stored[name], value), (wave, question, name)
 
 
-def test_forked_workers_read_the_stored_disclosure_control_intact(processed):
+def test_forked_workers_read_the_stored_tables_intact(processed):
     """gunicorn forks its workers from a process that has already answered a view (preload): the workers must not
-    share an open published.npz, whose reads would interleave (it happened: "Bad CRC-32" under load)."""
+    share an open file of stored tables, whose reads would interleave (it happened: "Bad CRC-32" under load)."""
     import multiprocessing
-
-    import numpy as np
 
     from survey.results import Results
 
     results = Results(processed)
-    names = np.load(processed / "published.npz").files
-    wave, question = names[0].split("|")
-    results._table(int(wave), question)  # the parent reads first, as the preloading master does
+    names = list(results._cells)
+    results._table(*names[0])  # the parent reads first, as the preloading master does
 
     def read_all(out):
         try:
-            for name in names * 3:
-                w, q = name.split("|")
+            for w, q in names * 3:
                 results._tables.clear()
-                results._table(int(w), q)
+                results._cell_tables.clear()
+                results._table(w, q)
+                results._table_cells(w, q)
             out.put("ok")
         except Exception as err:  # noqa: BLE001 - reported to the test
             out.put(repr(err))
