@@ -32,7 +32,8 @@ from .estimates import ALPHA, Estimates, difference_p_values, holm, weighted_mea
 # read (about 5 MB a national table, so 48 MB keeps ten). TRYGG_TABLES_MB overrides. A municipality's all fit (about
 # 50 kB each), and the demo's views are a few dozen rows, so a municipality keeps hundreds of views either way.
 TABLES_BUDGET = int(float(os.environ.get("TRYGG_TABLES_MB", "48")) * 1e6)
-SUMMARIES_BUDGET = TABLES_BUDGET // 2  # a national table's summary is 140 kB (mostly its published boxes): all fit
+SUMMARIES_BUDGET = TABLES_BUDGET // 2  # a national table's summary is ~125 kB (its published boxes as bits):
+#                                        24 MB keeps about 190 of a national build's 200
 QUERY_CACHE_ROWS = 120_000    # rows of views kept (as columns, ~200 bytes a row; Rows keeps 2,048 made as dicts)
 SUMS_CACHE_CELLS = 300_000    # cells of per-level sums kept (~64 bytes each: a national view by a group is 54,000)
 TABLES_FOLDER = "tables"  # the build's tables, a folder per (wave, question): Results.write_tables
@@ -309,14 +310,14 @@ class Results:
 
     def _read_table(self, folder: Path, names: tuple[str, ...]) -> dict | None:
         """The parts `names` of a table as write_tables stored it (None if it does not fit this build's lattice:
-        then it is made). Its arrays are mapped from their files, not read: the operating system's page cache
-        then holds each table once for all of gunicorn's workers, and a view reads only the pages it needs."""
+        then it is made). The cells' arrays are mapped from their files, not read: the operating system's page
+        cache then holds each table once for all of gunicorn's workers. The summary's are small and read."""
         def array(name: str, mapped: bool = True) -> np.ndarray:
             return np.load(folder / f"{name}.npy", mmap_mode="r" if mapped else None)
 
         groups = [g.id for g in self.codebook.groups]
         table = {}
-        for name in names:  # the summary's arrays are small and read on every view: read, not mapped
+        for name in names:
             if name == "top":
                 table[name] = {k: array(f"top.{k}", False) for k in ("position", "option", "n", "w", "w2")}
                 table[name]["codes"] = list(array("top.codes", False))
