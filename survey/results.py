@@ -640,8 +640,8 @@ class Results:
         return [dict(row) for row in self._references.get((question, int(year)), [])]
 
     def _reference_index(self) -> dict[tuple[str, int], list[dict]]:
-        """reference_rows of every question and year, made once (filtering the frame per view was 70% of a
-        municipal details callback)."""
+        """reference_rows of every question and year, made once: filtering the frame per view took 2.7 ms of a
+        warm municipal details answer's 4.8 ms (one process, 150 views)."""
         own = self.manifest.get("reference_geography")  # the municipality's own series first
         rows = self.reference.sort_values("geography", key=lambda g: g != own, kind="stable")
         index: dict[tuple[str, int], list[dict]] = {}
