@@ -57,6 +57,25 @@
                 "/presentation" + (lang !== defaults.lang ? "?lang=" + lang : "")];
       },
 
+      /* The view's table from its texts (callbacks/view.py, table_data): the html Dash would have sent, made
+         here, so the server sends 40 KB of texts instead of 360 KB of elements for a national view. */
+      table: function (data) {
+        function el(tag, children, props) {
+          return {type: tag, namespace: "dash_html_components", props: Object.assign({children: children}, props)};
+        }
+        if (!data || typeof data === "string") { return data || null; }  // nothing yet, or why there is none
+        var head = el("Thead", el("Tr", data.head.map(function (text) { return el("Th", text, {scope: "col"}); })));
+        var body = el("Tbody", data.rows.map(function (r) {
+          return el("Tr", [el("Td", r[0]), el("Td", r[1]), el("Td", r[2], {className: "num"}),
+                           el("Td", r[3], {className: "num"}), el("Td", r[4], {className: "num"}), el("Td", r[5])],
+                    r[6] ? {className: r[6]} : {});
+        }));
+        var table = el("Table", [head, body], {className: "table table-sm table-striped", id: "result-table"});
+        if (!data.part) { return table; }
+        return el("Div", [el("P", [data.part.text, " ", el("A", data.part.link, {href: data.part.href})],
+                             {className: "small", id: "table-part"}), table]);
+      },
+
       /* PNG or SVG of one chart, drawn by plotly.js in the page. */
       saveChart: function (clicks, ids) {
         var fired = triggered();

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlencode
 
-from dash import ALL, Input, Output, State, ctx, html, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, ctx, no_update
 
 from layouts.methods import methods_page
 from layouts.page import page
@@ -18,7 +18,6 @@ from survey.results import QueryError, Results, Rows
 from survey.summary import summarise
 
 from .figures import bar_figure, map_figure, message_figure, shares_figure, trend_figure
-from .fast_html import element
 from .map_patch import MAP_PAINTED, map_answer
 from .state import parse_view
 
@@ -57,25 +56,26 @@ def _first_upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def table(rows: list[dict], lang: str, total: int | None = None, csv: str | None = None):
-    """The view's rows as a table; `total` > len(rows): the table shows a part and says where the whole one is."""
-    columns = ("area", "group", "n", "share", "interval", "remarks")
-    head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in columns]))
-    # The rows as the JSON of html.Tr/html.Td (callbacks/fast_html.py): the same answer, a fortieth of the time.
-    body = html.Tbody([
-        element("Tr", [element("Td", r["area_name"]), element("Td", r["group_label"] or t("all_respondents", lang)),
-                       element("Td", t("too_few", lang) if r["suppressed"] else integer(r["n"], lang), className="num"),
-                       element("Td", "–" if r["suppressed"] else value(r, "share", lang), className="num"),
-                       element("Td", "" if r["suppressed"] else interval(r, lang), className="num"),
-                       element("Td", _first_upper(r.get("rolled_up_label") or "") if r["suppressed"] else remarks(r, lang))],
-                className="suppressed" if r["suppressed"] else ("uncertain" if r["unreliable"] else None))
+TABLE_COLUMNS = ("area", "group", "n", "share", "interval", "remarks")
+
+
+def table_data(rows: list[dict], lang: str, total: int | None = None, csv: str | None = None) -> dict:
+    """The view's rows as the table's texts, for the store `table-data`; the page draws the table from it
+    (tk.table in assets/app.js). Texts rather than html elements: a national table of 500 rows was 360 KB of
+    element JSON (9 ms to encode, most of the details answer) and is 40 KB so. `total` > len(rows): the table
+    shows a part and says where the whole one is (`part`)."""
+    data = {"head": [t(k, lang) for k in TABLE_COLUMNS], "rows": [
+        [r["area_name"], r["group_label"] or t("all_respondents", lang),
+         t("too_few", lang) if r["suppressed"] else integer(r["n"], lang),
+         "–" if r["suppressed"] else value(r, "share", lang), "" if r["suppressed"] else interval(r, lang),
+         _first_upper(r.get("rolled_up_label") or "") if r["suppressed"] else remarks(r, lang),
+         "suppressed" if r["suppressed"] else ("uncertain" if r["unreliable"] else None)]
         for r in rows
-    ])
-    shown = html.Table([head, body], className="table table-sm table-striped", id="result-table")
-    if total is None or total <= len(rows):
-        return shown
-    return html.Div([html.P([t("table_part", lang, shown=integer(len(rows), lang), total=integer(total, lang)), " ",
-                             html.A(t("table_whole_csv", lang), href=csv)], className="small", id="table-part"), shown])
+    ], "part": None}
+    if total is not None and total > len(rows):
+        data["part"] = {"text": t("table_part", lang, shown=integer(len(rows), lang), total=integer(total, lang)),
+                        "link": t("table_whole_csv", lang), "href": csv}
+    return data
 
 
 def table_part(level_rows: Rows, kommun_rows: list[dict], chosen: str | None) -> list[dict]:
@@ -166,7 +166,7 @@ def details_view(results: Results, params: dict, area: str | None, lang: str) ->
         "bars": bar_figure(row_sets, question, lang) if question else message_figure(t("index_no_distribution", lang)),
         "shares": shares_figure(row_sets, references, lang),
         "trend": trend_figure(series, lang),
-        "table": table(table_part(level_rows, whole, chosen), lang, len(table_rows), csv),
+        "table": table_data(table_part(level_rows, whole, chosen), lang, len(table_rows), csv),
         "title": (question or index).text[lang],
         "subtitle": (t("unfavourable", lang, answers=f" {t('or', lang)} ".join(answers)) if question
                      else t("index_subtitle", lang, n=len(index.items))) + f" ({query.wave})",
@@ -216,9 +216,11 @@ def register_callbacks(app, get_results) -> None:
         return map_answer(figure, note, drawn)
 
     app.clientside_callback(MAP_PAINTED, Output("map-painted", "data"), Input("map", "figure"))
+    app.clientside_callback(ClientsideFunction("tk", "table"), Output("table", "children"),
+                            Input("table-data", "data"))
 
     @app.callback(Output("bars", "figure"), Output("shares", "figure"), Output("trend", "figure"),
-                  Output("table", "children"), Output("view-title", "children"), Output("view-subtitle", "children"),
+                  Output("table-data", "data"), Output("view-title", "children"), Output("view-subtitle", "children"),
                   Output("summary", "children"), Output("bars-note", "children"), Output("csv-link", "href"),
                   Input("question", "value"), Input("wave", "value"), Input("level", "value"), Input("by", "value"),
                   filters, Input("area", "value"), filter_ids, State("lang", "data"),

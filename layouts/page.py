@@ -156,6 +156,7 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
                               table_downloads(lang),
                               html.A(t("api_link", lang), id="csv-link", href="#", className="small")],
                              className="d-flex flex-wrap column-gap-3 align-items-baseline"),
+                    dcc.Store(id="table-data"),  # the table's texts; drawn by tk.table (assets/app.js)
                     # focusable, so a keyboard can scroll it (axe: scrollable-region-focusable)
                     html.Div(id="table", className="table-wrap", tabIndex="0", role="region",
                              **{"aria-labelledby": "table-heading"}),

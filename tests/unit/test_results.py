@@ -99,7 +99,7 @@ def test_free_text_stays_out_of_public_results(res):
 
 
 def test_the_page_table_shows_a_part_of_a_large_view_and_says_so():
-    from callbacks.view import MAX_TABLE_ROWS, table, table_part
+    from callbacks.view import MAX_TABLE_ROWS, table_data, table_part
 
     rows = [{"area_id": f"a{i}", "level": "deso", "area_name": f"A{i}", "group_label": None, "suppressed": True,
              "unreliable": False, "rolled_up_label": None} for i in range(MAX_TABLE_ROWS + 3 * Rows.BLOCK)]
@@ -116,10 +116,9 @@ def test_the_page_table_shows_a_part_of_a_large_view_and_says_so():
     assert len(part) == MAX_TABLE_ROWS
     assert [r["area_id"] for r in part[:2]] == ["a1550", "k"]  # the chosen area and the municipality first
     assert [r["area_id"] for r in part[2:4]] == ["a0", "a1"]  # then the others in their order
-    shown = table(part, "sv", len(rows) + 1, "/api/v1/results?format=csv").to_plotly_json()
-    note = shown["props"]["children"][0].to_plotly_json()["props"]["children"]
-    assert note[0] == "Tabellen visar 500 av 3\u00a0573 rader."
-    assert note[2].href == "/api/v1/results?format=csv"
+    note = table_data(part, "sv", len(rows) + 1, "/api/v1/results?format=csv")["part"]
+    assert note["text"] == "Tabellen visar 500 av 3\u00a0573 rader."
+    assert note["href"] == "/api/v1/results?format=csv"
     assert table_part(Rows(10, make, [r["area_id"] for r in rows[:10]], 1), kommun, None) == rows[:10] + kommun
 
 
