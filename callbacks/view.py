@@ -143,15 +143,10 @@ def details_view(results: Results, params: dict, area: str | None, lang: str) ->
     filters = [results.group_label(g, code, lang) for g, code in query.filters]
     summary = summarise(focus_rows[0], focus_rows[1:], answers, filters, results.min_n, lang, chosen is None)
 
-    # The trend: the same view in every wave.
-    series = []
-    for name, area_level, area_id in ([(row_sets[0][0], query.level, chosen)] if chosen else []) + [
-            (t("whole_kommun", lang), "kommun", results.manifest["kommun"]["code"])]:
-        points = []
-        for wave in results.waves:
-            wave_query = results.parse({**params, "by": "", "level": area_level, "wave": str(wave)})
-            points.append({**results.query(wave_query, lang).of_area(area_id)[0], "wave": wave})
-        series.append((name, points))
+    # The trend: the chosen area's (and the municipality's) everyone row in every wave.
+    series = [(name, results.area_trend(results.parse({**params, "by": "", "level": area_level}), area_id))
+              for name, area_level, area_id in ([(row_sets[0][0], query.level, chosen)] if chosen else []) + [
+                  (t("whole_kommun", lang), "kommun", results.manifest["kommun"]["code"])]]
 
     excluded = ", ".join(o.label[lang].lower() for o in question.options if o.exclude) if question else ""
     notes = [t("base_note", lang, excluded=excluded)] if excluded else []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import quote
 from collections import OrderedDict
@@ -518,6 +518,32 @@ class Results:
                 columns["distribution"] = sums.per_option[cell] / sums.w[cell, None]
         return Rows(len(area), lambda wanted: self._rows(q, group_codes, wanted, columns, base, previous_wave, lang),
                     areas, len(group_codes), column=lambda name: self._column(q, name, columns, base, lang))
+
+    def area_trend(self, q: Query, area_id: str) -> list[dict]:
+        """One area's all-respondents row of q's level under q's filters, in every wave: wave, kind, n, share,
+        share_low, share_high, suppressed. The same sums, estimate and disclosure as the view's rows (the
+        trend's points are those rows: tests/unit/test_results.py compares them), for the one area: the trend
+        of a national area took five whole views of 6,000 areas (bench/README.md)."""
+        question = self.codebook.question(q.question)
+        unfavourable = (None if question is None
+                        else {o.code for o in question.options if o.unfavourable and not o.exclude})
+        area = self._order[q.level].index(area_id)
+        area_class, coords = int(self._classes[q.level][area]), self._coords(q, None)
+        points = []
+        for wave in self.waves:
+            table, sums = self._table(wave, q.question), self._sums(wave, q)
+            found = _no_estimates(1)
+            if sums is not None and area_class >= 0 and table["published"][([area_class], *([c] for c in coords))][0]:
+                # every area's, as the view computes them (an index's means differ in the last bit otherwise)
+                found = self._estimate(sums, np.arange(sums.areas), table["options"], unfavourable)
+                found = Estimates(**{f.name: None if getattr(found, f.name) is None else getattr(found, f.name)[[area]]
+                                     for f in fields(Estimates)})
+            shown = bool(found.ok[0])
+            p, low, high = _floats(found.p), _floats(found.low), _floats(found.high)
+            points.append({"wave": wave, "kind": "index" if question is None else "share",
+                           "n": int(found.n[0]) if shown else None, "share": p[0], "share_low": low[0],
+                           "share_high": high[0], "suppressed": not shown})
+        return points
 
     def _cells_of(self, by: str | None, group_codes: list, areas: int, area: np.ndarray,
                   slot: np.ndarray) -> np.ndarray:

@@ -180,3 +180,30 @@ def test_forked_workers_read_the_stored_tables_intact(processed):
     for w in workers:
         w.join(timeout=30)
     assert answers == ["ok"] * 3
+
+
+def test_an_areas_trend_is_its_rows_of_the_whole_views(results):
+    """area_trend (the trend chart's points, one area at a time) equals that area's everyone row of the whole
+    view in each wave: the same numbers and the same suppression, for every level, area and question, and under
+    filters (which hide more)."""
+    import random
+
+    rng = random.Random(7)
+    keys = ("n", "share", "share_low", "share_high", "suppressed", "kind")
+    questions = [q.id for q in results.codebook.single_choice] + [i.id for i in results.codebook.indices]
+    groups = results.codebook.groups
+    compared = hidden = 0
+    for question in questions:
+        for level in results.levels:
+            filters = {} if rng.random() < 0.5 else {(g := rng.choice(groups)).id: rng.choice(g.options).code}
+            params = {"question": question, "level": level, **filters}
+            views = {w: results.query(results.parse({**params, "wave": str(w)})) for w in results.waves}
+            for area in results.area_ids(level):
+                trend = results.area_trend(results.parse({**params, "wave": str(results.waves[-1])}), area)
+                assert [p["wave"] for p in trend] == results.waves
+                for point in trend:
+                    row = views[point["wave"]].of_area(area)[0]
+                    assert {k: point[k] for k in keys} == {k: row[k] for k in keys}, (params, area, point["wave"])
+                    compared += 1
+                    hidden += point["suppressed"]
+    assert compared > 1000 and 0 < hidden < compared
