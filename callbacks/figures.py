@@ -36,26 +36,25 @@ def _whole_percent(shares: np.ndarray) -> list[int]:
     return np.floor(shares * 100 + 0.5 + 1e-9).astype(int).tolist()
 
 
-def _share_hovers(rows, part: np.ndarray, lang: str) -> list[list]:
+def _share_hovers(rows, part: np.ndarray, uncertain: bool, lang: str) -> list[list]:
     """The hover data of the rows `part` (indices): value, interval (whole numbers: the map's hover template adds
-    the % sign), answers, remarks. Numbers, not formatted text, and not the name (the template takes it from the
-    boundaries' properties): a filter change sends these for every area (bench/README.md)."""
-    flags = {(vs_rest, shaky): " · ".join(([t(f"sig_{vs_rest}", lang)] if vs_rest else [])
-                                          + ([t("uncertain", lang)] if shaky else []))
-             for vs_rest in (None, "higher", "lower") for shaky in (False, True)}
-    remarks = [flags[key] for key in zip(rows.column("vs_rest")[part].tolist(),
-                                         rows.column("unreliable")[part].tolist())]
+    the % sign), answers, and whether it differs from the rest. Numbers, not formatted text, and neither the name
+    (the template takes it from the boundaries' properties) nor "uncertain" (the faded trace's template says it):
+    a filter change sends these for every area (bench/README.md). A difference in a faded area ends in " · ",
+    so that the template's "osäker siffra" follows it."""
+    flags = {None: "", **{d: t(f"sig_{d}", lang) + (" · " if uncertain else "") for d in ("higher", "lower")}}
+    remarks = [flags[d] for d in rows.column("vs_rest")[part].tolist()]
     return [list(hover) for hover in zip(*(_whole_percent(rows.column(c)[part])
                                            for c in ("share", "share_low", "share_high")),
                                          rows.column("n")[part].astype(int).tolist(), remarks)]
 
 
-def _share_hovertemplate(is_index: bool, lang: str) -> str:
+def _share_hovertemplate(is_index: bool, uncertain: bool, lang: str) -> str:
     unit = "" if is_index else ("\u00a0%" if lang == "sv" else "%")
     span = t("interval_short", lang)
     return (f"<b>%{{properties.name}}</b><br>%{{customdata[0]}}{unit} ({span}: %{{customdata[1]}}{unit}–"
             f"%{{customdata[2]}}{unit})<br>{t('n_of', lang, n='%{customdata[3]}')}<br>"
-            "%{customdata[4]}<extra></extra>")
+            f"%{{customdata[4]}}{t('uncertain', lang) if uncertain else ''}<extra></extra>")
 
 
 def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, lang: str) -> dict:
@@ -70,14 +69,16 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, 
     zmax = max(10, math.ceil(top * 10) * 10)  # whole tens of percent, so the legend reads easily
     outline = {"line": {"color": "#333333", "width": 1}}
     is_index = bool(len(shown)) and rows.column("kind")[0] == "index"
-    colour = {"zmin": 0, "zmax": zmax, "colorscale": SHARE_SCALE, "hovertemplate": _share_hovertemplate(is_index, lang)}
+    colour = {"zmin": 0, "zmax": zmax, "colorscale": SHARE_SCALE}
     unreliable = rows.column("unreliable")
     data = []
     for name, part, opacity in (("share", shown[~unreliable[shown]], 1.0),
                                 ("uncertain", shown[unreliable[shown]], 0.4)):
         data.append(_choropleth(name, area_ids[part].tolist(), geojson_url,
                                 z=[round(x, 1) for x in (share[part] * 100).tolist()],
-                                customdata=_share_hovers(rows, part, lang), showscale=name == "share",
+                                customdata=_share_hovers(rows, part, name == "uncertain", lang),
+                                showscale=name == "share",
+                                hovertemplate=_share_hovertemplate(is_index, name == "uncertain", lang),
                                 marker={**outline, "opacity": opacity}, **colour,
                                 colorbar={"ticksuffix": "" if is_index else ("\u00a0%" if lang == "sv" else "%"),
                                           "thickness": 14, "len": 0.75,

@@ -81,3 +81,30 @@ def test_methods_page_states_the_rules_in_both_languages(results):
                         ("en", ["How we count", "fewer than 5 answers", "Wilson's method", "Holm's method"])):
         text = methods_page(results, lang).children[-1].children[1].children.children
         assert all(w in text for w in words), (lang, text)
+
+
+def test_map_hover_says_what_the_table_says(results):
+    """Each coloured area's hover, the template filled with its customdata as plotly does, ends in its remarks
+    (differs from the rest, uncertain), though "uncertain" is in the faded trace's template, not sent per area."""
+    import re
+
+    from layouts.texts import t
+
+    seen = set()
+    for question in [q.id for q in results.codebook.single_choice][:8]:
+        for wave in results.waves:
+            for lang in ("sv", "en"):
+                params = {"question": question, "wave": str(wave), "level": "by"}
+                figure, _ = map_view(results, params, None, lang)
+                rows = {r["area_id"]: r for r in results.query(results.parse(params), lang)}
+                for trace in figure["data"][:2]:
+                    for area, data in zip(trace["locations"], trace["customdata"]):
+                        hover = re.sub(r"%\{customdata\[(\d)\]\}", lambda m: str(data[int(m[1])]),
+                                       trace["hovertemplate"])
+                        last = hover.removesuffix("<extra></extra>").rsplit("<br>", 1)[1]
+                        r = rows[area]
+                        expected = " · ".join(([t(f"sig_{r['vs_rest']}", lang)] if r["vs_rest"] else [])
+                                              + ([t("uncertain", lang)] if r["unreliable"] else []))
+                        assert last == expected, (params, area, hover)
+                        seen.add((bool(r["vs_rest"]), bool(r["unreliable"])))
+    assert len(seen) >= 3  # differs, uncertain, neither (and both, where the demo has it)
