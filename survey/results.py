@@ -360,6 +360,9 @@ class Results:
                       "published": table["published"].bits, "published.shape": np.array(table["published"].shape)}
             for name, values in arrays.items():
                 np.save(folder / f"{name}.npy", np.ascontiguousarray(values))
+            sums = self._counted_sums(wave, question, None, (), self.levels[0])  # from the files just written
+            for name in ("n", "w", "w2", "per_option"):
+                np.save(folder / f"sums.{name}.npy", getattr(sums, name))
             written += 1
         return written
 
@@ -393,6 +396,27 @@ class Results:
         if level not in (finest, top):  # added up from the finest level's sums (kept): thousands of cells, not 100,000s
             sums = self._recent_sums(wave, question, by, filters, finest)
             return None if sums is None else sums.added_up(self._fine_to[level], len(self._order[level]))
+        if level == finest and not by and not filters and (wave, question) in self._cells:
+            stored = self._stored_sums(wave, question)
+            if stored is not None:
+                return stored
+        return self._counted_sums(wave, question, by, filters, level)
+
+    def _stored_sums(self, wave: int | None, question: str) -> LevelSums | None:
+        """The finest level's sums of everyone as write_tables stored them (None for a build without them): most
+        views have no filter and no breakdown, and counting them from a national table's 150,000 cells was the
+        largest part of a worker's time under the load test (bench/README.md)."""
+        folder = self.folder / TABLES_FOLDER / table_folder(wave, question)
+        try:
+            n, w, w2, per_option = (np.load(folder / f"sums.{name}.npy") for name in ("n", "w", "w2", "per_option"))
+        except FileNotFoundError:
+            return None
+        return LevelSums(n=n, w=w, w2=w2, per_option=per_option, areas=len(self._order[self.levels[0]]), labels=0)
+
+    def _counted_sums(self, wave: int | None, question: str, by: str | None, filters: tuple,
+                      level: str) -> LevelSums | None:
+        """_level_sums of the finest or the top level, counted from the table's cells."""
+        finest, top = self.levels[0], self.levels[-1]
         table = self._table(wave, question)
         if table is None:
             return None

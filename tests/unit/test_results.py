@@ -124,7 +124,8 @@ def test_the_page_table_shows_a_part_of_a_large_view_and_says_so():
 
 def test_the_stored_tables_are_the_ones_the_query_makes_from_the_cube(processed):
     """tables/ (written by the build) holds, for every (wave, question) of the cube, exactly the table the query
-    makes from the cube: its cells, and the boxes survey/disclosure.py's protect() publishes for it."""
+    makes from the cube: its cells, the boxes survey/disclosure.py's protect() publishes for it, and the finest
+    level's sums of everyone."""
     import numpy as np
 
     from survey.results import TABLES_FOLDER, Results
@@ -141,12 +142,18 @@ def test_the_stored_tables_are_the_ones_the_query_makes_from_the_cube(processed)
             return a.dtype == b.dtype and np.array_equal(a, b)
         return a == b
 
+    finest = results.levels[0]
     for wave, question in keys:
         stored = {**results._table(wave, question), **results._table_cells(wave, question)}
         made = results._make_table(wave, question)
         assert stored.keys() == made.keys()
         for name, value in made.items():
             assert same(stored[name], value), (wave, question, name)
+        # and the finest level's sums of everyone, as the query counts them from the cells
+        sums, counted = results._stored_sums(wave, question), results._counted_sums(wave, question, None, (), finest)
+        assert sums is not None and sums.areas == counted.areas and sums.labels == counted.labels == 0
+        for name in ("n", "w", "w2", "per_option"):
+            assert same(getattr(sums, name), getattr(counted, name)), (wave, question, name)
 
 
 def test_forked_workers_read_the_stored_tables_intact(processed):
