@@ -11,10 +11,11 @@
 - Boundaries compressed: /geo/<level>.geojson (application/geo+json, which flask-compress leaves alone) is sent
   as the build's `geo/<level>.geojson.br` (brotli 11, written by the build) or compressed once per process.
 - A response cache for the callbacks: a callback answer is a function of the request body and the build only (the
-  app keeps no per-user state on the server), so it is stored under a hash of the build id and the body. With
-  REDIS_URL it is shared by all instances (flask-caching on Redis: any instance answers a request another one
-  computed); without, each process keeps one of RESPONSE_CACHE_MB (64). Requests with a cookie or an Authorization
-  header (a staff session) are never cached. (survey.results also caches queries per process.)
+  app keeps no per-user state on the server), so it is stored, brotli-compressed, under a hash of the build id
+  and the body. With REDIS_URL it is shared by all instances (flask-caching on Redis: any instance answers a
+  request another one computed); without, each process keeps one of RESPONSE_CACHE_MB (64). Requests with a
+  cookie or an Authorization header (a staff session) are never cached. (survey.results also caches queries per
+  process.)
 - `X-Instance: <INSTANCE_NAME>` on every response when INSTANCE_NAME is set (to see which instance answered
   behind a load balancer; tests/server/test_nginx.py).
 """
@@ -227,7 +228,14 @@ def install(app, get_results) -> None:
             if hit is None:
                 return None
             g.response_key = None
-            response = Response(hit[1], status=hit[0], mimetype="application/json")
+            status, data, encoding = hit
+            if encoding and not _accepts(encoding):  # a client without brotli: flask-compress takes it from here
+                import brotli
+
+                data, encoding = brotli.decompress(data), None
+            response = Response(data, status=status, mimetype="application/json")
+            if encoding:
+                _send(response, encoding, data)
             response.headers["X-Cache"] = "hit"
             return response
 
@@ -238,8 +246,17 @@ def install(app, get_results) -> None:
             response.headers["X-Instance"] = instance
         key = g.pop("response_key", None) if cache is not None else None
         if key and response.status_code in (200, 204) and "Set-Cookie" not in response.headers:
+            # Kept compressed (brotli at flask-compress's level): a hit is then not compressed again (a national
+            # map answer is 230 KB of JSON, 3 ms of brotli) and the cache holds about seven times as many answers.
+            data, encoding = response.get_data(), None
+            if len(data) >= MIN_SIZE:
+                import brotli
+
+                data, encoding = brotli.compress(data, quality=server.config.get("COMPRESS_BR_LEVEL", 4)), "br"
+                if _accepts("br"):
+                    response = _send(response, "br", data)
             try:
-                cache.set(key, (response.status_code, response.get_data()), timeout=CACHE_SECONDS)
+                cache.set(key, (response.status_code, data, encoding), timeout=CACHE_SECONDS)
             except Exception:
                 pass
         if request.method != "GET" or response.status_code != 200 or "Content-Encoding" in response.headers:
@@ -298,7 +315,7 @@ class _LocalCache:
                 self.data.move_to_end(key)
             return hit
 
-    def set(self, key, value, timeout=None):
+    def set(self, key, value, timeout=None):  # value: (status, body, its encoding)
         size = len(value[1]) + 200
         if size > self.budget // 8:  # one answer never takes more than an eighth of the cache
             return

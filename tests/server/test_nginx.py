@@ -6,12 +6,12 @@ redis-server) is not installed: `make test` installs nginx-light and redis-serve
 """
 from __future__ import annotations
 
-import json
-
 import pytest
 import requests
 
 from deploy.cluster import cluster, nginx_binary, redis_binary
+
+from .map_request import map_request
 
 pytestmark = [
     pytest.mark.skipif(nginx_binary() is None, reason="nginx is not installed (as root: apt-get install nginx-light; "
@@ -40,21 +40,8 @@ def test_requests_alternate_between_the_instances_with_identical_answers(two_ins
 
 def test_a_callback_is_answered_alike_and_shared_through_redis(two_instances):
     session = requests.Session()
-    layout = session.get(two_instances["url"] + "/_dash-dependencies", timeout=10).json()
-    output = next(d["output"] for d in layout if d["output"].startswith("..map.figure"))
-    body = {"output": output, "outputs": [{"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1]}
-                                          for o in output.strip(".").split("...")],
-            "inputs": [{"id": "question", "property": "value", "value": "p_fortkorning"},
-                       {"id": "wave", "property": "value", "value": 2016},
-                       {"id": "level", "property": "value", "value": "deso"},
-                       [{"id": {"group": g, "type": "filter"}, "property": "value", "value": None}
-                        for g in ("kon", "alder", "boende")],
-                       {"id": "area", "property": "value", "value": None}],
-            "state": [[{"id": {"group": g, "type": "filter"}, "property": "id", "value": {"type": "filter", "group": g}}
-                       for g in ("kon", "alder", "boende")],
-                      {"id": "lang", "property": "data", "value": "sv"}, {"id": "map-drawn", "property": "data"}],
-            "changedPropIds": ["wave.value"], "parsedChangedPropsIds": ["wave.value"]}
-    answers = [session.post(two_instances["url"] + "/_dash-update-component", data=json.dumps(body),
+    body = map_request(two_instances["url"], "p_fortkorning", 2016, "deso")
+    answers = [session.post(two_instances["url"] + "/_dash-update-component", data=body,
                             headers={"Content-Type": "application/json"}, timeout=20) for _ in range(4)]
     assert [a.status_code for a in answers] == [200] * 4, answers[0].text[:300]
     assert {a.headers["X-Instance"] for a in answers} == {"a", "b"}

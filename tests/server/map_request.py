@@ -1,0 +1,26 @@
+"""The body of the map callback's request for a view, as the page sends it (for server tests)."""
+from __future__ import annotations
+
+import json
+
+import requests
+
+GROUPS = ("kon", "alder", "boende")
+
+
+def map_request(url: str, question: str, wave: int, level: str) -> str:
+    """The JSON body of /_dash-update-component for the map of a view on a new page (no map drawn yet)."""
+    layout = requests.get(url + "/_dash-dependencies", timeout=10).json()
+    output = next(d["output"] for d in layout if d["output"].startswith("..map.figure"))
+    return json.dumps({
+        "output": output,
+        "outputs": [{"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1]} for o in output.strip(".").split("...")],
+        "inputs": [{"id": "question", "property": "value", "value": question},
+                   {"id": "wave", "property": "value", "value": wave},
+                   {"id": "level", "property": "value", "value": level},
+                   [{"id": {"group": g, "type": "filter"}, "property": "value", "value": None} for g in GROUPS],
+                   {"id": "area", "property": "value", "value": None}],
+        "state": [[{"id": {"group": g, "type": "filter"}, "property": "id", "value": {"type": "filter", "group": g}}
+                   for g in GROUPS],
+                  {"id": "lang", "property": "data", "value": "sv"}, {"id": "map-drawn", "property": "data"}],
+        "changedPropIds": ["wave.value"], "parsedChangedPropsIds": ["wave.value"]})
