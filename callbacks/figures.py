@@ -37,24 +37,23 @@ def _whole_percent(shares: np.ndarray) -> list[int]:
 
 
 def _share_hovers(rows, part: np.ndarray, uncertain: bool, lang: str) -> list[list]:
-    """The hover data of the rows `part` (indices): value, interval (whole numbers: the map's hover template adds
-    the % sign), answers, and whether it differs from the rest. Numbers, not formatted text, and neither the name
-    (the template takes it from the boundaries' properties) nor "uncertain" (the faded trace's template says it):
-    a filter change sends these for every area (bench/README.md). A difference in a faded area ends in " · ",
-    so that the template's "osäker siffra" follows it."""
+    """The hover data of the rows `part` (indices): interval (whole numbers: the map's hover template adds the %
+    sign), answers, and whether it differs from the rest. Numbers, not formatted text, and neither the name
+    (the template takes it from the boundaries' properties), nor the value (it is z), nor "uncertain" (the
+    faded trace's template says it): a filter change sends these for every area (bench/README.md). A difference
+    in a faded area ends in " · ", so that the template's "osäker siffra" follows it."""
     flags = {None: "", **{d: t(f"sig_{d}", lang) + (" · " if uncertain else "") for d in ("higher", "lower")}}
     remarks = [flags[d] for d in rows.column("vs_rest")[part].tolist()]
-    return [list(hover) for hover in zip(*(_whole_percent(rows.column(c)[part])
-                                           for c in ("share", "share_low", "share_high")),
+    return [list(hover) for hover in zip(*(_whole_percent(rows.column(c)[part]) for c in ("share_low", "share_high")),
                                          rows.column("n")[part].astype(int).tolist(), remarks)]
 
 
 def _share_hovertemplate(is_index: bool, uncertain: bool, lang: str) -> str:
     unit = "" if is_index else ("\u00a0%" if lang == "sv" else "%")
     span = t("interval_short", lang)
-    return (f"<b>%{{properties.name}}</b><br>%{{customdata[0]}}{unit} ({span}: %{{customdata[1]}}{unit}–"
-            f"%{{customdata[2]}}{unit})<br>{t('n_of', lang, n='%{customdata[3]}')}<br>"
-            f"%{{customdata[4]}}{t('uncertain', lang) if uncertain else ''}<extra></extra>")
+    return (f"<b>%{{properties.name}}</b><br>%{{z}}{unit} ({span}: %{{customdata[0]}}{unit}–"
+            f"%{{customdata[1]}}{unit})<br>{t('n_of', lang, n='%{customdata[2]}')}<br>"
+            f"%{{customdata[3]}}{t('uncertain', lang) if uncertain else ''}<extra></extra>")
 
 
 def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, lang: str) -> dict:
@@ -75,7 +74,7 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, 
     for name, part, opacity in (("share", shown[~unreliable[shown]], 1.0),
                                 ("uncertain", shown[unreliable[shown]], 0.4)):
         data.append(_choropleth(name, area_ids[part].tolist(), geojson_url,
-                                z=[round(x, 1) for x in (share[part] * 100).tolist()],
+                                z=_whole_percent(share[part]),  # the value as the table rounds it
                                 customdata=_share_hovers(rows, part, name == "uncertain", lang),
                                 showscale=name == "share",
                                 hovertemplate=_share_hovertemplate(is_index, name == "uncertain", lang),

@@ -17,6 +17,8 @@ import shapely.ops
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
+from layouts.texts import half_up
+
 from .meeting import choose
 
 NBSP = "\u00a0"
@@ -89,8 +91,9 @@ def table_key(row: dict, lang: str) -> list[str]:
 
 
 def map_values(rows: list[dict]) -> list[list]:
-    """What the map should colour: every area that is not suppressed, with its share × 100 to one decimal."""
-    return sorted([r["area_id"], round(r["share"] * 100, 1)] for r in rows if not r["suppressed"])
+    """What the map should colour: every area that is not suppressed, with its share in whole percent (rounded
+    half up, as the table shows it)."""
+    return sorted([r["area_id"], int(half_up(r["share"] * 100))] for r in rows if not r["suppressed"])
 
 
 def suppressed_trace(rows: list[dict]) -> dict:

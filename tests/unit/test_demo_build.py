@@ -8,6 +8,7 @@ import shapely
 from shapely.geometry import shape
 
 from callbacks.view import area_choice, details_view, map_view
+from layouts.texts import half_up
 
 
 def layer(processed, level):
@@ -40,7 +41,7 @@ def test_map_view_shows_query_shares_and_greys_small_areas(results):
     traces = {trace["name"]: trace for trace in figure["data"]}
     coloured = {**dict(zip(traces["share"]["locations"], traces["share"]["z"])),
                 **dict(zip(traces["uncertain"]["locations"], traces["uncertain"]["z"]))}
-    assert coloured == {a: round(r["share"] * 100, 1) for a, r in rows.items() if not r["suppressed"]}
+    assert coloured == {a: int(half_up(r["share"] * 100)) for a, r in rows.items() if not r["suppressed"]}
     assert set(traces["uncertain"]["locations"]) == {a for a, r in rows.items() if r["unreliable"]} != set()
     assert traces["uncertain"]["marker"]["opacity"] < traces["share"]["marker"]["opacity"]
     assert set(traces["suppressed"]["locations"]) == {a for a, r in rows.items() if r["suppressed"]} != set()
@@ -101,6 +102,7 @@ def test_map_hover_says_what_the_table_says(results):
                     for area, data in zip(trace["locations"], trace["customdata"]):
                         hover = re.sub(r"%\{customdata\[(\d)\]\}", lambda m: str(data[int(m[1])]),
                                        trace["hovertemplate"])
+                        assert "%{z}" in hover
                         last = hover.removesuffix("<extra></extra>").rsplit("<br>", 1)[1]
                         r = rows[area]
                         expected = " · ".join(([t(f"sig_{r['vs_rest']}", lang)] if r["vs_rest"] else [])
