@@ -7,9 +7,9 @@ texts (`customdata`) and marker positions (VALUE_KEYS). Everything else (layout,
 GeoJSON URL: the figure's *structure*) is summed up in a digest.
 
 The app keeps no per-user state: the browser keeps, in the store `map-drawn` (written with the map), the digest of
-the structure it shows and of the note under the map. The callback sends a Patch of the values only when the new
-figure has the same structure, the full figure otherwise (a new page, another level, language or build, a change
-of the figure code), and the note only when it changed. tests/unit/test_map_patch.py checks that the patch turns
+the structure it shows and of the note under the map, and which traces are blank. The callback sends a Patch of
+the values only when the new figure has the same structure, the full figure otherwise (a new page, another level,
+language or build, a change of the figure code), and the note only when it changed. tests/unit/test_map_patch.py checks that the patch turns
 any view's figure into any other's with the same structure.
 """
 from __future__ import annotations
@@ -37,21 +37,31 @@ def structure(figure: dict) -> str | None:
                     "data": [{k: v for k, v in trace.items() if k not in VALUE_KEYS} for trace in figure["data"]]})
 
 
-def map_patch(figure: dict) -> Patch:
-    """The Patch that turns a shown map of the same structure into `figure`."""
+def blank(figure: dict) -> str:
+    """Per trace, "1" if it draws nothing (no areas, no markers, and not the one with the colour scale), else "0".
+    A trace blank on the shown map and in the new one needs no update: nothing of it is on the screen."""
+    return "".join("1" if not (trace.get("locations") or trace.get("lon") or trace.get("showscale")) else "0"
+                   for trace in figure.get("data") or [])
+
+
+def map_patch(figure: dict, skip: set[int] = frozenset()) -> Patch:
+    """The Patch that turns a shown map of the same structure into `figure` (but for the traces `skip`)."""
     patch = Patch()
     for i, trace in enumerate(figure["data"]):
-        patch["data"][i].update({key: trace[key] for key in VALUE_KEYS if key in trace})  # one "Merge" per trace
+        if i not in skip:  # one "Merge" per trace
+            patch["data"][i].update({key: trace[key] for key in VALUE_KEYS if key in trace})
     return patch
 
 
 def map_answer(figure: dict, note, drawn: dict | None):
-    """The map callback's outputs (figure, note, map-drawn): a Patch when the browser's map has the same structure,
-    no note when it is the one shown, and the new `map-drawn` record (no update when it is the same)."""
+    """The map callback's outputs (figure, note, map-drawn): a Patch when the browser's map has the same structure
+    (without the traces blank before and after: a few hundred bytes of a municipal answer of about 1 KB), no
+    note when it is the one shown, and the new `map-drawn` record (no update when it is the same)."""
     shown = drawn if isinstance(drawn, dict) else {}
-    state = {"figure": structure(figure), "note": _digest(note)}
+    state = {"figure": structure(figure), "note": _digest(note), "blank": blank(figure)}
     same = state["figure"] is not None and shown.get("figure") == state["figure"]
-    return (map_patch(figure) if same else figure, no_update if shown.get("note") == state["note"] else note,
+    skip = {i for i, (was, now) in enumerate(zip(shown.get("blank", ""), state["blank"])) if was == now == "1"}
+    return (map_patch(figure, skip) if same else figure, no_update if shown.get("note") == state["note"] else note,
             no_update if shown == state else state)
 
 
