@@ -192,6 +192,9 @@ def warm(seconds: float) -> int:
 
 def install(app, get_results) -> None:
     server = app.server
+    # flask-compress leaves bodies under 500 bytes alone; most map updates (a Patch of a municipality's values)
+    # are 300–800 bytes of JSON and about half that compressed, and a village hall meeting shares a slow line.
+    server.config["COMPRESS_MIN_SIZE"] = 200
     _installed["get_results"] = get_results
     precompressed = _Precompressed()
     geo_cache: dict = {}
