@@ -37,16 +37,6 @@ TIMES: list[float] = []
 HEADERS = {"Content-Type": "application/json", "Accept-Encoding": "gzip, deflate, br"}
 
 
-def url_sync(view: dict) -> str:
-    """The query string the page writes for a view (only what differs from the default view)."""
-    default = payloads.default_view(META)
-    parts = [(k, str(view[k])) for k in ("question", "wave", "level", "by") if view[k] and view[k] != default[k]]
-    parts += [(g, str(c)) for g, c in view["filters"].items() if c]
-    if view["area"]:
-        parts.append(("area", view["area"]))
-    return ("?" + "&".join(f"{k}={v}" for k, v in parts)) if parts else ""
-
-
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, exception, **kwargs):
     if name in NAMES and exception is None:
@@ -93,7 +83,8 @@ class Visitor(FastHttpUser):
         for name, make_body in load[:2]:
             self.post(name, make_body)
         gevent.joinall([gevent.spawn(self.post, name, make_body) for name, make_body in load[2:]])
-        self.walk = payloads.Walk(self.tab, META, seed=random.randrange(1 << 30), fresh=False, url_sync=url_sync)
+        self.walk = payloads.Walk(self.tab, META, seed=random.randrange(1 << 30), fresh=False,
+                                   url_sync=lambda view: payloads.url_search(view, META))
 
     @task
     def change_a_control(self) -> None:

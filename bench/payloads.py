@@ -111,6 +111,16 @@ def default_view(meta: dict, lang: str = "sv") -> dict:
             "filters": {g: None for g in meta["groups"]}, "area": None, "lang": lang}
 
 
+def url_search(view: dict, meta: dict) -> str:
+    """The query string the page writes into the URL for a view (only what differs from the default view)."""
+    default = default_view(meta)
+    parts = [(k, str(view[k])) for k in ("question", "wave", "level", "by") if view[k] and view[k] != default[k]]
+    parts += [(g, str(c)) for g, c in view["filters"].items() if c]
+    if view["area"]:
+        parts.append(("area", view["area"]))
+    return ("?" + "&".join(f"{k}={v}" for k, v in parts)) if parts else ""
+
+
 class Tab:
     """One browser tab: what it keeps between callbacks (the stores the app writes, e.g. `map-drawn`), so each body
     is built just before it is sent, with the values the earlier answers left, as the renderer does."""
