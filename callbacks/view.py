@@ -85,8 +85,8 @@ def table_part(level_rows: Rows, kommun_rows: list[dict], chosen: str | None) ->
     if len(level_rows) + len(kommun_rows) <= MAX_TABLE_ROWS:
         return [*level_rows, *kommun_rows]
     first = (level_rows.of_area(chosen) if chosen else []) + kommun_rows
-    rest = (r for r in level_rows if r["area_id"] != chosen)
-    return first + [next(rest) for _ in range(MAX_TABLE_ROWS - len(first))]
+    rest = [r for r in level_rows.head(MAX_TABLE_ROWS) if r["area_id"] != chosen]
+    return first + rest[:MAX_TABLE_ROWS - len(first)]
 
 
 def area_choice(results: Results, level: str, clicked: str | None, current: str | None, from_map: bool):
