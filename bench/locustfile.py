@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import time
 from pathlib import Path
 
 import gevent
@@ -32,7 +33,8 @@ SPEC = json.loads(Path(os.environ["BENCH_META"]).read_text(encoding="utf-8"))
 META, DEPS, RESOURCES = SPEC["meta"], SPEC["deps"], SPEC.get("resources", [])
 CALLBACKS = payloads.Callbacks(DEPS, list(META["groups"]))
 NAMES = ("render_page", "choose_area", "update_map", "update_details")
-TIMES: list[float] = []
+TIMES: list[tuple[float, float]] = []  # (when answered, response time in ms) of every callback request
+HITS = [0]  # callback answers the server took from its response cache (X-Cache: hit)
 # br, as a browser takes it (Chromium also takes zstd, which locust cannot decode; the server's cost is alike).
 HEADERS = {"Content-Type": "application/json", "Accept-Encoding": "gzip, deflate, br"}
 
@@ -40,16 +42,20 @@ HEADERS = {"Content-Type": "application/json", "Accept-Encoding": "gzip, deflate
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, exception, **kwargs):
     if name in NAMES and exception is None:
-        TIMES.append(response_time)
+        TIMES.append((time.monotonic(), response_time))
 
 
 @events.quitting.add_listener
 def _write(environment, **kwargs):
     out = Path(os.environ["BENCH_META"]).with_name("locust_callbacks.json")
-    times = np.array(TIMES or [0.0])
+    when, times = (np.array(x) for x in zip(*TIMES)) if TIMES else (np.zeros(1), np.zeros(1))
+    # p95 per 10 s of the run (by when answered): whether the time is the arrival of 200 page loads or the steady state
+    tens = ((when - when.min()) // 10).astype(int)
+    by_10s = [{"from_s": 10 * k, "requests": int((tens == k).sum()), "p95_ms": float(np.percentile(times[tens == k], 95))}
+              for k in range(int(tens.max()) + 1) if (tens == k).any()]
     out.write_text(json.dumps({"requests": len(TIMES), "p50_ms": float(np.percentile(times, 50)),
                                "p95_ms": float(np.percentile(times, 95)), "p99_ms": float(np.percentile(times, 99)),
-                               "max_ms": float(times.max())}))
+                               "max_ms": float(times.max()), "cache_hits": HITS[0], "by_10s": by_10s}))
 
 
 class Visitor(FastHttpUser):
@@ -62,6 +68,7 @@ class Visitor(FastHttpUser):
             if response.status_code not in (200, 204):
                 response.failure(f"HTTP {response.status_code}")
             else:
+                HITS[0] += response.headers.get("X-Cache") == "hit"
                 self.tab.receive(response.content)
 
     def send(self, requests: list) -> None:

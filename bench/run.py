@@ -288,6 +288,7 @@ def load_test(url: str, meta: dict, deps: list, resources: list[str], folder: Pa
     summary = json.loads(hist.read_text()) if hist.exists() else {}
     out["callback_p95_ms"] = summary.get("p95_ms", max(v["p95_ms"] for v in callbacks))
     out["callback_p50_ms"] = summary.get("p50_ms")
+    out["cache_hits"], out["by_10s"] = summary.get("cache_hits"), summary.get("by_10s", [])
     return out
 
 

@@ -15,7 +15,7 @@ import sys
 import requests
 
 from . import client, payloads
-from .run import OUT, load_test, log, page_resources
+from .run import OUT, html_resources, load_test, log, page_resources
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,7 +45,10 @@ def main(argv: list[str] | None = None) -> int:
                                log=folder / f"sweep-{config}.log")
         try:
             deps = requests.get(server.url + "/_dash-dependencies", timeout=30).json()
-            out = load_test(server.url, meta, deps, page_resources(entries), folder, args.users, args.seconds)
+            # The files a first visit fetched in the last run's browser step, else (national: no browser step) the
+            # ones the page names and the first map's boundaries, as bench.run does.
+            resources = page_resources(entries) or html_resources(server.url, processed, meta["levels"][0])
+            out = load_test(server.url, meta, deps, resources, folder, args.users, args.seconds)
             rss = server.rss_mb()
         finally:
             server.stop()
@@ -53,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         details = out["per"].get("update_details", {}).get("p95_ms", 0)
         lines.append(f"| {workers} × {threads} | {out.get('callback_p50_ms') or 0:.0f} ms | {out['callback_p95_ms']:.0f} ms "
                      f"| {details:.0f} ms | {out['errors']} | {out['callback_requests']} | {max(rss):.0f} MB |")
+        log("  p95 per 10 s: " + ", ".join(f"{b['from_s']}–{b['from_s'] + 10} s {b['p95_ms']:.0f} ms ({b['requests']})"
+                                            for b in out.get("by_10s", [])) + f"; cache hits {out.get('cache_hits')}")
     (folder / "sweep.json").write_text(json.dumps(results, indent=1, default=float))
     print("\n".join(lines))
     return 0
