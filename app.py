@@ -9,6 +9,7 @@ from flask import abort, send_file
 
 from api import make_blueprint
 from callbacks import register_callbacks
+from callbacks.view import TRIGGER_FREE, WAIT_ONLY
 from exports.routes import make_blueprint as make_export_blueprint
 from layouts.page import index_html, shell
 from security import harden
@@ -49,7 +50,7 @@ def create_app(data_dir: str | Path | None = None) -> dash.Dash:
     app.staff_app = make_staff_app(server, get_results, data_dir)
     harden(server, [app], [app.staff_app])
     # Precompressed bundles and boundaries, the shared cache (REDIS_URL), X-Instance (serving.py, issue 7).
-    install_serving(app, get_results)
+    install_serving(app, get_results, TRIGGER_FREE, WAIT_ONLY)
 
     # Dash registers its script bundles on a process's first request, unguarded: with several threads, a
     # bundle requested at the same moment got a 500 ("dash is not a registered library"). One request here,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 import os
 import sys
 import threading
@@ -190,7 +191,26 @@ def warm(seconds: float) -> int:
     return done
 
 
-def install(app, get_results) -> None:
+def response_key(build_id: str, body: bytes, trigger_free: tuple = (), wait_only: tuple = ()) -> str:
+    """The cache key of a callback request: the build and the body, less what the answer does not depend on.
+    For a callback in `trigger_free` (the first output of callbacks that never read which input changed), the
+    changed inputs are left out, and the value of inputs in `wait_only` (ids of inputs taken only to wait for
+    something, whose value is a time): a browser sends the details with the time the map was painted, so with it
+    no two details requests were alike. A room of browsers reaching one view by different changes shares one answer."""
+    try:
+        call = json.loads(body)
+        output = call.get("output", "") if isinstance(call, dict) else ""
+    except (ValueError, UnicodeDecodeError):
+        call, output = None, ""
+    if isinstance(output, str) and output.startswith(tuple(trigger_free)):
+        call = {"output": output, "state": call.get("state"),
+                "inputs": [e for e in call.get("inputs") or [] if not (isinstance(e, dict) and e.get("id") in wait_only)]}
+        body = json.dumps(call, sort_keys=True, separators=(",", ":")).encode()
+    return "cb:" + hashlib.sha256(build_id.encode() + b"\0" + body).hexdigest()
+
+
+def install(app, get_results, trigger_free: tuple = (), wait_only: tuple = ()) -> None:
+    """`trigger_free`, `wait_only`: what the response cache's key leaves out (response_key)."""
     server = app.server
     # flask-compress leaves bodies under 500 bytes alone; most map updates (a Patch of a municipality's values)
     # are 300–800 bytes of JSON and about half that compressed, and a village hall meeting shares a slow line.
@@ -222,8 +242,8 @@ def install(app, get_results) -> None:
             if request.method != "POST" or request.path != CALLBACK_PATH or "Cookie" in request.headers \
                     or "Authorization" in request.headers:
                 return None
-            body = request.get_data(cache=True)
-            g.response_key = "cb:" + hashlib.sha256(get_results().manifest["build_id"].encode() + b"\0" + body).hexdigest()
+            g.response_key = response_key(get_results().manifest["build_id"], request.get_data(cache=True),
+                                          trigger_free, wait_only)
             try:
                 hit = cache.get(g.response_key)
             except Exception:  # Redis down: answer without the cache

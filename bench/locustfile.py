@@ -9,9 +9,10 @@
 Each visitor arrives (spread over the first 10 s), loads the page as a browser with an empty cache does (the HTML,
 every script and style sheet, the layout, the callback map, the first callbacks, the boundaries), then changes
 one control at a time as bench/payloads.py's walk does (question, year, filter, group, level, a click on the map),
-thinking 2–8 s between changes. A change sends what the browser sends: the area chooser first when it is
-involved, then the map and the details callbacks at the same time, and the page's URL-sync call (answered "no
-update"). Views repeat across visitors, as they do in a room full of people looking at the same survey.
+thinking 2–8 s between changes. A change sends what the browser sends, in its order: the area chooser first when
+it is involved, then the map with the page's URL-sync call (answered "no update"), then the details (the page
+asks for them once the map is painted). Like a browser, a visitor keeps its connections open and sends the next
+request on the one used last (geventhttpclient's pool is last in, first out). Views repeat across visitors, as they do in a room full of people looking at the same survey.
 A request fails unless it answers 200 (204 for "no update"); the harness reports locust's percentiles per
 callback and, from this file, the percentiles over all callback requests (locust_callbacks.json).
 """
@@ -72,12 +73,20 @@ class Visitor(FastHttpUser):
                 self.tab.receive(response.content)
 
     def send(self, requests: list) -> None:
-        """The area chooser first (its output feeds the others), then the rest at the same time."""
+        """In the browser's order: the area chooser first (its output feeds the others), then the map and the
+        page's URL sync at the same time, and the details once the map has answered (they wait for it to be
+        painted, callbacks/map_patch.py; the time the browser takes to paint is not added)."""
         for name, make_body in requests:
             if name == "choose_area":
                 self.post(name, make_body)
-        gevent.joinall([gevent.spawn(self.post, name, make_body) for name, make_body in requests
-                        if name != "choose_area"])
+        jobs = {name: gevent.spawn(self.post, name, make_body) for name, make_body in requests
+                if name not in ("choose_area", "update_details")}
+        if "update_map" in jobs:
+            jobs["update_map"].join()
+        for name, make_body in requests:
+            if name == "update_details":
+                self.post(name, make_body)
+        gevent.joinall(list(jobs.values()))
 
     def on_start(self) -> None:
         self.client.get("/", headers=HEADERS, name="page /")
@@ -86,10 +95,9 @@ class Visitor(FastHttpUser):
         self.client.get("/_dash-layout", headers=HEADERS, name="page /_dash-layout")
         self.client.get("/_dash-dependencies", headers=HEADERS, name="page /_dash-dependencies")
         self.tab = payloads.Tab(CALLBACKS)
-        load = payloads.page_load(self.tab, META)
-        for name, make_body in load[:2]:
-            self.post(name, make_body)
-        gevent.joinall([gevent.spawn(self.post, name, make_body) for name, make_body in load[2:]])
+        render_page, *callbacks = payloads.page_load(self.tab, META)
+        self.post(*render_page)  # the page first, then its controls' callbacks
+        self.send(callbacks)
         self.walk = payloads.Walk(self.tab, META, seed=random.randrange(1 << 30), fresh=False,
                                    url_sync=lambda view: payloads.url_search(view, META))
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 import random
 
 # Each callback by its first output (the rest may grow: the harness reads them from /_dash-dependencies).
@@ -59,7 +60,7 @@ class Callbacks:
         outputs = {(o["id"], o["property"]) for d in self.deps.values()
                    for o in (lambda v: v if isinstance(v, list) else [v])(_outputs(d["output"]))}
         self.kept = states & outputs - {("area", "value")}
-        # What clientside callbacks write (e.g. map-painted, a time): sent with a stand-in value.
+        # What clientside callbacks write (e.g. map-painted, a time): sent with the time now, as a browser does.
         self.clientside = {(o["id"], o["property"]) for d in dependencies if d.get("clientside_function")
                            for o in (lambda v: v if isinstance(v, list) else [v])(_outputs(d["output"]))}
 
@@ -88,7 +89,7 @@ class Callbacks:
         elif (id_, prop) in extra:
             entry["value"] = extra[(id_, prop)]
         elif (id_, prop) in self.clientside and (id_, prop) != ("url", "search"):
-            entry["value"] = 0
+            entry["value"] = int(time.time() * 1000)  # as the browser's: map-painted is the time the map was drawn
         return entry
 
     def body(self, callback: str, view: dict, changed: list[str], click: dict | None = None,

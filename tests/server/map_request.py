@@ -24,3 +24,25 @@ def map_request(url: str, question: str, wave: int, level: str) -> str:
                    for g in GROUPS],
                   {"id": "lang", "property": "data", "value": "sv"}, {"id": "map-drawn", "property": "data"}],
         "changedPropIds": ["wave.value"], "parsedChangedPropsIds": ["wave.value"]})
+
+
+def details_request(url: str, question: str, wave: int, level: str, painted: int, changed: str) -> str:
+    """The JSON body of the details callback's request as the page sends it: after the map was painted at the time
+    `painted` (ms, the store map-painted), with `changed` the input that changed."""
+    dependency = next(d for d in requests.get(url + "/_dash-dependencies", timeout=10).json()
+                      if d["output"].startswith("..bars.figure"))
+    values = {"question": question, "wave": wave, "level": level, "by": "", "area": None, "map-painted": painted,
+              "lang": "sv"}
+
+    def entry(spec: dict):
+        if spec["id"].startswith("{"):  # the filters (ALL): their values, or their ids
+            return [{"id": {"group": g, "type": "filter"}, "property": spec["property"],
+                     "value": {"type": "filter", "group": g} if spec["property"] == "id" else None} for g in GROUPS]
+        return {"id": spec["id"], "property": spec["property"], "value": values[spec["id"]]}
+
+    output = dependency["output"]
+    return json.dumps({
+        "output": output,
+        "outputs": [{"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1]} for o in output.strip(".").split("...")],
+        "inputs": [entry(i) for i in dependency["inputs"]], "state": [entry(s) for s in dependency["state"]],
+        "changedPropIds": [changed, "map-painted.data"], "parsedChangedPropsIds": [changed, "map-painted.data"]})
