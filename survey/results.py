@@ -102,6 +102,7 @@ class Results:
         self._order = {lv: sorted(frame["area_id"], key=lambda a, lv=lv: swedish_order(self._names[(lv, a)]))
                        for lv, frame in self.areas.groupby("level")}
         self._names_in_order = {lv: [self._names[(lv, a)] for a in order] for lv, order in self._order.items()}
+        self._name_array = {lv: np.array(names, dtype=object) for lv, names in self._names_in_order.items()}
         self.roll_up: bool = bool(self.manifest.get("roll_up", True))
         self._parent = {(lv, a): (self.levels[i + 1], p) for i, lv in enumerate(self.levels[:-1])
                         for a, p in zip(self.areas.loc[self.areas["level"] == lv, "area_id"],
@@ -658,7 +659,7 @@ class Results:
             for index, level in enumerate(self.levels):
                 here = np.flatnonzero(rolled["level"] == index)
                 if len(here):
-                    names[here] = np.array(self._names_in_order[level], dtype=object)[rolled["position"][here]]
+                    names[here] = self._name_array[level][rolled["position"][here]]
             return names
 
         if name == "area_id":
@@ -681,8 +682,9 @@ class Results:
         if name == "rolled_up_to":
             return rolled_names()
         if name == "rolled_up_label":
-            label = text("rolled_up_label", lang)
-            return np.array([label.format(area=n) if u else None for n, u in zip(rolled_names(), up)], dtype=object)
+            label, labels, where = text("rolled_up_label", lang), np.full(len(area), None, dtype=object), np.flatnonzero(up)
+            labels[where] = [label.format(area=n) for n in rolled_names()[where].tolist()]
+            return labels
         raise KeyError(f"Rows.column: no column {name!r}")
 
     def reference_rows(self, question: str, year: int) -> list[dict]:
