@@ -1,9 +1,14 @@
 """gunicorn settings for `make run`. Workers read data/processed themselves; nothing is shared between them.
 
 Chosen from measurements on a 2-core machine (bench/README.md, `python -m bench.sweep`: 200 simulated visitors):
-- workers 3 (WEB_CONCURRENCY), threads 4 (THREADS): the callbacks are CPU-bound Python, so threads mainly overlap
-  network and compression; one worker more than cores kept the callback p95 lowest (2 × 4, 4 × 4, 2 × 8 and
-  3 × 2 were slower). Each worker is about 250–300 MB on the demo.
+- workers 4 (WEB_CONCURRENCY), threads 4 (THREADS): the callbacks are CPU-bound Python, so threads mainly overlap
+  network and compression. Municipal: 3 × 4 and 4 × 4 within noise of each other; national: 4 × 4 kept the
+  load test's p95 lowest (a visitor's kept-alive connection stays with one worker, so the busiest worker can
+  need more than its core; more workers spread that). Each worker is about 250–300 MB on the demo, 420 national.
+- reuse_port (REUSE_PORT=0 turns it off): each worker listens on its own socket and the kernel spreads new
+  connections evenly over them. On one shared socket, whichever worker woke first took the connection: in a
+  national load test one worker of three used 44 s of CPU in 58 s and another 10 s; with reuse_port 34 and 22 s.
+  (Beware: a second server started on the same port then shares it instead of failing.)
 - preload_app: the build is read and the first views answered (when_ready, WARM_SECONDS) once, in the master,
   before the workers are forked; they start with it (and with Dash's bundles registered, see app.py).
 - glibc's malloc: two arenas, and freed memory handed back after requests (serving.give_back_memory): worker
@@ -18,7 +23,7 @@ from serving import give_back_memory, limit_malloc_arenas
 
 limit_malloc_arenas()  # before the app is loaded (serving.py)
 
-workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 threads = int(os.environ.get("THREADS", "4"))
 preload_app = True
 control_socket_disable = True  # gunicorn 27 otherwise opens a control socket under ~/.gunicorn
@@ -27,6 +32,7 @@ timeout = 60
 # Browsers keep a connection open between a visitor's clicks (seconds apart); gunicorn's default of 2 s closed it
 # under them, and a request sent on a connection closed at that moment failed (the load test's only errors).
 keepalive = int(os.environ.get("KEEPALIVE", "75"))
+reuse_port = os.environ.get("REUSE_PORT", "1") == "1"
 
 
 def when_ready(server):

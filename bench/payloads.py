@@ -34,6 +34,10 @@ def _outputs(output: str) -> list[dict] | dict:
     return outs if output.startswith("..") else outs[0]
 
 
+def _listed(outputs) -> list[dict]:
+    return outputs if isinstance(outputs, list) else [outputs]
+
+
 def changed_id(control: str) -> str:
     """How Dash names a changed property: 'wave.value', or the JSON id (sorted keys) of a pattern-matching one."""
     if control.startswith("filter:"):
@@ -60,6 +64,9 @@ class Callbacks:
         outputs = {(o["id"], o["property"]) for d in self.deps.values()
                    for o in (lambda v: v if isinstance(v, list) else [v])(_outputs(d["output"]))}
         self.kept = states & outputs - {("area", "value")}
+        # The callbacks (by name) whose answers write a kept store: the only answers a simulated tab must read.
+        self.keeping = {name for name, first in CALLBACKS.items() if first in self.by_first and self.kept & {
+            (o["id"], o["property"]) for o in _listed(_outputs(self.by_first[first]))}}
         # What clientside callbacks write (e.g. map-painted, a time): sent with the time now, as a browser does.
         self.clientside = {(o["id"], o["property"]) for d in dependencies if d.get("clientside_function")
                            for o in (lambda v: v if isinstance(v, list) else [v])(_outputs(d["output"]))}
