@@ -7,7 +7,7 @@ texts (`customdata`) and marker positions (VALUE_KEYS). Everything else (layout,
 GeoJSON URL: the figure's *structure*) is summed up in a digest.
 
 The app keeps no per-user state: the browser keeps, in the store `map-drawn` (written with the map), the digest of
-the structure it shows and of the note under the map, and which traces are blank. The callback sends a Patch of
+the structure it shows, of the note under the map and of which areas each trace draws, and which traces are blank. The callback sends a Patch of
 the values only when the new figure has the same structure, the full figure otherwise (a new page, another level,
 language or build, a change of the figure code), and the note only when it changed. tests/unit/test_map_patch.py checks that the patch turns
 any view's figure into any other's with the same structure.
@@ -44,25 +44,33 @@ def blank(figure: dict) -> str:
                    for trace in figure.get("data") or [])
 
 
-def map_patch(figure: dict, skip: set[int] = frozenset()) -> Patch:
-    """The Patch that turns a shown map of the same structure into `figure` (but for the traces `skip`)."""
+def where(figure: dict) -> str:
+    """Digest of which areas each trace draws (shown, faded, hidden, selected)."""
+    return _digest([trace.get("locations") for trace in figure.get("data") or []])
+
+
+def map_patch(figure: dict, skip: set[int] = frozenset(), same_areas: bool = False) -> Patch:
+    """The Patch that turns a shown map of the same structure into `figure` (but for the traces `skip`; without
+    the traces' areas when `same_areas`: each trace draws the same areas as on the shown map)."""
+    keys = [key for key in VALUE_KEYS if not (same_areas and key == "locations")]
     patch = Patch()
     for i, trace in enumerate(figure["data"]):
         if i not in skip:  # one "Merge" per trace
-            patch["data"][i].update({key: trace[key] for key in VALUE_KEYS if key in trace})
+            patch["data"][i].update({key: trace[key] for key in keys if key in trace})
     return patch
 
 
 def map_answer(figure: dict, note, drawn: dict | None):
     """The map callback's outputs (figure, note, map-drawn): a Patch when the browser's map has the same structure
-    (without the traces blank before and after: a few hundred bytes of a municipal answer of about 1 KB), no
-    note when it is the one shown, and the new `map-drawn` record (no update when it is the same)."""
+    (without the traces blank before and after: a few hundred bytes of a municipal answer of about 1 KB; without
+    the areas' ids when every trace draws the same areas as before: a national one is 6,000 ids), no note when it
+    is the one shown, and the new `map-drawn` record (no update when it is the same)."""
     shown = drawn if isinstance(drawn, dict) else {}
-    state = {"figure": structure(figure), "note": _digest(note), "blank": blank(figure)}
+    state = {"figure": structure(figure), "note": _digest(note), "blank": blank(figure), "where": where(figure)}
     same = state["figure"] is not None and shown.get("figure") == state["figure"]
     skip = {i for i, (was, now) in enumerate(zip(shown.get("blank", ""), state["blank"])) if was == now == "1"}
-    return (map_patch(figure, skip) if same else figure, no_update if shown.get("note") == state["note"] else note,
-            no_update if shown == state else state)
+    patch = map_patch(figure, skip, same_areas=shown.get("where") == state["where"]) if same else figure
+    return patch, no_update if shown.get("note") == state["note"] else note, no_update if shown == state else state
 
 
 def apply(figure: dict, patch: Patch) -> dict:

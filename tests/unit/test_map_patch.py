@@ -8,7 +8,7 @@ import random
 import pytest
 from dash import Patch, no_update
 
-from callbacks.map_patch import VALUE_KEYS, apply, blank, map_answer, map_patch, structure
+from callbacks.map_patch import VALUE_KEYS, apply, blank, map_answer, map_patch, structure, where
 from callbacks.view import map_view
 
 
@@ -28,7 +28,7 @@ def views(results, level: str, count: int, seed: int = 3) -> list[tuple[dict, st
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_the_patch_turns_any_map_into_any_other_of_the_same_structure(results, lang):
-    patched = skipped = 0
+    patched = skipped = same_areas = 0
     for level in results.levels:
         figures = [map_view(results, params, area, lang)[0] for params, area in views(results, level, 8)]
         for before, after in itertools.permutations(figures, 2):
@@ -37,6 +37,10 @@ def test_the_patch_turns_any_map_into_any_other_of_the_same_structure(results, l
                 # as sent: without the traces blank on both maps, which differ at most in an unused colour range
                 patch, _, _ = map_answer(after, None, map_answer(before, None, None)[2])
                 shown = apply(before, patch)
+                sent = {key for op in patch.to_plotly_json()["operations"] for key in op["params"]["value"]}
+                if where(before) == where(after):  # the same areas in every trace: their ids are not sent again
+                    assert "locations" not in sent
+                    same_areas += 1
                 for i, (was, now, trace) in enumerate(zip(blank(before), blank(after), shown["data"])):
                     if was == now == "1":  # not sent: only its unused colour range may be the old one
                         skipped += 1
@@ -45,6 +49,7 @@ def test_the_patch_turns_any_map_into_any_other_of_the_same_structure(results, l
                 patched += 1
     assert patched > 150  # most changes within a level are patches (a question's kind, index or share, is not)
     assert skipped > 50
+    assert same_areas > 10
 
 
 def test_structure_differs_between_levels_and_languages(results):
@@ -63,7 +68,11 @@ def test_the_answer_is_a_patch_only_onto_the_same_map(results):
     fig, note, drawn = map_answer(figure1, note1, None)  # a new page: everything
     assert fig is figure1 and note == note1 and drawn["figure"] == structure(figure1)
     fig, note, drawn2 = map_answer(figure2, note2, drawn)
-    assert isinstance(fig, Patch) and drawn2 is no_update and note is no_update  # same note: not sent again
+    assert isinstance(fig, Patch) and note is no_update  # same note: not sent again
+    # the record again only when the areas the traces draw changed (its other parts are the same)
+    assert drawn2 is no_update if where(figure2) == where(figure1) else drawn2 == {**drawn, "where": where(figure2)}
+    _, _, unchanged = map_answer(figure2, note2, {**drawn, "where": where(figure2)})
+    assert unchanged is no_update
     other = map_view(results, {**first, "level": results.levels[1]}, None, "sv")[0]
     fig, _, drawn3 = map_answer(other, note1, drawn)  # another level: the whole figure
     assert fig is other and drawn3["figure"] != drawn["figure"]
