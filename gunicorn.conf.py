@@ -8,7 +8,7 @@ Chosen from measurements on a 2-core machine (bench/README.md, `python -m bench.
 - reuse_port (REUSE_PORT=0 turns it off): each worker listens on its own socket and the kernel spreads new
   connections evenly over them. On one shared socket, whichever worker woke first took the connection: in a
   national load test one worker of three used 44 s of CPU in 58 s and another 10 s; with reuse_port 34 and 22 s.
-  (Beware: a second server started on the same port then shares it instead of failing.)
+  A second server on the same port would then share it instead of failing: on_starting refuses to start.
 - preload_app: the build is read and the first views answered (when_ready, WARM_SECONDS) once, in the master,
   before the workers are forked; they start with it (and with Dash's bundles registered, see app.py).
 - glibc's malloc: two arenas, and freed memory handed back after requests (serving.give_back_memory): worker
@@ -33,6 +33,27 @@ timeout = 60
 # under them, and a request sent on a connection closed at that moment failed (the load test's only errors).
 keepalive = int(os.environ.get("KEEPALIVE", "75"))
 reuse_port = os.environ.get("REUSE_PORT", "1") == "1"
+
+
+def on_starting(server):
+    """With reuse_port a second server on a port in use would share it (and answer half the requests from its
+    own data): refuse to start, as gunicorn does without reuse_port."""
+    import socket
+    import sys
+
+    for address in server.cfg.bind:
+        host, _, port = address.rpartition(":")
+        if address.startswith(("unix:", "fd://")) or not port.isdigit() or int(port) == 0:
+            continue
+        family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a stopped server's closing connections do not count
+            try:
+                probe.bind((host.strip("[]") or "0.0.0.0", int(port)))
+            except OSError:
+                print(f"Porten {address} används redan (körs Trygghetskartan redan?); stoppa den först eller välj en "
+                      f"annan port. (Port {address} is already in use.)", file=sys.stderr)
+                sys.exit(1)
 
 
 def when_ready(server):
