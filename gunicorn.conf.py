@@ -47,7 +47,8 @@ def on_starting(server):
             continue
         family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
         with socket.socket(family, socket.SOCK_STREAM) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a stopped server's closing connections do not count
+            # SO_REUSEADDR: a stopped server's closing connections do not count, only a listening socket does
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind((host.strip("[]") or "0.0.0.0", int(port)))
             except OSError:

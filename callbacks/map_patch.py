@@ -6,11 +6,12 @@ alters only what depends on the data: per trace its areas (`locations`), values 
 texts (`customdata`) and marker positions (VALUE_KEYS). Everything else (layout, trace styles, names, the
 GeoJSON URL: the figure's *structure*) is summed up in a digest.
 
-The app keeps no per-user state: the browser keeps, in the store `map-drawn` (written with the map), the digest of
-the structure it shows, of the note under the map and of which areas each trace draws, and which traces are blank. The callback sends a Patch of
-the values only when the new figure has the same structure, the full figure otherwise (a new page, another level,
-language or build, a change of the figure code), and the note only when it changed. tests/unit/test_map_patch.py checks that the patch turns
-any view's figure into any other's with the same structure.
+The app keeps no per-user state: the browser keeps, in the store `map-drawn` (written with the map), the digests
+of the structure it shows, of the note under the map and of which areas each trace draws, and which traces are
+blank. The callback sends a Patch of the values only when the new figure has the same structure, the full figure
+otherwise (a new page, another level, language or build, a change of the figure code), the areas' ids only when
+they changed, and the note only when it changed. tests/unit/test_map_patch.py checks that the patch turns any
+view's figure into any other's with the same structure.
 """
 from __future__ import annotations
 
