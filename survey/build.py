@@ -218,7 +218,7 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
         simple = prepared["simplified"][level_id] if "simplified" in prepared else geography.simplified(frame)
         text = geography.to_geojson(simple)
         (geo / f"{level_id}.geojson").write_text(text, encoding="utf-8")
-        # Compressed once here, at brotli's best, for the app to send (serving.py): a third of gzip's bytes.
+        # Compressed once here, at brotli's best, for the app to send (web/geo.py): a third of gzip's bytes.
         (geo / f"{level_id}.geojson.br").write_bytes(brotli.compress(text.encode("utf-8"), quality=11))
     write_cube(prepared["cube"], folder / "cube.parquet")  # a row group per (wave, question): read one at a time
     prepared["areas"].to_parquet(folder / "areas.parquet", index=False)
