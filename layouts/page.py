@@ -86,8 +86,6 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
     view = view or {}
     level = view.get("level") or results.levels[0]
     manifest = results.manifest
-    kommun = manifest["kommun"]["name"]
-    other_lang = "en" if lang == "sv" else "sv"
     banner = dbc.Alert(t("demo_banner", lang), color="warning", className="demo-banner mb-0 py-2 rounded-0",
                        id="demo-banner") if manifest.get("demo") else None
     return html.Div([
@@ -102,15 +100,7 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
         html.Span(id="chart-saved", hidden=True),
         dcc.Store(id="page-token", data=uuid.uuid4().hex),  # new with every page drawn (see assets/app.js)
         banner,
-        html.Header(dbc.Container([
-            html.Div([html.H1(t("title", lang), className="h3 mb-0"),
-                      html.P(t("subtitle", lang, kommun=kommun), className="mb-0 text-body-secondary")]),
-            html.Nav([
-                html.A(t("methods_link", lang), href=f"/metod?lang={lang}", id="methods-link", className="me-3"),
-                html.A(t("language_link", lang), href=f"?lang={other_lang}", lang=other_lang, id="language-link",
-                       className="btn btn-outline-primary btn-sm"),
-            ], className="d-flex align-items-center"),
-        ], fluid=True, className="d-flex justify-content-between align-items-center py-2"), className="border-bottom"),
+        _header(lang, manifest["kommun"]["name"]),
         # A grid (style.css): controls and the presentation panel on the left, the view on the right; on a phone the
         # view comes right after the controls and the presentation panel last.
         html.Div([
@@ -165,6 +155,20 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
                                            credit=manifest.get("source_credit", "")), className="small mb-0 py-2"),
                                   fluid=True), className="border-top mt-3"),
     ], lang=lang)
+
+
+def _header(lang: str, kommun: str) -> html.Header:
+    """The title, the link to the methods page and the one to the page in the other language."""
+    other_lang = "en" if lang == "sv" else "sv"
+    return html.Header(dbc.Container([
+        html.Div([html.H1(t("title", lang), className="h3 mb-0"),
+                  html.P(t("subtitle", lang, kommun=kommun), className="mb-0 text-body-secondary")]),
+        html.Nav([
+            html.A(t("methods_link", lang), href=f"/metod?lang={lang}", id="methods-link", className="me-3"),
+            html.A(t("language_link", lang), href=f"?lang={other_lang}", lang=other_lang, id="language-link",
+                   className="btn btn-outline-primary btn-sm"),
+        ], className="d-flex align-items-center"),
+    ], fluid=True, className="d-flex justify-content-between align-items-center py-2"), className="border-bottom")
 
 
 def map_fit(results: Results) -> dict:

@@ -40,7 +40,8 @@ def response_key(build_id: str, body: bytes, trigger_free: tuple = (), wait_only
         call, output = None, ""
     if isinstance(output, str) and output.startswith(tuple(trigger_free)):
         call = {"output": output, "state": call.get("state"),
-                "inputs": [e for e in call.get("inputs") or [] if not (isinstance(e, dict) and e.get("id") in wait_only)]}
+                "inputs": [e for e in call.get("inputs") or []
+                           if not (isinstance(e, dict) and e.get("id") in wait_only)]}
         body = json.dumps(call, sort_keys=True, separators=(",", ":")).encode()
     return "cb:" + hashlib.sha256(build_id.encode() + b"\0" + body).hexdigest()
 

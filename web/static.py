@@ -39,7 +39,8 @@ def static_files() -> list[Path]:
              Path(plotly.__file__).parent / "package_data", ROOT / "assets"]
 
     def served(p: Path) -> bool:  # not the debug-mode bundles, Jupyter's widget bundle or unminified React
-        return not (".dev." in p.name or p.name == "widgetbundle.js" or (p.parent.name == "deps" and ".min." not in p.name))
+        return not (".dev." in p.name or p.name == "widgetbundle.js"
+                    or (p.parent.name == "deps" and ".min." not in p.name))
 
     return sorted(p for root in roots for p in root.rglob("*") if p.suffix in (".js", ".css") and p.is_file()
                   and p.stat().st_size >= MIN_SIZE and "node_modules" not in p.parts and served(p))
@@ -52,7 +53,8 @@ def precompress(files: list[Path] | None = None, quiet: bool = False) -> int:
     for path in files or static_files():
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
-        for suffix, compress in (("br", lambda d: brotli.compress(d, quality=11)), ("gz", lambda d: gzip.compress(d, 9))):
+        for suffix, compress in (("br", lambda d: brotli.compress(d, quality=11)),
+                                 ("gz", lambda d: gzip.compress(d, 9))):
             target = CACHE_DIR / f"{digest}.{suffix}"
             if target.exists():
                 continue
