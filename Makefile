@@ -63,9 +63,9 @@ servers:
 		echo "The nginx test needs nginx and Redis: run 'sudo apt-get install nginx-light redis-server' (skipped meanwhile)."; \
 	fi
 
-# The script bundles compressed once at brotli's best (serving.py; the copies live in .cache/precompressed).
+# The script bundles compressed once at brotli's best (web/static.py; the copies live in .cache/precompressed).
 precompress: $(VENV)/.installed
-	$(PY) -m serving precompress
+	$(PY) -m web.static precompress
 
 test: $(VENV)/.installed-dev browser servers build
 	$(PY) -m pytest

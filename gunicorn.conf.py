@@ -11,17 +11,20 @@ Chosen from measurements on a 2-core machine (bench/README.md, `python -m bench.
   A second server on the same port would then share it instead of failing: on_starting refuses to start.
 - preload_app: the build is read and the first views answered (when_ready, WARM_SECONDS) once, in the master,
   before the workers are forked; they start with it (and with Dash's bundles registered, see app.py).
-- glibc's malloc: two arenas, and freed memory handed back after requests (serving.give_back_memory): worker
+- glibc's malloc: two arenas, and freed memory handed back after requests (web/workers.py): worker
   RSS on the national benchmark.
 - keepalive 75 s (KEEPALIVE): a browser reuses its connection between clicks; with gunicorn's default of 2 s a
   request could meet a connection being closed (the load test's only errors). Behind nginx this is nginx's job.
 """
 import gc
 import os
+import socket
+import sys
+import time
 
-from serving import give_back_memory, limit_malloc_arenas
+from web.workers import give_back_memory, limit_malloc_arenas, warm
 
-limit_malloc_arenas()  # before the app is loaded (serving.py)
+limit_malloc_arenas()  # before the app is loaded (web/workers.py)
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 threads = int(os.environ.get("THREADS", "4"))
@@ -38,9 +41,6 @@ reuse_port = os.environ.get("REUSE_PORT", "1") == "1"
 def on_starting(server):
     """With reuse_port a second server on a port in use would share it (and answer half the requests from its
     own data): refuse to start, as gunicorn does without reuse_port."""
-    import socket
-    import sys
-
     for address in server.cfg.bind:
         host, _, port = address.rpartition(":")
         if address.startswith(("unix:", "fd://")) or not port.isdigit() or int(port) == 0:
@@ -60,20 +60,23 @@ def on_starting(server):
 def when_ready(server):
     """In the master, after the app is loaded (preload) and before the workers are forked: answer the first view
     of each question and wave for at most WARM_SECONDS (default 20), so every worker starts with the tables and
-    disclosure patterns computed (serving.warm; 0 turns it off); then freeze what the workers inherit."""
-    from serving import warm
-
+    disclosure patterns computed (web.workers.warm; 0 turns it off); then freeze what the workers inherit."""
     seconds = float(os.environ.get("WARM_SECONDS", "20"))
     if seconds > 0:
-        import time
-
         started = time.perf_counter()
-        views = warm(seconds)
+        views = warm(_results(server.app.wsgi()), seconds)
         server.log.info("warmed %d views in %.1f s", views, time.perf_counter() - started)
     # Everything loaded so far lives as long as the workers: out of the garbage collector's sight, so a worker's
     # collections no longer walk the app's ~200,000 objects over and over (national in-process mix of 1,160
     # callbacks: 46 → 33–38 s of CPU, bench/README.md) and do not touch, and so copy, the pages it shares.
     gc.freeze()
+
+
+def _results(wsgi_app):
+    """The build's Results of the loaded app (web.app.create_app keeps its get_results in the Flask app's
+    extensions), or None for another app."""
+    get_results = getattr(wsgi_app, "extensions", {}).get("trygghetskartan.results")
+    return get_results() if get_results else None
 
 
 def post_request(worker, req, environ, resp):

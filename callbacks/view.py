@@ -23,8 +23,9 @@ from .state import parse_view
 
 EMPTY_FIGURE = {"data": [], "layout": {}}
 MAX_TABLE_ROWS = 500  # rows of the table on the page (table_part)
-# For the response cache's key (serving.response_key): the callbacks whose answer does not depend on which input
-# changed (the first output of each; neither reads ctx.triggered), and the inputs taken only to wait (a time).
+# For the response cache's key (web.response_cache.response_key): the callbacks whose answer does not depend on
+# which input changed (the first output of each; neither reads ctx.triggered), and the inputs taken only to wait
+# (a time).
 TRIGGER_FREE = ("..map.figure..", "..bars.figure..")
 WAIT_ONLY = ("map-painted",)
 

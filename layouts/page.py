@@ -1,11 +1,8 @@
 """The dashboard page: a function of the build's results and the language, no data loading at import."""
 from __future__ import annotations
 
-import json
 import math
 import uuid
-from functools import lru_cache
-from pathlib import Path
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -89,8 +86,6 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
     view = view or {}
     level = view.get("level") or results.levels[0]
     manifest = results.manifest
-    kommun = manifest["kommun"]["name"]
-    other_lang = "en" if lang == "sv" else "sv"
     banner = dbc.Alert(t("demo_banner", lang), color="warning", className="demo-banner mb-0 py-2 rounded-0",
                        id="demo-banner") if manifest.get("demo") else None
     return html.Div([
@@ -105,15 +100,7 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
         html.Span(id="chart-saved", hidden=True),
         dcc.Store(id="page-token", data=uuid.uuid4().hex),  # new with every page drawn (see assets/app.js)
         banner,
-        html.Header(dbc.Container([
-            html.Div([html.H1(t("title", lang), className="h3 mb-0"),
-                      html.P(t("subtitle", lang, kommun=kommun), className="mb-0 text-body-secondary")]),
-            html.Nav([
-                html.A(t("methods_link", lang), href=f"/metod?lang={lang}", id="methods-link", className="me-3"),
-                html.A(t("language_link", lang), href=f"?lang={other_lang}", lang=other_lang, id="language-link",
-                       className="btn btn-outline-primary btn-sm"),
-            ], className="d-flex align-items-center"),
-        ], fluid=True, className="d-flex justify-content-between align-items-center py-2"), className="border-bottom"),
+        _header(lang, manifest["kommun"]["name"]),
         # A grid (style.css): controls and the presentation panel on the left, the view on the right; on a phone the
         # view comes right after the controls and the presentation panel last.
         html.Div([
@@ -170,33 +157,33 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
     ], lang=lang)
 
 
+def _header(lang: str, kommun: str) -> html.Header:
+    """The title, the link to the methods page and the one to the page in the other language."""
+    other_lang = "en" if lang == "sv" else "sv"
+    return html.Header(dbc.Container([
+        html.Div([html.H1(t("title", lang), className="h3 mb-0"),
+                  html.P(t("subtitle", lang, kommun=kommun), className="mb-0 text-body-secondary")]),
+        html.Nav([
+            html.A(t("methods_link", lang), href=f"/metod?lang={lang}", id="methods-link", className="me-3"),
+            html.A(t("language_link", lang), href=f"?lang={other_lang}", lang=other_lang, id="language-link",
+                   className="btn btn-outline-primary btn-sm"),
+        ], className="d-flex align-items-center"),
+    ], fluid=True, className="d-flex justify-content-between align-items-center py-2"), className="border-bottom")
+
+
 def map_fit(results: Results) -> dict:
     """data-* attributes for assets/app.js: the municipality's size in px at the map's zoom, so that a narrow map
-    (a phone) zooms out until all of it shows."""
-    west, south, east, north = _bounds(str(results.folder), results.levels[0])
+    (a phone) zooms out until all of it shows. The finest level's bounds come from the build's manifest
+    (survey/build.py); a build made before it wrote them gets no fit (app.js then keeps the build's zoom)."""
     view = results.manifest["map"]
+    level = next(lv for lv in results.manifest["levels"] if lv["id"] == results.levels[0])
+    if not level.get("bounds"):
+        return {"data-zoom": view["zoom"]}
+    west, south, east, north = level["bounds"]
     scale = 512 * 2 ** view["zoom"] / 360  # px per degree of longitude (MapLibre's world is 512 px at zoom 0)
     lat = math.radians((south + north) / 2)
-    return {"data-fit-width": round((east - west) * scale), "data-fit-height": round((north - south) / math.cos(lat) * scale),
-            "data-zoom": view["zoom"]}
-
-
-@lru_cache(maxsize=8)
-def _bounds(folder: str, level: str) -> tuple[float, float, float, float]:
-    geo = json.loads((Path(folder) / "geo" / f"{level}.geojson").read_text(encoding="utf-8"))
-    xs, ys = [], []
-
-    def walk(coordinates):
-        if coordinates and isinstance(coordinates[0], (int, float)):
-            xs.append(coordinates[0])
-            ys.append(coordinates[1])
-        else:
-            for part in coordinates:
-                walk(part)
-
-    for feature in geo["features"]:
-        walk(feature["geometry"]["coordinates"])
-    return min(xs), min(ys), max(xs), max(ys)
+    return {"data-fit-width": round((east - west) * scale),
+            "data-fit-height": round((north - south) / math.cos(lat) * scale), "data-zoom": view["zoom"]}
 
 
 def _chart(chart_id: str, name: str, lang: str, className: str | None = None) -> html.Figure:

@@ -38,8 +38,8 @@ from urllib.parse import parse_qs
 from flask import Response, has_request_context, jsonify, redirect, request, session
 from werkzeug.security import check_password_hash
 
-from security import Throttle
 from translations import text as t
+from web.security import Throttle
 
 log = logging.getLogger("trygghetskartan.staff")
 log.addFilter(Throttle())

@@ -163,7 +163,7 @@ def register(app, server, get_results, data_dir: Path) -> None:
 
     @server.before_request
     def allow_large_uploads():
-        # security.py caps every request at 2 MiB; a staff member's upload may be larger (base64 in a callback).
+        # web/security.py caps every request at 2 MiB; a staff member's upload may be larger (base64 in a callback).
         if request.path in (PREFIX + "_dash-update-component", API_UPLOAD) and is_staff():
             request.max_content_length = UPLOAD_LIMIT * 2
 

@@ -214,11 +214,13 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
     folder.mkdir(parents=True)
     geo = folder / "geo"
     geo.mkdir()
+    bounds = {}  # each level's [west, south, east, north], of the boundaries as served (layouts/page.py fits the map)
     for level_id, frame in prepared["shapes"].items():
         simple = prepared["simplified"][level_id] if "simplified" in prepared else geography.simplified(frame)
+        bounds[level_id] = [float(v) for v in simple.total_bounds]
         text = geography.to_geojson(simple)
         (geo / f"{level_id}.geojson").write_text(text, encoding="utf-8")
-        # Compressed once here, at brotli's best, for the app to send (serving.py): a third of gzip's bytes.
+        # Compressed once here, at brotli's best, for the app to send (web/geo.py): a third of gzip's bytes.
         (geo / f"{level_id}.geojson.br").write_bytes(brotli.compress(text.encode("utf-8"), quality=11))
     write_cube(prepared["cube"], folder / "cube.parquet")  # a row group per (wave, question): read one at a time
     prepared["areas"].to_parquet(folder / "areas.parquet", index=False)
@@ -253,7 +255,8 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
         "default_language": config.default_language,
         "source_credit": config.source_credit,
         "reference_geography": config.reference_geography,
-        "levels": [{"id": lv.id, "label": lv.label, "approximate": lv.approximate} for lv in config.levels],
+        "levels": [{"id": lv.id, "label": lv.label, "approximate": lv.approximate, "bounds": bounds.get(lv.id)}
+                   for lv in config.levels],
         "waves": prepared["waves"],
         "map": _map_view(prepared["shapes"][KOMMUN_LEVEL_ID].total_bounds),
         "inputs": [{"path": str(p), "sha256": _sha256(p), "bytes": p.stat().st_size} for p in inputs],

@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 
-from security import DEFAULT_MAX_CONTENT_LENGTH, secret_key
+from web.security import DEFAULT_MAX_CONTENT_LENGTH, secret_key
 
 from .conftest import STAFF_PASSWORD
 from .test_auth import outputs_of

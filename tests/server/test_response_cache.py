@@ -1,4 +1,4 @@
-"""The callbacks' response cache (serving.py) over HTTP, against the app under gunicorn: a repeated request is
+"""The callbacks' response cache (web/response_cache.py) over HTTP, against the app under gunicorn: a repeated request is
 answered from the cache, as brotli it was stored in, and a client without brotli gets the same answer."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import requests
 
 from callbacks.view import TRIGGER_FREE, WAIT_ONLY
-from serving import response_key
+from web.response_cache import response_key
 
 from .map_request import details_request, map_request
 
@@ -32,7 +32,7 @@ def test_a_repeated_callback_comes_from_the_cache_compressed_once(server_url):
 
 def test_details_of_one_view_share_an_answer_whatever_changed_and_whenever_the_map_was_painted(server_url):
     # A browser sends the details with the time its map was painted (map-painted) and the input that changed:
-    # the answer depends on neither, so the response cache's key leaves them out (serving.response_key).
+    # the answer depends on neither, so the response cache's key leaves them out (web.response_cache.response_key).
     session = requests.Session()
     first, again = (session.post(server_url + "/_dash-update-component", timeout=20,
                                  data=details_request(server_url, "p_fortkorning", 2016, "by", painted, changed),

@@ -19,7 +19,7 @@ from packaging.utils import canonicalize_name
 ROOT = Path(__file__).resolve().parents[2]
 # What runs in production: the app, the build CLI, staff pages, exports and the scale-out launcher. Not tests/,
 # bench/ or tools/ (a developer's screenshot script), whose packages come from requirements-dev/-bench.
-RUNTIME = ["app.py", "serving.py", "security.py", "gunicorn.conf.py",
+RUNTIME = ["app.py", "gunicorn.conf.py", "web",
            "api", "callbacks", "config", "deploy", "exports", "layouts", "staff", "survey", "translations"]
 
 

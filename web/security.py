@@ -118,21 +118,7 @@ def harden(server, apps: list, staff_apps: list = ()) -> None:
 
     @server.after_request
     def security_headers(response: Response) -> Response:
-        policy = {
-            "default-src": ["'self'"],
-            "script-src": ["'self'", *script_hashes()],
-            "style-src": ["'self'", "'unsafe-inline'"],  # plotly and the Dash components set inline styles
-            "img-src": ["'self'", "data:", "blob:"],
-            "font-src": ["'self'", "data:"],
-            "connect-src": ["'self'"],
-            "worker-src": ["'self'", "blob:"],  # the map (MapLibre) draws in a web worker made from a blob
-            "child-src": ["'self'", "blob:"],
-            "object-src": ["'none'"],
-            "base-uri": ["'self'"],
-            "form-action": ["'self'"],
-            "frame-ancestors": ["'none'"],
-        }
-        response.headers["Content-Security-Policy"] = "; ".join(f"{k} {' '.join(v)}" for k, v in policy.items())
+        response.headers["Content-Security-Policy"] = content_security_policy(script_hashes())
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         response.headers["X-Frame-Options"] = "DENY"
@@ -153,6 +139,25 @@ def harden(server, apps: list, staff_apps: list = ()) -> None:
         if request.path in routes:
             return _error(400, "Ogiltig begäran (invalid callback request)")
         return _error(500, "Internt fel (internal error)")
+
+
+def content_security_policy(script_hashes: list[str]) -> str:
+    """Scripts only from the app itself and Dash's own inline scripts (`script_hashes`); nothing framing the page."""
+    policy = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *script_hashes],
+        "style-src": ["'self'", "'unsafe-inline'"],  # plotly and the Dash components set inline styles
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],  # the map (MapLibre) draws in a web worker made from a blob
+        "child-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+    return "; ".join(f"{k} {' '.join(v)}" for k, v in policy.items())
 
 
 def _error(status: int, message: str):
