@@ -43,15 +43,8 @@ def load_population(source: Path | ResponseFile, codebook: Codebook, areas: pd.D
         raise IngestError(f"{path}: okända kolumner (unknown columns) {', '.join(extra)}; {expected}")
     values, rows = table.values, pd.Series(table.rows, index=table.values.index)
 
-    # The level whose areas the file names: the one most values match.
     area_text = values[area_col]
-    best = None
-    for level, frame in areas.groupby("level", sort=False):
-        matcher = AreaMatcher(frame)
-        ids = area_text.map(lambda v, m=matcher: m.match(v)[0])
-        if best is None or ids.notna().sum() > best[1].notna().sum():
-            best = (level, ids, matcher)
-    level, area_ids, matcher = best
+    level, area_ids, matcher = _level_named(area_text, areas)
     unknown = area_ids.isna()
     if unknown.any():
         near = {v: ", ".join(matcher.closest(v)) or "–" for v in area_text[unknown].unique()}
@@ -86,3 +79,15 @@ def load_population(source: Path | ResponseFile, codebook: Codebook, areas: pd.D
         raise IngestError(problems)
     out["population"] = out["population"].astype("int64")
     return out.reset_index(drop=True)
+
+
+def _level_named(area_text: pd.Series, areas: pd.DataFrame) -> tuple[str, pd.Series, AreaMatcher]:
+    """The level whose areas the file names (the one most values match), each value's area id there (None if
+    unknown) and that level's matcher."""
+    best = None
+    for level, frame in areas.groupby("level", sort=False):
+        matcher = AreaMatcher(frame)
+        ids = area_text.map(lambda v, m=matcher: m.match(v)[0])
+        if best is None or ids.notna().sum() > best[1].notna().sum():
+            best = (level, ids, matcher)
+    return best

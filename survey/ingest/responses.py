@@ -115,6 +115,7 @@ def ingest(paths: Iterable[Path | ResponseFile], codebook: Codebook, area_names:
     names = [s.path.name for s in sources]
 
     for source in sources:
+        # The rows: what cannot be used is quarantined, once, with the first reason found.
         export = read_export(source, codebook, known, found.warnings, progress)
         quarantine_long_records(export)
         wave = check_waves(export)
@@ -125,6 +126,7 @@ def ingest(paths: Iterable[Path | ResponseFile], codebook: Codebook, area_names:
         found.quarantined += held
         prefix = export.path.name if names.count(export.path.name) == 1 else str(export.path)
         frame = pd.DataFrame({"respondent_id": prefix + ":" + ids, "wave": wave, "area_id": area_id})
+        # The answers of the rows kept.
         decode_groups(export, codebook, frame, keep, found.warnings)
         found.respondents.append(frame[keep])
         answers, freetext, questions = decode_answers(export, codebook, frame, keep, found.warnings)
@@ -134,6 +136,7 @@ def ingest(paths: Iterable[Path | ResponseFile], codebook: Codebook, area_names:
         found.questions |= questions | items
         found.counts.append(count_rows(export, keep, len(held), progress))
 
+    # All files: the tables, then what only all of them together show.
     result = _put_together(found, codebook)
     warn_unanswered(result, codebook, found.questions)
     check_unmatched_areas(found, matcher, codebook.area_level, allow_unmatched_areas)
