@@ -24,7 +24,7 @@ from . import geography
 from .codebook import load_codebook
 from .config import KOMMUN_LEVEL_ID, Config
 from .cube import write_cube
-from .ingest import counted, ingest, load_population, thousands
+from .ingest import area_matching_summary, counted, ingest, load_population, thousands
 from .reference import load_reference
 from .weighting import rake
 
@@ -264,7 +264,7 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
         "respondents": len(data.respondents),
         "answers": len(data.answers),
         "quarantined_rows": len(data.quarantine),
-        "area_matching": _area_matching(data.area_matches),
+        "area_matching": area_matching_summary(data.area_matches),
         "warnings": data.warnings,
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -288,14 +288,6 @@ def swap_in(folder: Path, target: Path) -> None:
     for old in builds[:-KEEP_BUILDS]:
         if old.resolve() != folder.resolve():
             shutil.rmtree(old, ignore_errors=True)
-
-
-def _area_matching(matches: pd.DataFrame) -> dict:
-    """Rows per way of matching an area value (id, namn, normaliserat, alias), and the values matched loosely."""
-    rows = {how: int(matches.loc[matches["how"] == how, "rows"].sum()) for how in ("id", "namn", "normaliserat", "alias")}
-    loose = matches[matches["how"].isin(["normaliserat", "alias"])]
-    return {"rows": rows, "loose": [{"file": r.file, "value": r.value, "area_id": r.area_id, "name": r.name,
-                                     "how": r.how, "rows": int(r.rows)} for r in loose.itertuples()]}
 
 
 def build(config: Config, progress=None) -> dict:

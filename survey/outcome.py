@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .config import Config
-from .ingest import IngestError, thousands
+from .ingest import IngestError, area_matching_summary, thousands
 
 NOTHING_CHANGED = "Inget ändrades i data/processed (nothing was changed)."
 
@@ -33,13 +33,13 @@ def run(command: str, config: Config, progress=None) -> Outcome:
     """`check` (read and validate everything, write nothing) or `build` (and swap the new build in)."""
     # Here, not at the top: the dashboard's workers import this module (the staff upload page) and would otherwise
     # each carry the build's geopandas/shapely/pyproj, which only a check or a publish uses.
-    from .build import _area_matching, build, prepare, report
+    from .build import build, prepare, report
 
     try:
         if command == "check":
             data = prepare(config, progress)["data"]
             lines = [report({"files": data.file_counts, "warnings": data.warnings,
-                             "area_matching": _area_matching(data.area_matches)}),
+                             "area_matching": area_matching_summary(data.area_matches)}),
                      *quarantine_summary(data.quarantine),
                      "Kontrollen gick bra; inget skrevs (check passed; nothing written)."]
             return Outcome(True, "\n".join(lines))
