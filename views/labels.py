@@ -9,9 +9,9 @@ from survey.results import MISSING_GROUP, ROW_FIELDS, Query, Results, Rows
 from translations import text
 
 MISSING_LABEL = {"sv": "Uppgift saknas", "en": "Not stated"}
-# A labelled row's fields in order: the group's label after its code, the roll-up's sentence last.
-LABELLED_FIELDS = (*ROW_FIELDS[:ROW_FIELDS.index("group") + 1], "group_label",
-                   *ROW_FIELDS[ROW_FIELDS.index("group") + 1:], "rolled_up_label")
+# A labelled row's fields: the query's, then the labels (the API's JSON sorts them; the CSV names its columns).
+# Added at the end rather than after their codes: a copy of the row is a third of the time of a dict in that order.
+LABELLED_FIELDS = (*ROW_FIELDS, "group_label", "rolled_up_label")
 
 
 def group_label(results: Results, by: str, code: str, lang: str) -> str:
@@ -24,23 +24,20 @@ def group_label(results: Results, by: str, code: str, lang: str) -> str:
 
 def labelled(results: Results, query: Query, rows: Rows, lang: str) -> Rows:
     """The query's rows with their texts: `group_label` (None for everyone) and `rolled_up_label` (None unless
-    the row shows an enclosing area's value), in the order of LABELLED_FIELDS. The rows themselves stay as they
+    the row shows an enclosing area's value): LABELLED_FIELDS. The rows themselves stay as they
     are (the query's cache keeps them for every language)."""
     labels = {None: None}
     if query.by:
         labels.update((o.code, o.label[lang]) for o in results.codebook.group(query.by).options)
         labels[MISSING_GROUP] = MISSING_LABEL[lang]
     rolled = text("rolled_up_label", lang)
-    template = dict.fromkeys(LABELLED_FIELDS)
 
     def label(made: list[dict]) -> list[dict]:
         out = []
         for row in made:
-            new = template.copy()
-            new.update(row)
+            new = dict(row)  # a copy: the query's cache keeps `row` for every language
             new["group_label"] = labels[row["group"]]
-            if row["rolled_up_to"] is not None:
-                new["rolled_up_label"] = rolled.format(area=row["rolled_up_to"])
+            new["rolled_up_label"] = None if row["rolled_up_to"] is None else rolled.format(area=row["rolled_up_to"])
             out.append(new)
         return out
 
@@ -53,7 +50,7 @@ def labelled(results: Results, query: Query, rows: Rows, lang: str) -> Rows:
         out[where] = [rolled.format(area=a) for a in areas[where].tolist()]
         return out
 
-    return rows.mapped(label, column)
+    return rows.mapped(label, column, key=("labels", lang))
 
 
 def labelled_query(results: Results, query: Query, lang: str) -> Rows:

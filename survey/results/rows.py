@@ -30,6 +30,7 @@ class Rows(Sequence):
         self._column = column
         self._then = then
         self._made = LRUCache(self.KEEP) if made is None else made  # block → its rows, shared with followed_by's
+        self._mapped: dict = {}  # mapped's, by their key
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -100,9 +101,20 @@ class Rows(Sequence):
         return Rows(self._count, self._make, self._areas, self._per_area, [*self._then, *rows], self._made,
                     self._column)
 
-    def mapped(self, change: Callable[[list[dict]], list[dict]], column: Callable[[str], np.ndarray]) -> "Rows":
-        """The same rows, each list of them made passed through `change` (new dicts: these rows are kept in the
-        query's cache), with `column` for their fields (the view layer's labels: views/labels.py)."""
+    def mapped(self, change: Callable[[list[dict]], list[dict]], column: Callable[[str], np.ndarray],
+               key=None) -> "Rows":
+        """The same rows, each list of them made passed through `change` (which makes new dicts: these rows may be
+        kept in the query's cache), with `column` for their fields (the view layer's labels: views/labels.py). With
+        a `key`, kept with these rows: a view read again (the page loads the same first view for everyone) makes
+        its rows once, as when the query made them in the one language."""
+        with self._lock:
+            found = self._mapped.get(key) if key is not None else None
+        if found is not None:
+            return found
         make = self._make
-        return Rows(self._count, lambda wanted: change(make(wanted)), self._areas, self._per_area,
-                    change(list(self._then)) if self._then else (), None, column)
+        found = Rows(self._count, lambda wanted: change(make(wanted)), self._areas, self._per_area,
+                     change(list(self._then)) if self._then else (), None, column)
+        if key is not None:
+            with self._lock:
+                found = self._mapped.setdefault(key, found)
+        return found
