@@ -11,6 +11,7 @@ import io
 from flask import Blueprint, Response, jsonify, request
 
 from survey.results import QueryError
+from views.labels import labelled_query
 
 CSV_COLUMNS = ["area_id", "area_name", "level", "group", "group_label", "n", "share", "suppressed"]
 
@@ -61,7 +62,7 @@ def make_blueprint(get_results) -> Blueprint:
         if fmt not in ("json", "csv"):
             raise QueryError("format", fmt, ["json", "csv"])
         query = data.parse(request.args)
-        rows = list(data.query(query, lang))
+        rows = list(labelled_query(data, query, lang))
         question = data.codebook.question(query.question)
         if fmt == "csv":
             codes = [o.code for o in question.options if not o.exclude]

@@ -18,6 +18,7 @@ from layouts.page import map_fit
 from layouts.presentation import empty_slide, slide_content
 from layouts.texts import t
 from survey.results import QueryError
+from views.labels import group_label
 
 from .state import check_view, parse_view, story_item
 from .view import view_params
@@ -70,7 +71,7 @@ def story_entry_label(results, item: dict, lang: str) -> str:
     where = (results.area_name(view["level"], view["area"]) if view.get("area")
              else next(lv["label"][lang] for lv in results.manifest["levels"] if lv["id"] == view["level"]))
     extra = [results.codebook.group(view["by"]).label[lang].lower()] if view.get("by") else []
-    extra += [results.group_label(g, c, lang) for g, c in view["filters"].items()]
+    extra += [group_label(results, g, c, lang) for g, c in view["filters"].items()]
     return f"{question.short[lang]} · {where} · {view['wave']}" + (f" ({', '.join(extra)})" if extra else "")
 
 

@@ -14,8 +14,8 @@ from layouts.page import page
 from layouts.presentation import presentation_page
 from layouts.texts import integer, interval, t, value
 from survey.results import QueryError, Results, Rows
-
-from survey.summary import summarise
+from views.labels import group_label, labelled_query
+from views.summary import summarise
 
 from .figures import bar_figure, map_figure, message_figure, shares_figure, trend_figure
 from .map_patch import MAP_PAINTED, map_answer
@@ -110,7 +110,7 @@ def map_view(results: Results, params: dict, area: str | None, lang: str):
         query = results.parse(params)
     except QueryError as err:
         return EMPTY_FIGURE, t("invalid", lang, error=err)
-    rows = results.query(query, lang)
+    rows = labelled_query(results, query, lang)
     url = f"/geo/{query.level}.geojson?v={results.manifest['build_id']}"
     note = t("too_few_note", lang, k=results.min_n)
     if next(lv for lv in results.manifest["levels"] if lv["id"] == query.level)["approximate"]:
@@ -131,8 +131,8 @@ def details_view(results: Results, params: dict, area: str | None, lang: str) ->
         message = t("invalid", lang, error=err)
         return {"bars": EMPTY_FIGURE, "shares": EMPTY_FIGURE, "trend": EMPTY_FIGURE, "table": message,
                 "title": message, "subtitle": "", "summary": "", "note": "", "csv": "#", "rows": []}
-    level_rows = results.query(query, lang)
-    kommun_rows = list(results.query(results.parse({**params, "level": "kommun"}), lang))
+    level_rows = labelled_query(results, query, lang)
+    kommun_rows = list(labelled_query(results, results.parse({**params, "level": "kommun"}), lang))
     question = results.codebook.question(query.question)
     index = results.codebook.index(query.question)
     chosen = area if area in results.area_ids(query.level) and query.level != "kommun" else None
@@ -145,7 +145,7 @@ def details_view(results: Results, params: dict, area: str | None, lang: str) ->
     focus_rows = row_sets[0][1]
     answers = ([o.label[lang].lower() for o in question.options if o.unfavourable] if question
                else [index.short[lang].split(" (")[0].lower()])
-    filters = [results.group_label(g, code, lang) for g, code in query.filters]
+    filters = [group_label(results, g, code, lang) for g, code in query.filters]
     summary = summarise(focus_rows[0], focus_rows[1:], answers, filters, results.min_n, lang, chosen is None)
 
     # The trend: the chosen area's (and the municipality's) everyone row in every wave.

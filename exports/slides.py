@@ -24,6 +24,7 @@ from callbacks.state import query_params
 from callbacks.view import details_view, map_view
 from layouts.texts import integer, interval, t, value
 from survey.results import QueryError, Results
+from views.labels import group_label
 
 log = logging.getLogger(__name__)
 IMAGE_SIZE = (1400, 1050)  # px, 4:3 at scale 1: sharp enough for a projector, about 100 kB
@@ -69,7 +70,7 @@ def view_label(results: Results, view: dict, lang: str) -> str:
         parts.append(t("view_level", lang, level=level["label"][lang]))
     if view.get("by"):
         parts.append(t("view_by", lang, by=results.codebook.group(view["by"]).label[lang].lower()))
-    filters = [results.group_label(g, c, lang) for g, c in (view.get("filters") or {}).items()]
+    filters = [group_label(results, g, c, lang) for g, c in (view.get("filters") or {}).items()]
     if filters:
         parts.append(t("view_filters", lang, filters=", ".join(filters)))
     return " · ".join(parts)

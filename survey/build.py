@@ -269,9 +269,9 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     # Every (wave, question)'s table with its disclosure control, by the query's own code, stored with the build.
-    from .results import Results
+    from .results import write_tables
 
-    Results(folder).write_tables()
+    write_tables(folder)
     return manifest
 
 

@@ -7,13 +7,12 @@ the app reads only the row groups a query needs (`CubeParts`, a read-only mappin
 the same rows survey.results used to split from the whole cube). A cube written otherwise (an older build) is read
 whole and split, as before. The file stays an ordinary Parquet file with the same columns and rows.
 
-`BoundedCache` keeps survey.results' per-(wave, question) tables within a memory budget (least recently used
-first out), so a national build does not grow a worker without bound while a municipal one keeps everything.
+`nbytes` sizes survey.results' per-(wave, question) tables for their caches' memory budgets (cachetools.LRUCache),
+so a national build does not grow a worker without bound while a municipal one keeps everything.
 """
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from cachetools import LRUCache
 
 
 def write_cube(cube: pd.DataFrame, path: Path) -> None:
@@ -60,15 +60,14 @@ def text_codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list]:
 class CubeParts:
     """(wave, question) → that part of the cube as an Arrow table without the wave and question columns. Parts are
     read on demand from their own row groups; the last two are kept (a part is read once to make its table,
-    which survey/results.py keeps). (The query finds each cell's area at
-    every level through the finest area's position, survey/results.py, so no level columns are added here:
+    which survey/results/tables.py keeps). (The query finds each cell's area at
+    every level through the finest area's position, survey/results/areas.py, so no level columns are added here:
     mapping 100,000s of area ids per part to their ancestors took a quarter of a national query.)"""
 
     def __init__(self, path: Path, keep: int = 2):
         self.path = Path(path)
         self._lock = threading.Lock()
-        self._recent: OrderedDict = OrderedDict()
-        self._keep = keep
+        self._recent = LRUCache(keep)
         # Text columns (areas, groups, answers) as dictionaries: a national part's 150,000 rows then arrive as
         # categories whose few thousand values are looked up once, not as 150,000 strings each.
         schema = pq.read_schema(self.path)
@@ -117,14 +116,11 @@ class CubeParts:
         with self._lock:
             part = self._recent.get(key)
             if part is not None:
-                self._recent.move_to_end(key)
                 return part
             # Not the wave and question columns: the same in every row, and 150,000 strings took half the read.
             part = self._file.read_row_groups(self._groups[key], columns=self._columns, use_threads=False)
         with self._lock:
             self._recent[key] = part
-            while len(self._recent) > self._keep:
-                self._recent.popitem(last=False)
         return part
 
     def group_values(self, columns: list[str]) -> dict[str, pd.Series]:
@@ -152,76 +148,3 @@ def nbytes(value) -> int:
     if isinstance(value, (list, tuple)):
         return sum(nbytes(v) for v in value)
     return getattr(value, "nbytes", 64)
-
-
-class BoundedCache(dict):
-    """A dict that forgets its least recently used entries when their arrays exceed `budget` bytes."""
-
-    def __init__(self, budget: int):
-        super().__init__()
-        self.budget, self._sizes, self._order, self._lock = budget, {}, OrderedDict(), threading.RLock()
-
-    def get(self, key, default=None):
-        with self._lock:
-            if key in self._order:
-                self._order.move_to_end(key)
-            return super().get(key, default)
-
-    def __setitem__(self, key, value) -> None:
-        with self._lock:
-            super().__setitem__(key, value)
-            self._sizes[key] = nbytes(value)
-            self._order[key] = None
-            self._order.move_to_end(key)
-            while sum(self._sizes.values()) > self.budget and len(self._order) > 1:
-                old, _ = self._order.popitem(last=False)
-                super().pop(old, None)
-                self._sizes.pop(old, None)
-
-    def clear(self) -> None:
-        with self._lock:
-            super().clear()
-            self._sizes.clear()
-            self._order.clear()
-
-
-class SizedCache:
-    """Memoise `func` (hashable arguments) like functools.lru_cache, but bounded by the total size of the results
-    (`len()` of each: rows, or cells) rather than their number: a municipality's views are a few dozen rows each and
-    thousands fit, a national view is 6,000 rows or more and only some dozens do. `cache_clear()` and
-    `cache_info()` as lru_cache's."""
-
-    def __init__(self, func, max_size: int):
-        self.func, self.max_size = func, max_size
-        self._data: OrderedDict = OrderedDict()
-        self._size = 0
-        self._lock = threading.RLock()
-        self.hits = self.misses = 0
-
-    def __call__(self, *args, **kwargs):
-        key = (args, tuple(sorted(kwargs.items()))) if kwargs else args
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                self.hits += 1
-                return self._data[key][0]
-        value = self.func(*args, **kwargs)
-        size = max(1, len(value)) if hasattr(value, "__len__") else 1
-        with self._lock:
-            self.misses += 1
-            if key not in self._data:
-                self._data[key] = (value, size)
-                self._size += size
-                while self._size > self.max_size and len(self._data) > 1:
-                    _, (_, old) = self._data.popitem(last=False)
-                    self._size -= old
-        return value
-
-    def cache_clear(self) -> None:
-        with self._lock:
-            self._data.clear()
-            self._size = 0
-
-    def cache_info(self) -> dict:
-        return {"hits": self.hits, "misses": self.misses, "entries": len(self._data), "size": self._size,
-                "max_size": self.max_size}

@@ -42,13 +42,12 @@ def give_back_memory(every: float = 2.0) -> None:
 
 
 def warm(results, seconds: float) -> int:
-    """Answer the first view of every question and wave of `results` (the finest level, the build's language)
+    """Answer the first view of every question and wave of `results` (the finest level)
     for at most `seconds`: each (wave, question) table and its disclosure pattern are then computed once. Called
     in gunicorn's master (gunicorn.conf.py, `when_ready`): with preload, every worker starts with them. Returns
     the number of views answered."""
     if results is None or seconds <= 0:
         return 0
-    lang = results.manifest.get("default_language", "sv")
     questions = [q.id for q in results.codebook.single_choice] + [i.id for i in results.codebook.indices]
     deadline = time.monotonic() + seconds
     done = 0
@@ -56,6 +55,6 @@ def warm(results, seconds: float) -> int:
         for question in questions:
             if time.monotonic() > deadline:
                 return done
-            results.query(results.parse({"question": question, "wave": str(wave), "level": results.levels[0]}), lang)
+            results.query(results.parse({"question": question, "wave": str(wave), "level": results.levels[0]}))
             done += 1
     return done

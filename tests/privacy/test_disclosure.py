@@ -22,6 +22,7 @@ import pytest
 import requests
 
 from survey import disclosure
+from views.labels import labelled_query
 
 STAR = "*"
 
@@ -107,7 +108,7 @@ def crawl(results, question: str, waves: list[int] | None = None) -> dict:
     for params in views(results):
         for wave, seen in published.items():
             query = {"question": question, "wave": str(wave), **params}
-            for row in results.query(results.parse(query), "sv"):
+            for row in labelled_query(results, results.parse(query), "sv"):
                 box = box_of(results, row, query)
                 if row["suppressed"]:
                     assert row["n"] is None and row["share"] is None and row["distribution"] is None
@@ -231,10 +232,10 @@ def test_no_sensitive_box_is_a_linear_combination_of_published_boxes(results, qu
 
 
 def test_roll_up_shows_the_enclosing_area_labelled(results):
-    rows = results.query(results.parse({"question": "q_otrygg_kvall", "level": "by"}), "sv")
+    rows = labelled_query(results, results.parse({"question": "q_otrygg_kvall", "level": "by"}), "sv")
     hidden = [r for r in rows if r["suppressed"]]
     assert hidden and all(r["rolled_up_to"] for r in hidden)
-    deso = {r["area_id"]: r for r in results.query(results.parse({"question": "q_otrygg_kvall", "level": "deso"}), "sv")}
+    deso = {r["area_id"]: r for r in labelled_query(results, results.parse({"question": "q_otrygg_kvall", "level": "deso"}), "sv")}
     for r in hidden:
         assert r["rolled_up_label"] == f"visar {r['rolled_up_to']}"
         if r["rolled_up_level"] == "deso":
@@ -242,7 +243,7 @@ def test_roll_up_shows_the_enclosing_area_labelled(results):
             assert (r["rolled_up_n"], r["rolled_up_share"]) == (parent["n"], parent["share"])
     idre = [r for r in hidden if r["rolled_up_to"] == "Idre med fjällbyarna"]
     assert idre, "the small mountain villages show Idre med fjällbyarna"
-    en = results.query(results.parse({"question": "q_otrygg_kvall", "level": "by"}), "en")
+    en = labelled_query(results, results.parse({"question": "q_otrygg_kvall", "level": "by"}), "en")
     assert any(r["rolled_up_label"] == "showing Idre med fjällbyarna" for r in en)
 
 
@@ -251,8 +252,8 @@ def test_roll_up_can_be_switched_off(results):
     off = copy.copy(results)
     off.roll_up = False
     from functools import lru_cache as cache
-    off.query = cache(maxsize=16)(off._query)
-    rows = off.query(off.parse({"question": "q_otrygg_kvall", "level": "by"}), "sv")
+    off.query = cache(maxsize=16)(off.compute)
+    rows = labelled_query(off, off.parse({"question": "q_otrygg_kvall", "level": "by"}), "sv")
     assert any(r["suppressed"] for r in rows) and not any(r["rolled_up_to"] for r in rows)
 
 
@@ -260,9 +261,9 @@ def test_previous_wave_is_compared_only_where_that_wave_publishes_the_box(result
     question = "q_otrygg_kvall"
     first, last = results.waves[0], results.waves[-1]
     for params in [{"level": "by"}, {"level": "deso", "by": "alder"}, {"level": "by", "kon": "1"}]:
-        now = results.query(results.parse({"question": question, "wave": str(last), **params}), "sv")
+        now = labelled_query(results, results.parse({"question": question, "wave": str(last), **params}), "sv")
         before = {(r["area_id"], r["group"]): r for r in
-                  results.query(results.parse({"question": question, "wave": str(first), **params}), "sv")}
+                  labelled_query(results, results.parse({"question": question, "wave": str(first), **params}), "sv")}
         for r in now:
             if r["previous_share"] is not None:
                 assert not before[(r["area_id"], r["group"])]["suppressed"]
@@ -276,7 +277,7 @@ def test_the_api_publishes_the_same(results, server_url):
     for question, params in itertools.product(["q_otrygg_kvall", "pol_fortroende"], sample):
         params = {"question": question, "wave": str(results.waves[-1]), **params}
         body = requests.get(server_url + "/api/v1/results", params=params, timeout=10).json()
-        mine = results.query(results.parse(params), "sv")
+        mine = labelled_query(results, results.parse(params), "sv")
         assert len(body["rows"]) == len(mine)
         for got, want in zip(body["rows"], mine):
             for key in ("area_id", "group", "n", "suppressed", "rolled_up_to", "rolled_up_n"):

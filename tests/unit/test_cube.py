@@ -10,8 +10,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from survey import results as results_module
+from survey.results import tables as tables_module
 from survey.results import TABLES_FOLDER, Results
+from views.labels import labelled, labelled_query
 
 
 def views(res: Results, count: int, seed: int = 11) -> list[dict]:
@@ -47,41 +48,44 @@ def test_the_build_writes_a_row_group_per_wave_and_question(processed):
 
 def test_rows_are_identical_read_per_part_or_whole(processed, whole_cube_build, monkeypatch):
     lazy = Results(processed)
-    assert lazy._cells._whole is None  # read per row group
+    assert lazy.cube._whole is None  # read per row group
     whole = Results(whole_cube_build)
-    assert whole._cells._whole is not None  # read whole and split, as before
-    monkeypatch.setattr(results_module, "TABLES_BUDGET", 1)  # keep at most one table: read again all the time
-    monkeypatch.setattr(results_module, "SUMMARIES_BUDGET", 1)
+    assert whole.cube._whole is not None  # read whole and split, as before
+    monkeypatch.setattr(tables_module, "TABLES_BUDGET", 1)  # keep at most one table: read again all the time
+    monkeypatch.setattr(tables_module, "SUMMARIES_BUDGET", 1)
     tight = Results(processed)
     for lang in ("sv", "en"):
         for params in views(lazy, 150):
-            expected = whole.query(whole.parse(params), lang)
-            assert lazy.query(lazy.parse(params), lang) == expected, params
-            assert tight._query(tight.parse(params), lang) == expected, params
+            expected = labelled_query(whole, whole.parse(params), lang)
+            assert labelled_query(lazy, lazy.parse(params), lang) == expected, params
+            assert labelled(tight, tight.parse(params), tight.compute(tight.parse(params)), lang) == expected, params
 
 
 def test_the_parts_are_the_frames_of_the_whole_cube(processed, whole_cube_build):
     lazy, whole = Results(processed), Results(whole_cube_build)
-    assert sorted(lazy._cells) == sorted(whole._cells)
-    for key in list(whole._cells)[:10]:
-        assert lazy._cells[key].to_pylist() == whole._cells[key].to_pylist()
+    assert sorted(lazy.cube) == sorted(whole.cube)
+    for key in list(whole.cube)[:10]:
+        assert lazy.cube[key].to_pylist() == whole.cube[key].to_pylist()
 
 
-def test_sized_cache_keeps_results_within_their_total_size():
-    from survey.cube import SizedCache
+def test_the_query_cache_keeps_views_within_their_total_rows(processed, monkeypatch):
+    """Results.query keeps views like functools.lru_cache, but bounded by their total rows (cachetools.LRUCache with
+    their sizes): a municipality's views are a few dozen rows and thousands fit, a national view 6,000 or more.
+    The labels of a language are added after the cache: Swedish and English are computed once."""
+    from survey.results import processed as processed_module
 
-    calls = []
-
-    def rows(n: int, lang: str = "sv") -> tuple:
-        calls.append(n)
-        return tuple(range(n))
-
-    cache = SizedCache(rows, max_size=10)
-    assert cache(4) == (0, 1, 2, 3) and cache(4) == (0, 1, 2, 3) and calls == [4]  # the second from the cache
-    cache(5)
-    cache(6)  # 4 + 5 + 6 > 10: the least recently used go
-    assert cache.cache_info()["size"] <= 10 and cache.cache_info()["entries"] == 1
-    cache(6, lang="en")
-    assert calls == [4, 5, 6, 6]  # keyword arguments are part of the key
-    cache.cache_clear()
-    assert cache.cache_info()["entries"] == 0
+    monkeypatch.setattr(processed_module, "QUERY_CACHE_ROWS", 60)
+    res = Results(processed)
+    by = res.parse({"question": "q_otrygg_kvall", "level": "by"})
+    rows = res.query(by)
+    assert 20 < len(rows) <= 60 and res.query(by) is rows  # the second from the cache
+    assert labelled_query(res, by, "sv") == labelled_query(res, by, "sv")
+    labelled_query(res, by, "en")
+    assert res.query.cache_info().misses == 1  # one computation for both languages
+    res.query(res.parse({"question": "oro_misshandel", "level": "by"}))  # 3 × len(rows) > 60
+    res.query(res.parse({"question": "oro_forrad", "level": "by"}))
+    assert res.query_cache.currsize <= 60  # the least recently used went
+    res.query(by)
+    assert res.query.cache_info().misses == 4  # made again
+    res.query.cache_clear()
+    assert len(res.query_cache) == 0

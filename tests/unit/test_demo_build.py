@@ -9,6 +9,7 @@ from shapely.geometry import shape
 
 from callbacks.view import area_choice, details_view, map_view
 from layouts.texts import half_up
+from views.labels import labelled_query
 
 
 def layer(processed, level):
@@ -37,7 +38,7 @@ def test_simplified_layers_have_no_gaps_or_overlaps(processed, level):
 def test_map_view_shows_query_shares_and_greys_small_areas(results):
     params = {"question": "q_otrygg_kvall", "wave": "2019", "level": "by"}
     figure, note = map_view(results, params, None, "sv")
-    rows = {r["area_id"]: r for r in results.query(results.parse(params), "sv")}
+    rows = {r["area_id"]: r for r in labelled_query(results, results.parse(params), "sv")}
     traces = {trace["name"]: trace for trace in figure["data"]}
     coloured = {**dict(zip(traces["share"]["locations"], traces["share"]["z"])),
                 **dict(zip(traces["uncertain"]["locations"], traces["uncertain"]["z"]))}
@@ -52,8 +53,8 @@ def test_map_view_shows_query_shares_and_greys_small_areas(results):
 def test_details_view_table_matches_query(results):
     params = {"question": "p_fortkorning", "wave": "2016", "level": "deso", "by": "kon"}
     view = details_view(results, params, "2039A0030", "en")
-    expected = list(results.query(results.parse(params), "en")) + list(
-        results.query(results.parse({**params, "level": "kommun"}), "en"))
+    expected = list(labelled_query(results, results.parse(params), "en")) + list(
+        labelled_query(results, results.parse({**params, "level": "kommun"}), "en"))
     assert view["rows"] == expected
     bars = view["bars"]
     assert any(label.startswith("Idre med fjällbyarna<br>Woman") for label in bars["data"][0]["y"])
@@ -97,7 +98,7 @@ def test_map_hover_says_what_the_table_says(results):
             for lang in ("sv", "en"):
                 params = {"question": question, "wave": str(wave), "level": "by"}
                 figure, _ = map_view(results, params, None, lang)
-                rows = {r["area_id"]: r for r in results.query(results.parse(params), lang)}
+                rows = {r["area_id"]: r for r in labelled_query(results, results.parse(params), lang)}
                 for trace in figure["data"][:2]:
                     for area, data in zip(trace["locations"], trace["customdata"]):
                         hover = re.sub(r"%\{customdata\[(\d)\]\}", lambda m: str(data[int(m[1])]),

@@ -9,6 +9,7 @@ import pytest
 from survey.results import Results, Rows
 
 from test_cube import views  # tests/unit is on sys.path (pytest rootdir import)
+from views.labels import labelled_query
 
 
 def test_level_sums_equal_pandas_on_the_cube(processed):
@@ -18,7 +19,7 @@ def test_level_sums_equal_pandas_on_the_cube(processed):
     finest, checked = res.levels[0], 0
     for params in views(res, 60, seed=5):
         q = res.parse(params)
-        table = res._table(q.wave, q.question)
+        table = res.tables.summary(q.wave, q.question)
         if table is None:
             continue
         options = table["options"]
@@ -27,8 +28,8 @@ def test_level_sums_equal_pandas_on_the_cube(processed):
             part = part[part[group] == code]
         place = dict(zip(lineage[finest], lineage[q.level]))
         part = part.assign(place=part["area_id"].map(place))
-        sums, areas = res._sums(q.wave, q), res.area_ids(q.level)
-        labels = res._codes[q.by] if q.by else []
+        sums, areas = res.sums.of_query(q.wave, q), res.area_ids(q.level)
+        labels = res.area_index.codes[q.by] if q.by else []
         cells = [(i, area, None) for i, area in enumerate(areas)]
         cells += [(len(areas) + i * len(labels) + j, area, label) for i, area in enumerate(areas)
                   for j, label in enumerate(labels)]
@@ -80,7 +81,7 @@ def test_a_column_is_the_rows_field_without_the_rows(processed):
     checked = 0
     for params in views(res, 80, seed=3):
         for lang in ("sv", "en"):
-            rows = res.query(res.parse(params), lang)
+            rows = labelled_query(res, res.parse(params), lang)
             for name in COLUMNS:
                 column = rows.column(name).tolist()
                 assert len(column) == len(rows), (params, name)

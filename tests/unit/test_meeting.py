@@ -22,6 +22,7 @@ from exports.slides import pdf_bytes, pptx_bytes, story_slides
 from exports.tables import as_csv, as_xlsx, table
 from layouts.texts import decimal, integer, percent, t
 from survey.results import QueryError
+from views.labels import labelled_query
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -123,7 +124,7 @@ def test_qr_code_is_an_svg_made_here():
 def test_table_downloads_are_the_rows_of_the_query(results):
     view = parse_view("?question=p_fortkorning&level=distrikt&by=kon", results)
     query = results.parse(query_params(view))
-    expected = list(results.query(query, "sv")) + list(results.query(results.parse({**query_params(view),
+    expected = list(labelled_query(results, query, "sv")) + list(labelled_query(results, results.parse({**query_params(view),
                                                                                    "level": "kommun"}), "sv"))
     data = table(results, view)
     rows = list(csv.reader(io.StringIO(as_csv(data, "sv").decode("utf-8-sig")), delimiter=";"))

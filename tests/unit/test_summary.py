@@ -6,7 +6,8 @@ import re
 import pytest
 
 from callbacks.view import details_view
-from survey.summary import summarise
+from views.summary import summarise
+from views.labels import labelled_query
 
 SIGNIFICANT = {"sv": re.compile(r"och (skillnaden|förändringen) är statistiskt säkerställd"),
                "en": re.compile(r"and the (difference|change) is statistically significant")}
@@ -24,7 +25,7 @@ def test_every_view_every_area(results, lang):
             for level in results.levels:
                 for by in ["", "kon", "alder", "boende"]:
                     params = {"question": question.id, "wave": str(wave), "level": level, "by": by}
-                    rows = results.query(results.parse(params), lang)
+                    rows = labelled_query(results, results.parse(params), lang)
                     answers = [o.label[lang].lower() for o in getattr(question, "options", ()) if o.unfavourable]
                     for area_id in results.area_ids(level):
                         area_rows = [r for r in rows if r["area_id"] == area_id]

@@ -49,7 +49,7 @@ def test_no_key_is_defined_twice():
 
 
 def test_the_summary_sentences_built_by_name_exist():
-    """survey/summary.py asks for "summary_" + a name made at run time (share/index, higher/lower/same, ...)."""
+    """views/summary.py asks for "summary_" + a name made at run time (share/index, higher/lower/same, ...)."""
     known = set(entries("sv"))
     names = {"whole", "in", "among", "and", "or", "too_few", "rolled_up", "uncertain", "groups_diff", "groups_none",
              "hidden_groups", "group_higher", "group_lower", "share", "index"}
