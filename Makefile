@@ -9,12 +9,13 @@ CONFIG ?= config/demo.toml
 # The build is redone when any of its inputs is newer than the processed data.
 BUILD_INPUTS := $(CONFIG) $(shell find data/demo -type f 2>/dev/null) $(wildcard survey/*.py survey/results/*.py)
 
-.PHONY: run test build demo-data browser clean translations audit servers precompress bench bench-national
+.PHONY: run test lint build demo-data browser clean translations audit servers precompress bench bench-national
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --editable .
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
@@ -67,7 +68,12 @@ servers:
 precompress: $(VENV)/.installed
 	$(PY) -m web.static precompress
 
-test: $(VENV)/.installed-dev browser servers build
+# Style and the layering (pyproject.toml: ruff, and import-linter's contracts); `make test` runs it first.
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo --no-cache
+
+test: lint $(VENV)/.installed-dev browser servers build
 	$(PY) -m pytest
 
 # The benchmark (bench/README.md): the app against the naive reference on the demo, one table. About 4 minutes.
