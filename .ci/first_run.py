@@ -88,7 +88,6 @@ def main() -> None:
         subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        started = time.monotonic()
         with log.open("wb") as out:
             # A process group of its own, so that stopping it stops make and the gunicorn it started.
             proc = subprocess.Popen(["make", "run", f"PORT={port}"], cwd=clone, stdout=out, stderr=subprocess.STDOUT,

@@ -32,14 +32,18 @@ INSTALL = """() => {
     gd.on('plotly_afterplot', () => window.__afterplot.push(performance.now()));
     const bars = document.querySelector('#bars .js-plotly-plot');
     if (bars) bars.on('plotly_afterplot', () => window.__bars.push(performance.now()));
-    const mark = () => { performance.clearMarks('change'); performance.mark('change'); window.__changedAt = performance.now(); };
+    const mark = () => { performance.clearMarks('change'); performance.mark('change'); \
+window.__changedAt = performance.now(); };
     document.addEventListener('change', mark, true);
-    document.addEventListener('click', e => { if (e.target.closest('[role=option], .dash-options-list-option')) mark(); }, true);
+    document.addEventListener('click', e => { if (e.target.closest('[role=option], .dash-options-list-option')) \
+mark(); }, true);
     const send = XMLHttpRequest.prototype.send;
     XMLHttpRequest.prototype.send = function () {
-        window.__pending++; this.addEventListener('loadend', () => window.__pending--); return send.apply(this, arguments); };
+        window.__pending++; this.addEventListener('loadend', () => window.__pending--); \
+return send.apply(this, arguments); };
     const f = window.fetch;
-    window.fetch = function () { window.__pending++; return f.apply(this, arguments).finally(() => window.__pending--); };
+    window.fetch = function () { window.__pending++; \
+return f.apply(this, arguments).finally(() => window.__pending--); };
 }"""
 REPAINTED = "() => window.__changedAt !== undefined && window.__afterplot.some(t => t > window.__changedAt)"
 ELAPSED = "() => window.__afterplot.find(t => t > window.__changedAt) - window.__changedAt"

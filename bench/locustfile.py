@@ -12,7 +12,8 @@ one control at a time as bench/payloads.py's walk does (question, year, filter, 
 thinking 2–8 s between changes. A change sends what the browser sends, in its order: the area chooser first when
 it is involved, then the map with the page's URL-sync call (answered "no update"), then the details (the page
 asks for them once the map is painted). Like a browser, a visitor keeps its connections open and sends the next
-request on the one used last (geventhttpclient's pool is last in, first out). Views repeat across visitors, as they do in a room full of people looking at the same survey.
+request on the one used last (geventhttpclient's pool is last in, first out). Views repeat across visitors, as they do
+in a room full of people looking at the same survey.
 A request fails unless it answers 200 (204 for "no update"); the harness reports locust's percentiles per
 callback and, from this file, the percentiles over all callback requests (locust_callbacks.json).
 """
@@ -59,7 +60,8 @@ def _write(environment, **kwargs):
     when, times = (np.array(x) for x in zip(*TIMES)) if TIMES else (np.zeros(1), np.zeros(1))
     # p95 per 10 s of the run (by when answered): whether the time is the arrival of 200 page loads or the steady state
     tens = ((when - when.min()) // 10).astype(int)
-    by_10s = [{"from_s": 10 * k, "requests": int((tens == k).sum()), "p95_ms": float(np.percentile(times[tens == k], 95))}
+    by_10s = [{"from_s": 10 * k, "requests": int((tens == k).sum()),
+               "p95_ms": float(np.percentile(times[tens == k], 95))}
               for k in range(int(tens.max()) + 1) if (tens == k).any()]
     out.write_text(json.dumps({"requests": len(TIMES), "p50_ms": float(np.percentile(times, 50)),
                                "p95_ms": float(np.percentile(times, 95)), "p99_ms": float(np.percentile(times, 99)),
@@ -84,7 +86,8 @@ class Visitor(FastHttpUser):
                     continue
                 if response.status_code not in (200, 204):
                     error = getattr(response, "error", None)
-                    response.failure(f"HTTP {response.status_code}" + (f" ({type(error).__name__}: {error})" if error else ""))
+                    response.failure(f"HTTP {response.status_code}"
+                                     + (f" ({type(error).__name__}: {error})" if error else ""))
                 else:
                     HITS[0] += response.headers.get("X-Cache") == "hit"
                     if name in CALLBACKS.keeping:  # only these are decompressed and parsed: the load generator

@@ -86,7 +86,8 @@ def _centre() -> dict:
     west, south, east, north = shapely.bounds(shapely.union_all(
         [shapely.geometry.shape(f["geometry"]) for f in GEOJSON["kommun"]["features"]]))
     lat = math.radians((south + north) / 2)
-    zoom = math.log2(min(560 / (512 * (east - west) * 1.1 / 360), 480 / (512 * (north - south) / math.cos(lat) * 1.1 / 360)))
+    zoom = math.log2(min(560 / (512 * (east - west) * 1.1 / 360),
+                         480 / (512 * (north - south) / math.cos(lat) * 1.1 / 360)))
     return {"center": {"lon": (west + east) / 2, "lat": (south + north) / 2}, "zoom": zoom}
 
 
@@ -205,7 +206,8 @@ def update_details(question, wave, level, by, filter_values, area, ids, lang):
         dist["share"] = dist["n"] / dist.groupby(keys)["n"].transform("sum") if keys else dist["n"] / dist["n"].sum()
         bars = px.bar(dist, x="share", y=by if by else [""] * len(dist), color=question, orientation="h")
     # Shares with intervals per group, chosen area and the whole.
-    parts = [summarise(chosen.assign(_all="alla"), ["_all"] + keys), summarise(frame.assign(_all="hela"), ["_all"] + keys)]
+    parts = [summarise(chosen.assign(_all="alla"), ["_all"] + keys),
+             summarise(frame.assign(_all="hela"), ["_all"] + keys)]
     shares_frame = pd.concat(parts, ignore_index=True)
     shares_frame["label"] = shares_frame["_all"] + (" " + shares_frame[by].astype(str) if by else "")
     shares = px.bar(shares_frame, x="share", y="label", orientation="h",
@@ -218,7 +220,8 @@ def update_details(question, wave, level, by, filter_values, area, ids, lang):
             everything = everything[everything[control["group"]] == str(value)]
     waves, _ = answers(question, everything)
     trend_frame = pd.concat([summarise(waves.assign(_who="hela"), ["_who", "wave"])]
-                            + ([summarise(waves[waves[level] == area].assign(_who=area), ["_who", "wave"])] if area else []))
+                            + ([summarise(waves[waves[level] == area].assign(_who=area), ["_who", "wave"])]
+                               if area else []))
     trend = px.line(trend_frame, x="wave", y="share", color="_who", markers=True)
     # The table: every area of the level (× group).
     rows = summarise(frame, [level] + keys)

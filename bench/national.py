@@ -62,7 +62,7 @@ def _points(rng: np.random.Generator, n: int) -> np.ndarray:
     points[:, 1] = points[:, 1].clip(south + 500, north - 500)
     # No two seeds closer than 300 m (a degenerate sliver cell otherwise): nudge duplicates apart.
     tree = cKDTree(points)
-    for i, j in sorted(tree.query_pairs(300.0)):
+    for _, j in sorted(tree.query_pairs(300.0)):
         points[j] += rng.uniform(300, 600, 2) * rng.choice([-1, 1], 2)
     return points
 
@@ -236,7 +236,8 @@ def generate(out: Path, respondents: int, n_areas: int, n_questions: int, seed: 
     # Smooth regional effects: a few sine waves over the box, one pattern per question family.
     c = np.array([(g.centroid.x, g.centroid.y) for g in deso.geometry])
     u, v = (c[:, 0] - BOX[0]) / (BOX[2] - BOX[0]), (c[:, 1] - BOX[1]) / (BOX[3] - BOX[1])
-    regional = np.column_stack([np.sin(2 * math.pi * (k + 1) * u + k) * np.cos(math.pi * (k + 2) * v) for k in range(7)])
+    regional = np.column_stack([np.sin(2 * math.pi * (k + 1) * u + k) * np.cos(math.pi * (k + 2) * v)
+                                for k in range(7)])
     per_wave = [respondents // len(WAVES) + (1 if i < respondents % len(WAVES) else 0) for i in range(len(WAVES))]
     files = []
     for wave, n in zip(WAVES, per_wave):

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import copy
 import json
-import time
 import random
+import time
 
 # Each callback by its first output (the rest may grow: the harness reads them from /_dash-dependencies).
 CALLBACKS = {"render_page": "page.children", "choose_area": "area.options", "update_map": "map.figure",
@@ -78,7 +78,8 @@ class Callbacks:
             if pattern.get("type") != "filter":
                 return []
             if prop == "id":
-                return [{"id": {"group": g, "type": "filter"}, "property": "id", "value": {"type": "filter", "group": g}}
+                return [{"id": {"group": g, "type": "filter"}, "property": "id",
+                         "value": {"type": "filter", "group": g}}
                         for g in self.groups]
             return [{"id": {"group": g, "type": "filter"}, "property": prop, "value": view["filters"].get(g)}
                     for g in self.groups]
@@ -202,7 +203,8 @@ class Walk:
         elif move == "filter":
             group = rng.choice(self.groups)
             current = view["filters"][group]
-            view["filters"][group] = None if current is not None and rng.random() < 0.5 else rng.choice(meta["groups"][group])
+            view["filters"][group] = (None if current is not None and rng.random() < 0.5
+                                      else rng.choice(meta["groups"][group]))
             changed = [f"filter:{group}"]
         elif move == "by":
             view["by"] = rng.choice([g for g in ["", *self.groups] if g != view["by"]])

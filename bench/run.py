@@ -173,7 +173,8 @@ def check_bodies(generated: list, sent: list[dict], clientside=frozenset()) -> l
                 a = ours[i] if i < len(ours) else None
                 b = theirs[i] if i < len(theirs) else None
                 if _normal(a, clientside) != _normal(b, clientside):
-                    problems.append(f"{name}: {key}[{i}] differ: ours {json.dumps(a)[:200]} browser {json.dumps(b)[:200]}")
+                    problems.append(f"{name}: {key}[{i}] differ: ours {json.dumps(a)[:200]} "
+                                    f"browser {json.dumps(b)[:200]}")
     return problems
 
 
@@ -273,12 +274,14 @@ def load_test(url: str, meta: dict, deps: list, resources: list[str], folder: Pa
     out = {"users": users, "seconds": seconds, "per": {}}
     for row in rows:
         entry = {"requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
-                 "p50_ms": _number(row["50%"]), "p95_ms": _number(row["95%"]), "max_ms": _number(row["Max Response Time"]),
+                 "p50_ms": _number(row["50%"]), "p95_ms": _number(row["95%"]),
+                 "max_ms": _number(row["Max Response Time"]),
                  "rps": _number(row["Requests/s"])}
         out["per"][row["Name"]] = entry
     callbacks = [v for k, v in out["per"].items() if k in CALLBACK_NAMES]
     out["callback_requests"] = sum(v["requests"] for v in callbacks)
-    exceptions = list(csv.DictReader(open(f"{prefix}_exceptions.csv"))) if Path(f"{prefix}_exceptions.csv").exists() else []
+    exceptions = (list(csv.DictReader(open(f"{prefix}_exceptions.csv")))
+                  if Path(f"{prefix}_exceptions.csv").exists() else [])
     out["exceptions"] = sum(int(e.get("Count", 1)) for e in exceptions)  # errors in the simulated users themselves
     out["errors"] = sum(v["failures"] for k, v in out["per"].items() if k != "Aggregated") + out["exceptions"]
     if not callbacks:
@@ -357,7 +360,8 @@ def rows_for(result: dict) -> list[tuple]:
                      "worker_rss_mb"))
     rows.append(("build time (python -m survey build)", "s", result["build"]["seconds"], None, "build_seconds"))
     rows.append(("build peak memory (RSS)", "MB", result["build"]["peak_mb"], None, "build_peak_mb"))
-    rows.append(("start-up until the first response", "s", app.get("startup_seconds"), naive.get("startup_seconds"), None))
+    rows.append(("start-up until the first response", "s", app.get("startup_seconds"), naive.get("startup_seconds"),
+                 None))
     load = app.get("load")
     if load:
         rows.append((f"load: {load['users']} users × {load['seconds']} s, callback requests answered", "n",
@@ -407,7 +411,9 @@ def ratios(result: dict) -> str:
     app, naive = result.get("app", {}), result.get("naive", {})
     if not naive:
         return ""
-    p95 = lambda r: max(r["callbacks"][n]["p95_ms"] for n in ("update_map", "update_details"))
+    def p95(r):
+        return max(r["callbacks"][n]["p95_ms"] for n in ("update_map", "update_details"))
+
     lines = [f"{result['scale']}: callback p95 (worst of map and details) naive {p95(naive):.0f} ms / app "
              f"{p95(app):.1f} ms = {p95(naive) / p95(app):.0f}× (target ≥ 20×)"]
     for name in ("update_map", "update_details"):
@@ -416,7 +422,8 @@ def ratios(result: dict) -> str:
                      f"{n['p95_ms'] / a['p95_ms']:.0f}×")
     a, n = app["callbacks"]["update_map"], naive["callbacks"]["update_map"]
     lines.append(f"{result['scale']}: map update payload p50 as transferred naive {n['bytes_p50']:.0f} B / app "
-                 f"{a['bytes_p50']:.0f} B = {n['bytes_p50'] / a['bytes_p50']:.0f}×; decompressed {n['raw_p50']:.0f} B / "
+                 f"{a['bytes_p50']:.0f} B = {n['bytes_p50'] / a['bytes_p50']:.0f}×; "
+                 f"decompressed {n['raw_p50']:.0f} B / "
                  f"{a['raw_p50']:.0f} B = {n['raw_p50'] / a['raw_p50']:.0f}× (target ≥ 50×)")
     return "\n".join(lines)
 
@@ -431,7 +438,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip headless Chromium (at national scale it draws 6,000 polygons in software: minutes)")
     args = parser.parse_args(argv)
     if args.report:
-        results = [json.loads((OUT / s / "results.json").read_text()) for s in SCALES if (OUT / s / "results.json").exists()]
+        results = [json.loads((OUT / s / "results.json").read_text()) for s in SCALES
+                   if (OUT / s / "results.json").exists()]
     else:
         started = time.monotonic()
         results = [run(args.scale, args.no_load, args.no_naive, args.no_browser)]

@@ -54,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
             server.stop()
         results[config] = {**out, "rss_mb": rss}
         details = out["per"].get("update_details", {}).get("p95_ms", 0)
-        lines.append(f"| {workers} × {threads} | {out.get('callback_p50_ms') or 0:.0f} ms | {out['callback_p95_ms']:.0f} ms "
+        lines.append(f"| {workers} × {threads} | {out.get('callback_p50_ms') or 0:.0f} ms "
+                     f"| {out['callback_p95_ms']:.0f} ms "
                      f"| {details:.0f} ms | {out['errors']} | {out['callback_requests']} | {max(rss):.0f} MB |")
         log("  p95 per 10 s: " + ", ".join(f"{b['from_s']}–{b['from_s'] + 10} s {b['p95_ms']:.0f} ms ({b['requests']})"
                                             for b in out.get("by_10s", [])) + f"; cache hits {out.get('cache_hits')}")

@@ -20,7 +20,8 @@ def _progress(message: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m survey", description="Bygg eller kontrollera enkätdata.")
-    parser.add_argument("command", choices=["build", "check"], help="build: skriv data/processed; check: bara kontrollera")
+    parser.add_argument("command", choices=["build", "check"],
+                        help="build: skriv data/processed; check: bara kontrollera")
     parser.add_argument("--config", default=DEFAULT_CONFIG, help=f"konfigurationsfil (standard {DEFAULT_CONFIG})")
     args = parser.parse_args(argv)
     try:

@@ -34,7 +34,8 @@ def write_cube(cube: pd.DataFrame, path: Path) -> None:
     def plain(part: pa.Table) -> pa.Table:
         if not text:
             return part
-        return pa.Table.from_arrays([part.column(n).cast(schema.field(n).type) for n in part.column_names], schema=schema)
+        return pa.Table.from_arrays([part.column(n).cast(schema.field(n).type) for n in part.column_names],
+                                    schema=schema)
 
     wave = cube["wave"].to_numpy()
     question = pd.factorize(cube["question"])[0]  # codes: no Python strings for millions of rows

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .config import KOMMUN_LEVEL_ID, kommun_area_name, Config, Level
+from .config import KOMMUN_LEVEL_ID, Config, Level, kommun_area_name
 
 # About 50 m at these latitudes: plenty for a municipal overview map, and a tenth of the bytes.
 SIMPLIFY_TOLERANCE_DEG = 0.0005
@@ -54,7 +54,8 @@ def _open(level: Level) -> gpd.GeoDataFrame:
 
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
         if level.layer is not None and level.layer not in layers:
-            raise GeographyError(f"{path}: lagret (layer) '{level.layer}' finns inte; lagren i filen: {', '.join(layers)}")
+            raise GeographyError(f"{path}: lagret (layer) '{level.layer}' finns inte; "
+                                 f"lagren i filen: {', '.join(layers)}")
         if level.layer is None and len(layers) > 1:
             raise GeographyError(f"{path}: filen har flera lager (several layers): {', '.join(layers)}; "
                                  f"ange vilket med layer = \"...\" under nivån '{level.id}' i konfigurationen")
@@ -108,7 +109,8 @@ def _read_level(level: Level, warnings: list[str]) -> gpd.GeoDataFrame:
         "parent_id": _text(frame[level.parent_column]) if level.parent_column else None,
     })
     if aliases_column:
-        out["aliases"] = _text(frame[aliases_column]).map(lambda v: [a.strip() for a in re.split(r"[;|]", v) if a.strip()])
+        out["aliases"] = _text(frame[aliases_column]).map(
+            lambda v: [a.strip() for a in re.split(r"[;|]", v) if a.strip()])
     return gpd.GeoDataFrame(out, geometry=list(geometry), crs=4326)
 
 
@@ -156,10 +158,12 @@ def load_areas(config: Config, warnings: list[str] | None = None) -> tuple[pd.Da
                 f"({upper.id_column}): {', '.join(unknown[:10])}")
     top = given[-1].id
     shapes[top]["parent_id"] = config.kommun_code
-    whole = gpd.GeoDataFrame({"area_id": [config.kommun_code], "name": [kommun_area_name(config.kommun_name)], "parent_id": [None]},
+    whole = gpd.GeoDataFrame({"area_id": [config.kommun_code], "name": [kommun_area_name(config.kommun_name)],
+                              "parent_id": [None]},
                              geometry=[shapes[top].union_all()], crs=4326)
     shapes[KOMMUN_LEVEL_ID] = whole
-    areas = pd.concat([frame.drop(columns="geometry").assign(level=lv) for lv, frame in shapes.items()], ignore_index=True)
+    areas = pd.concat([frame.drop(columns="geometry").assign(level=lv) for lv, frame in shapes.items()],
+                      ignore_index=True)
     return areas[["area_id", "level", "name", "parent_id"]], shapes
 
 
@@ -216,7 +220,8 @@ def coverage_problems(level_id: str, original: gpd.GeoDataFrame, simple: gpd.Geo
         # Grown by about a centimetre first, so that a gap pinched off at one point counts as a hole too.
         union = shapely.union_all(frame_geoms).buffer(1e-7, join_style="mitre")
         polygons = getattr(union, "geoms", [union])
-        return shapely.union_all([shapely.Polygon(r) for p in polygons if p.geom_type == "Polygon" for r in p.interiors])
+        return shapely.union_all([shapely.Polygon(r) for p in polygons if p.geom_type == "Polygon"
+                                  for r in p.interiors])
 
     gaps = holes(geoms).difference(holes(list(original.geometry.values)))
     for gap in getattr(gaps, "geoms", [gaps]):

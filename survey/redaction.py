@@ -73,7 +73,8 @@ _PHONE = re.compile(r"(?<![\w+])(?:\+|00)\s?46\s?\(?0?\)?[\s-]?\d{1,3}(?:[\s/-]?
 _STREET_END = (r"(?:vägen|väg|gatan|gata|gränd|gränden|stigen|stig|backen|backe|torget|torg|allén|allé|leden|led|"
                r"slingan|slinga|platsen|plan|stranden|strand|vägs|gårdsvägen|ringen|bron|kajen|kroken|svängen|"
                r"liden|lien|udden|vreten|tået)")
-_ADDRESS = re.compile(rf"\b(?:[{_UPPER}][{_LOWER}]+\s+)?(?:[{_UPPER}{_LOWER}][{_LOWER}]*)?(?i:{_STREET_END})\s+\d{{1,4}}"
+_ADDRESS = re.compile(rf"\b(?:[{_UPPER}][{_LOWER}]+\s+)?(?:[{_UPPER}{_LOWER}][{_LOWER}]*)?"
+                      rf"(?i:{_STREET_END})\s+\d{{1,4}}"
                       rf"(?:\s?[A-Z]|[a-z])?(?![{_LOWER}])(?:\s*,?\s*(?:lgh|lägenhet)\.?\s*\d{{1,5}})?"
                       r"|\b(?:Box|box)\s+\d{1,5}\b"
                       r"|\b\d{3}\s\d{2}(?=\s+[A-ZÅÄÖ])")

@@ -44,8 +44,10 @@ def _targets(in_area: pd.DataFrame, area_pop: pd.DataFrame, dimensions: list[str
     return targets
 
 
-def _ipf(codes: dict[str, np.ndarray], targets: dict, weights: np.ndarray, fixed: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Rake `weights` to `targets`; weights where `fixed` is true (trimmed) do not move. Returns (weights, converged)."""
+def _ipf(codes: dict[str, np.ndarray], targets: dict, weights: np.ndarray,
+         fixed: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Rake `weights` to `targets`; weights where `fixed` is true (trimmed) do not move.
+    Returns (weights, converged)."""
     # Each dimension as integer positions into its target vector, so a pass is a few bincounts.
     dims = []
     for dim, per_category in targets.items():
@@ -60,7 +62,8 @@ def _ipf(codes: dict[str, np.ndarray], targets: dict, weights: np.ndarray, fixed
             size = len(target)
             fixed_sum = np.bincount(index[fixed], weights[fixed], minlength=size) if fixed.any() else 0.0
             free_sum = np.bincount(index[free], weights[free], minlength=size)
-            factor = np.where(free_sum > 0, np.maximum(target - fixed_sum, 1e-12) / np.where(free_sum > 0, free_sum, 1), 1.0)
+            factor = np.where(free_sum > 0, np.maximum(target - fixed_sum, 1e-12) / np.where(free_sum > 0, free_sum, 1),
+                              1.0)
             change = max(change, float(np.max(np.abs(factor - 1))))
             weights = np.where(free, weights * factor[index], weights)
         if change < TOLERANCE:

@@ -9,8 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .meeting import (api_rows, axe_violations, load, meeting_context, questions, tab, view_url,  # noqa: F401
-                      wait_settled)
+from .meeting import api_rows, axe_violations, load, meeting_context, questions, tab, view_url, wait_settled  # noqa: F401
 
 AREA_NAME = "Idre med fjällbyarna"
 
@@ -182,4 +181,5 @@ def test_every_chart_has_a_text_alternative(tab, server_url):
     # colour is never alone: suppressed rows say so in words, significant areas are marked and named in the legend
     load(tab, server_url, "/")
     expect(tab.locator("#result-table tbody tr.suppressed").first).to_contain_text("för få svar")
-    assert "för få svar" in tab.locator("#map-note").text_content() or "färre än" in tab.locator("#map-note").text_content()
+    assert ("för få svar" in tab.locator("#map-note").text_content()
+            or "färre än" in tab.locator("#map-note").text_content())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .test_dashboard import BARS_JS, MAP_JS, api_rows, choose, choose_level, click_area
+from .test_dashboard import MAP_JS, api_rows, choose, choose_level, click_area
 
 SHARES_JS = "() => document.getElementById('shares').querySelector('.js-plotly-plot').data"
 

@@ -11,12 +11,13 @@ STORY = [{"question": "p_fortkorning", "wave": "2019", "level": "deso"},
 REGIONS = ["#page header", ".layout-controls", "#main", ".layout-story", "#page footer"]
 IN_MAIN = ["#view-title", ".view-toolbar", "#summary", "figure:has(#map)", "figure:has(#bars)", "figure:has(#shares)",
            "figure:has(#trend)", "#table"]
-CONTROLS = [".controls > .mb-3", ".controls > fieldset", "fieldset > .mb-3", ".view-toolbar > button", ".story-panel button",
-            "#story-start", "#page header a", ".save-chart button", "#table-csv", "#table-xlsx"]
+CONTROLS = [".controls > .mb-3", ".controls > fieldset", "fieldset > .mb-3", ".view-toolbar > button",
+            ".story-panel button", "#story-start", "#page header a", ".save-chart button", "#table-csv", "#table-xlsx"]
 TEXTS = ["#view-title", "#summary", "#view-subtitle", "h1", ".story-item", "button", "label", "a.btn",
          ".dash-dropdown-value"]
 
-BOXES_JS = """(selectors) => selectors.map(sel => [...document.querySelectorAll(sel)].filter(e => e.offsetParent !== null
+BOXES_JS = """(selectors) => selectors.map(sel => [...document.querySelectorAll(sel)].filter(e => \
+e.offsetParent !== null
     || getComputedStyle(e).position === 'fixed').map(e => { const r = e.getBoundingClientRect();
     return {sel, text: (e.id || e.textContent || '').trim().slice(0, 40), x: r.left + scrollX, y: r.top + scrollY,
             w: r.width, h: r.height}; }))"""
@@ -33,8 +34,9 @@ COVERED_JS = """() => [...document.querySelectorAll(CONTROL_SELECTOR)].filter(e 
         const label = e.closest('label') || (e.id && document.querySelector('label[for="' + CSS.escape(e.id) + '"]'));
         return !(hit && (hit === e || e.contains(hit) || (label && (hit === label || label.contains(hit))))); })
     .map(e => e.id || e.textContent.trim().slice(0, 30))""".replace(
-    "CONTROL_SELECTOR", "'#main button:not(.modebar-btn), .layout-controls button, .layout-story button, #page header a, "
-                        "input[type=radio]'")  # plotly's mode bar shows on hover only; the save buttons stand in
+    # plotly's mode bar shows on hover only; the save buttons stand in
+    "CONTROL_SELECTOR", "'#main button:not(.modebar-btn), .layout-controls button, .layout-story button, "
+                        "#page header a, input[type=radio]'")
 
 
 def boxes(page, selectors: list[str]) -> dict[str, list[dict]]:

@@ -92,8 +92,10 @@ def test_story_is_built_saved_opened_and_presented_with_the_keyboard(tab, server
         expect(title).to_have_text(texts[view["question"]]["text"]["sv"])
         expect(summary).to_have_text(shown["summary"])  # the view's own summary sentence (#summary)
         expect(tab.locator(".slide-too-few")).to_have_count(1 if number == 3 else 0)
-        expect(tab.locator("#slide-prev")).to_be_disabled() if number == 1 else expect(tab.locator("#slide-prev")).to_be_enabled()
-        expect(tab.locator("#slide-next")).to_be_disabled() if number == 3 else expect(tab.locator("#slide-next")).to_be_enabled()
+        expect(tab.locator("#slide-prev")).to_be_disabled() if number == 1 else expect(
+            tab.locator("#slide-prev")).to_be_enabled()
+        expect(tab.locator("#slide-next")).to_be_disabled() if number == 3 else expect(
+            tab.locator("#slide-next")).to_be_enabled()
 
     expect_slide(1)
     expect(tab.locator("#slide .js-plotly-plot")).to_have_count(1)  # the map of every village
@@ -122,13 +124,15 @@ def test_story_is_built_saved_opened_and_presented_with_the_keyboard(tab, server
     size = tab.evaluate("parseFloat(getComputedStyle(document.getElementById('slide-summary')).fontSize)")
     assert size >= 28
     assert tab.evaluate("getComputedStyle(document.getElementById('slide-summary')).color") == "rgb(0, 0, 0)"
-    assert tab.evaluate("getComputedStyle(document.getElementById('presentation')).backgroundColor") == "rgb(255, 255, 255)"
+    assert (tab.evaluate("getComputedStyle(document.getElementById('presentation')).backgroundColor")
+            == "rgb(255, 255, 255)")
 
 
 @pytest.mark.browser
 def test_presentation_in_english_and_when_empty(tab, server_url, results):
     tab.goto(server_url + "/presentation?lang=en")
-    tab.evaluate("localStorage.setItem('story', JSON.stringify([{question: 'p_fortkorning', wave: '2019', level: 'distrikt'}]))")
+    tab.evaluate("localStorage.setItem('story', "
+                 "JSON.stringify([{question: 'p_fortkorning', wave: '2019', level: 'distrikt'}]))")
     tab.reload()
     expect(tab.locator("#slide-counter")).to_have_text("Slide 1 of 1")
     expect(tab.locator("#slide-title")).to_have_text(questions(server_url)["p_fortkorning"]["text"]["en"])

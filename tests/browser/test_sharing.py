@@ -27,7 +27,8 @@ def expected_keys(server_url: str, params: dict, lang: str) -> list[list[str]]:
     sep = "\u00a0" if lang == "sv" else ","
     all_label = "Alla svarande" if lang == "sv" else "All respondents"
     too_few = "för få svar" if lang == "sv" else "too few answers"
-    return [[r["area_name"], r["group_label"] or all_label, too_few if r["suppressed"] else f"{r['n']:,}".replace(",", sep)]
+    return [[r["area_name"], r["group_label"] or all_label,
+             too_few if r["suppressed"] else f"{r['n']:,}".replace(",", sep)]
             for r in rows]
 
 

@@ -18,7 +18,8 @@ def test_a_second_server_on_a_port_in_use_refuses_to_start(processed):
         running.listen()
         second = subprocess.run(
             [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-             "--workers", "1", "app:server"], cwd=ROOT, env={**os.environ, "DATA_DIR": str(processed), "WARM_SECONDS": "0"},
+             "--workers", "1", "app:server"], cwd=ROOT,
+            env={**os.environ, "DATA_DIR": str(processed), "WARM_SECONDS": "0"},
             capture_output=True, text=True, timeout=120)
     assert second.returncode == 1
     assert f"Porten 127.0.0.1:{port} används redan" in second.stderr and "already in use" in second.stderr

@@ -1,5 +1,5 @@
-"""The callbacks' response cache (web/response_cache.py) over HTTP, against the app under gunicorn: a repeated request is
-answered from the cache, as brotli it was stored in, and a client without brotli gets the same answer."""
+"""The callbacks' response cache (web/response_cache.py) over HTTP, against the app under gunicorn: a repeated request
+is answered from the cache, as brotli it was stored in, and a client without brotli gets the same answer."""
 from __future__ import annotations
 
 import json
@@ -48,12 +48,14 @@ def test_the_key_keeps_what_an_answer_depends_on():
     area = json.dumps({"output": "..area.options...area.value..", "inputs": [{"id": "level", "value": "by"}],
                        "changedPropIds": ["level.value"]})
     clicked = area.replace('["level.value"]', '["map.clickData"]')
-    assert response_key("b1", area.encode(), TRIGGER_FREE, WAIT_ONLY) != response_key("b1", clicked.encode(), TRIGGER_FREE, WAIT_ONLY)
+    assert (response_key("b1", area.encode(), TRIGGER_FREE, WAIT_ONLY)
+            != response_key("b1", clicked.encode(), TRIGGER_FREE, WAIT_ONLY))
     details = {"output": "..bars.figure...shares.figure..", "inputs": [{"id": "question", "value": "q1"},
                {"id": "map-painted", "value": 1}], "changedPropIds": ["question.value"]}
     other_time = {**details, "inputs": [details["inputs"][0], {"id": "map-painted", "value": 2}]}
     other_question = {**details, "inputs": [{"id": "question", "value": "q2"}, details["inputs"][1]]}
-    keys = [response_key("b1", json.dumps(d).encode(), TRIGGER_FREE, WAIT_ONLY) for d in (details, other_time, other_question)]
+    keys = [response_key("b1", json.dumps(d).encode(), TRIGGER_FREE, WAIT_ONLY)
+            for d in (details, other_time, other_question)]
     assert keys[0] == keys[1] != keys[2]
     assert response_key("b2", json.dumps(details).encode(), TRIGGER_FREE, WAIT_ONLY) != keys[0]  # another build
     assert response_key("b1", b"not json", TRIGGER_FREE, WAIT_ONLY).startswith("cb:")

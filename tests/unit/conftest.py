@@ -1,12 +1,11 @@
 """A tiny survey with hand-countable answers: 3 villages in 2 DeSO in 1 district."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-import shapely
 from shapely.geometry import box, mapping
-import json
 
 CODEBOOK = """
 survey: {name: {sv: Testenkät, en: Test survey}, respondent_id: id, wave_column: ar}

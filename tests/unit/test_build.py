@@ -58,7 +58,8 @@ def test_build_report_and_manifest(tiny, capsys):
     assert "responses.csv | 20 | 19 | 1" in out
     manifest = json.loads((tiny.parent / "data" / "processed" / "manifest.json").read_text())
     assert manifest["respondents"] == 19 and manifest["waves"] == [2016, 2019]
-    assert {i["path"].rsplit("/", 1)[-1] for i in manifest["inputs"]} >= {"codebook.yaml", "responses.csv", "by.geojson"}
+    assert {i["path"].rsplit("/", 1)[-1] for i in manifest["inputs"]} >= {"codebook.yaml", "responses.csv",
+                                                                          "by.geojson"}
     assert all(len(i["sha256"]) == 64 for i in manifest["inputs"])
 
 

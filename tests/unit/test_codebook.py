@@ -36,10 +36,13 @@ questions:
     ("- {id: q, theme: t, text: {sv: Fråga}, scale: s}", "fråga q (text) saknar text på en"),
     ("- {id: q, theme: x, text: {sv: F, en: Q}, scale: s}", "tema 'x'"),
     ("- {id: q, theme: t, text: {sv: F, en: Q}, scale: nope}", "skalan 'nope'"),
-    ("- {id: q, theme: t, text: {sv: F, en: Q}, options: [{code: 1, sv: A, en: A}]}", "inget alternativ markerat unfavourable"),
-    ("- {id: q, theme: t, text: {sv: F, en: Q}, options: [{code: 1, sv: A, en: A, unfavourable: true}, {code: 1, sv: B, en: B}]}",
+    ("- {id: q, theme: t, text: {sv: F, en: Q}, options: [{code: 1, sv: A, en: A}]}",
+     "inget alternativ markerat unfavourable"),
+    ("- {id: q, theme: t, text: {sv: F, en: Q}, options: [{code: 1, sv: A, en: A, unfavourable: true}, "
+     "{code: 1, sv: B, en: B}]}",
      "dubbla koder"),
-    ("- {id: q, theme: t, text: {sv: F, en: Q}, scale: s}\n- {id: q, theme: t, text: {sv: F, en: Q}, scale: s}", "dubbelt id"),
+    ("- {id: q, theme: t, text: {sv: F, en: Q}, scale: s}\n- {id: q, theme: t, text: {sv: F, en: Q}, scale: s}",
+     "dubbelt id"),
     ("- {id: q, theme: t, type: grid, text: {sv: F, en: Q}}", "typ 'grid'"),
 ])
 def test_codebook_errors_name_file_and_question(tmp_path, question, message):

@@ -10,8 +10,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from survey.results import tables as tables_module
 from survey.results import TABLES_FOLDER, Results
+from survey.results import tables as tables_module
 from views.labels import labelled, labelled_query
 
 
@@ -20,7 +20,8 @@ def views(res: Results, count: int, seed: int = 11) -> list[dict]:
     questions = [q.id for q in res.codebook.single_choice] + [i.id for i in res.codebook.indices]
     out = []
     for _ in range(count):
-        params = {"question": rng.choice(questions), "wave": str(rng.choice(res.waves)), "level": rng.choice(res.levels)}
+        params = {"question": rng.choice(questions), "wave": str(rng.choice(res.waves)),
+                  "level": rng.choice(res.levels)}
         if rng.random() < 0.5:
             params["by"] = rng.choice(res.codebook.groups).id
         for group in res.codebook.groups:

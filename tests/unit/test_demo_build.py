@@ -101,7 +101,7 @@ def test_map_hover_says_what_the_table_says(results):
                 rows = {r["area_id"]: r for r in labelled_query(results, results.parse(params), lang)}
                 for trace in figure["data"][:2]:
                     for area, data in zip(trace["locations"], trace["customdata"]):
-                        hover = re.sub(r"%\{customdata\[(\d)\]\}", lambda m: str(data[int(m[1])]),
+                        hover = re.sub(r"%\{customdata\[(\d)\]\}", lambda m, data=data: str(data[int(m[1])]),
                                        trace["hovertemplate"])
                         assert "%{z}" in hover
                         last = hover.removesuffix("<extra></extra>").rsplit("<br>", 1)[1]

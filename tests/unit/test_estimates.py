@@ -1,10 +1,9 @@
 """Weighted shares, intervals and tests against independent computations (statsmodels), to 1e-9."""
 from __future__ import annotations
 
-import dataclasses
-from types import SimpleNamespace
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -12,8 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import proportion_confint
-from statsmodels.stats.proportion import proportions_ztest
+from statsmodels.stats.proportion import proportion_confint, proportions_ztest
 
 from survey.build import prepare
 from survey.config import load_config
@@ -102,8 +100,9 @@ def test_weighted_demo_shares_equal_reference(results, demo, question, level):
 
 def test_raked_weights_reproduce_the_margins(demo):
     _, respondents, _ = demo
-    population = pd.read_csv(ROOT / "data" / "demo" / "population.csv", dtype={"area_id": str, "kon": str, "alder": str})
-    for wave, sample in respondents.groupby("wave"):
+    population = pd.read_csv(ROOT / "data" / "demo" / "population.csv",
+                             dtype={"area_id": str, "kon": str, "alder": str})
+    for _wave, sample in respondents.groupby("wave"):
         for dim in ("alder",):  # sex: those with 'annat' keep their sample share, the rest in population proportion
             got = sample.groupby(["deso", dim])["weight"].sum()
             want = population.groupby(["area_id", dim])["population"].sum().rename_axis(["deso", dim])
@@ -136,7 +135,8 @@ def test_raking_reproduces_random_margins(data):
 
 def test_trimming_caps_weights(demo):
     _, respondents, _ = demo
-    population = pd.read_csv(ROOT / "data" / "demo" / "population.csv", dtype={"area_id": str, "kon": str, "alder": str})
+    population = pd.read_csv(ROOT / "data" / "demo" / "population.csv",
+                             dtype={"area_id": str, "kon": str, "alder": str})
     area_of = dict(zip(respondents["area_id"], respondents["deso"]))
     weights, warnings = rake(respondents, population, area_of, ["kon", "alder"], cap=2)
     mean = population["population"].sum() / respondents.groupby("wave")["weight"].transform("size")
@@ -166,4 +166,5 @@ def test_weighted_share_and_mean_equal_numpy_and_statsmodels(data):
     m = np.average(x, weights=w)
     se = np.sqrt(np.average((x - m) ** 2, weights=w) * n / (n - 1) / n_eff)
     assert mean.p == pytest.approx(m, abs=1e-9) and mean.se == pytest.approx(se, abs=1e-9)
-    assert (mean.low, mean.high) == pytest.approx((max(0, m - 1.959963984540054 * se), min(1, m + 1.959963984540054 * se)), abs=1e-9)
+    assert (mean.low, mean.high) == pytest.approx((max(0, m - 1.959963984540054 * se),
+                                                   min(1, m + 1.959963984540054 * se)), abs=1e-9)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from test_cube import views  # tests/unit is on sys.path (pytest rootdir import)
 
 from survey.results import Results, Rows
-
-from test_cube import views  # tests/unit is on sys.path (pytest rootdir import)
 from views.labels import labelled_query
 
 

@@ -124,8 +124,8 @@ def test_qr_code_is_an_svg_made_here():
 def test_table_downloads_are_the_rows_of_the_query(results):
     view = parse_view("?question=p_fortkorning&level=distrikt&by=kon", results)
     query = results.parse(query_params(view))
-    expected = list(labelled_query(results, query, "sv")) + list(labelled_query(results, results.parse({**query_params(view),
-                                                                                   "level": "kommun"}), "sv"))
+    expected = list(labelled_query(results, query, "sv")) + list(labelled_query(
+        results, results.parse({**query_params(view), "level": "kommun"}), "sv"))
     data = table(results, view)
     rows = list(csv.reader(io.StringIO(as_csv(data, "sv").decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == len(expected) + 1

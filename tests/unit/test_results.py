@@ -32,7 +32,8 @@ def test_village_shares_by_hand(res):
     assert got[("a1", None)]["suppressed"] and got[("a1", None)]["n"] is None
     assert (got[("a1", None)]["rolled_up_to"], got[("a1", None)]["rolled_up_n"]) == ("Södra", 7)
     # Aby: 2, 1, blank → base 2 < 5: suppressed, nothing published.
-    assert got[("a2", None)] == {**got[("a2", None)], "n": None, "share": None, "suppressed": True, "distribution": None}
+    assert got[("a2", None)] == {**got[("a2", None)], "n": None, "share": None, "suppressed": True,
+                                 "distribution": None}
     # Bby: 1,1,1,1,2 → 1/5.
     assert got[("b1", None)]["n"] == 5 and got[("b1", None)]["share"] == pytest.approx(1 / 5)
 
@@ -87,7 +88,8 @@ def test_quarantine_keeps_the_unknown_area_row(tiny):
     manifest = build(config)
     quarantine = pd.read_csv(config.output_dir / "quarantine.csv")
     assert quarantine.to_dict("records") == [{"file": str(config.responses[0]), "row": 16, "column": "by",
-                                              "value": "Atlantis", "reason": "okänt område (area not in the boundaries)"}]
+                                              "value": "Atlantis",
+                                              "reason": "okänt område (area not in the boundaries)"}]
     counts = manifest["files"][0]
     assert (counts["rows_in"], counts["rows_used"], counts["rows_quarantined"]) == (20, 19, 1)
 

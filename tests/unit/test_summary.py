@@ -6,8 +6,8 @@ import re
 import pytest
 
 from callbacks.view import details_view
-from views.summary import summarise
 from views.labels import labelled_query
+from views.summary import summarise
 
 SIGNIFICANT = {"sv": re.compile(r"och (skillnaden|förändringen) är statistiskt säkerställd"),
                "en": re.compile(r"and the (difference|change) is statistically significant")}
@@ -41,14 +41,16 @@ def test_every_view_every_area(results, lang):
                             continue  # the area's own statement covers its groups
                         for g in groups:
                             if g["suppressed"]:
-                                assert re.search(rf"{re.escape(g['group_label'])}[^.]*(för få svar|too few answers)", text)
+                                assert re.search(rf"{re.escape(g['group_label'])}[^.]*(för få svar|too few answers)",
+                                                 text)
                             word = {"higher": "högre" if lang == "sv" else "higher",
                                     "lower": "lägre" if lang == "sv" else "lower"}.get(g["vs_rest"])
                             if word:
                                 significant_seen += 1
                                 assert f"{g['group_label']} {word}" in text
                             elif not g["suppressed"]:
-                                assert f"{g['group_label']} högre" not in text and f"{g['group_label']} lägre" not in text
+                                assert (f"{g['group_label']} högre" not in text
+                                        and f"{g['group_label']} lägre" not in text)
     assert checked > 8_000 and suppressed_seen > 100 and significant_seen > 10
 
 
