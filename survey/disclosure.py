@@ -256,3 +256,180 @@ def _hide_small_unions(n: np.ndarray, hidden: np.ndarray, lattice: Lattice, k: i
             return
         _close(hidden, lattice)
     raise RuntimeError("rule 4 did not settle")  # cannot happen: every round hides at least one more box
+
+
+# ---- the integer-programming attacker and the optimised pattern --------------------------------------------------
+
+FEW, PROTECT, NOT_SHOWN = 1, 2, 3  # why a box is hidden (reasons(): 0 where it is published)
+
+
+def incidence(lattice: Lattice):
+    """The sparse 0/1 matrix boxes × fine cells (row b: the fine cells inside box b), in the lattice's and the
+    fine table's C order."""
+    from scipy import sparse
+    classes, villages = len(lattice.parent), len(lattice.villages)
+    rows, cols = [], []
+    for v, c in enumerate(lattice.class_of_village):
+        while c >= 0:
+            rows.append(c)
+            cols.append(v)
+            c = lattice.parent[c]
+    out = sparse.csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(classes, villages))
+    for m in lattice.sizes:
+        group = sparse.vstack([sparse.csr_matrix(np.ones((1, m), dtype=np.int8)), sparse.identity(m, dtype=np.int8,
+                                                                                                 format="csr")])
+        out = sparse.kron(out, group, format="csr")
+    return out
+
+
+def reasons(n: np.ndarray, published: np.ndarray, lattice: Lattice, k: int) -> np.ndarray:
+    """Why each box is hidden, as the interface says it (uint8, the lattice's shape): 0 published, FEW (fewer
+    than k answers: "för få svar"), PROTECT (k or more, hidden so that a smaller group cannot be worked out: "dold
+    för att skydda en mindre grupp"), NOT_SHOWN (no view shows the box: a code the codebook does not show on its
+    own, or two "saknas")."""
+    out = np.where(published, 0, np.where(n < k, FEW, PROTECT)).astype(np.uint8)
+    out[~lattice.publishable] = NOT_SHOWN
+    return out
+
+
+def _above(lattice: Lattice) -> np.ndarray:
+    """(boxes, 1 + groups) flat indices: each box's parent area (with the same codes) and, per group, the box with
+    "*" there; a box's own index where there is none (the root, or "*" already)."""
+    shape = lattice.shape
+    index = np.arange(int(np.prod(shape))).reshape(shape)
+    parent = np.where(lattice.parent >= 0, lattice.parent, np.arange(len(lattice.parent)))
+    out = [index[parent].reshape(-1)]
+    for axis in range(1, len(shape)):
+        out.append(np.broadcast_to(index.take([0], axis=axis), shape).reshape(-1))
+    return np.stack(out, axis=1)
+
+
+class Attacker:
+    """The integer-programming attacker on one table's published pattern: what it can prove about the n of hidden
+    boxes from everything published: every published box's n, and for every hidden box what its reason says
+    (FEW: n <= k - 1; PROTECT: n >= k; NOT_SHOWN: nothing), over all non-negative integer fine tables.
+
+    Fine cells that lie in exactly the same constraints are one *atom*: any split of an atom's total among its
+    cells is as consistent as any other, so the attacker's programs are over the atoms' totals (hundreds, not
+    the fine table's thousands of cells): the least n of a box is the least total of the atoms inside it, the
+    most the largest total of the atoms it touches. Only the binding label rows are kept (a FEW box inside a FEW
+    box, or a PROTECT box holding a PROTECT box, says nothing more)."""
+
+    def __init__(self, n: np.ndarray, why: np.ndarray, lattice: Lattice, k: int, matrix=None):
+        import highspy
+        from scipy import sparse
+        self.k, self.n = k, n.reshape(-1)
+        self.M = incidence(lattice) if matrix is None else matrix
+        why = why.reshape(-1)
+        above = _above(lattice)
+        itself = above == np.arange(len(why))[:, None]
+        few, big = why == FEW, why == PROTECT
+        few_top = few & ~(few[above] & ~itself).any(axis=1)
+        holds_big = np.zeros(len(why), dtype=bool)  # a PROTECT box holding another PROTECT box
+        for j in range(above.shape[1]):
+            inner = big & ~itself[:, j]
+            holds_big[above[inner, j]] = True
+        big_bottom = big & ~holds_big
+        rows = [np.flatnonzero(why == 0), np.flatnonzero(few_top), np.flatnonzero(big_bottom)]
+        low = np.concatenate([self.n[rows[0]], np.zeros(len(rows[1])), np.full(len(rows[2]), k)]).astype(float)
+        high = np.concatenate([self.n[rows[0]], np.full(len(rows[1]), k - 1),
+                               np.full(len(rows[2]), highspy.kHighsInf)]).astype(float)
+        C = self.M[np.concatenate(rows)].tocsc()
+        # atoms: fine cells with the same constraint rows
+        signature: dict = {}
+        atom = np.empty(C.shape[1], dtype=np.int64)
+        for j in range(C.shape[1]):
+            atom[j] = signature.setdefault(C.indices[C.indptr[j]:C.indptr[j + 1]].tobytes(), len(signature))
+        self.atoms = len(signature)
+        to_atom = sparse.csr_matrix((np.ones(len(atom)), (np.arange(len(atom)), atom)), shape=(len(atom), self.atoms))
+        self.to_atom = to_atom
+        A = (C @ to_atom).tocsr()
+        A.data[:] = 1.0
+        self.size = np.asarray(to_atom.sum(axis=0)).ravel()
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("mip_rel_gap", 0.0)
+        # no bound of its own on an atom (the whole table's n bounds it only where the whole is published)
+        h.addVars(self.atoms, np.zeros(self.atoms), np.full(self.atoms, float(self.n[0] if why[0] == 0 else 10**6)))
+        h.changeColsIntegrality(self.atoms, np.arange(self.atoms, dtype=np.int32),
+                                np.full(self.atoms, highspy.HighsVarType.kInteger))
+        h.addRows(A.shape[0], low, high, A.nnz, A.indptr[:-1].astype(np.int32), A.indices.astype(np.int32), A.data)
+        self.h, self.rows = h, A.shape[0]
+
+    def _parts(self, boxes: np.ndarray):
+        """Per box: the atoms it touches and the atoms wholly inside it (0/1 rows over atoms)."""
+        cover = (self.M[boxes] @ self.to_atom).tocsr()
+        touch = cover.copy()
+        touch.data[:] = 1.0
+        inside = cover.multiply(1.0 / self.size[None, :]).tocsr()
+        inside.data = (inside.data > 1 - 1e-9).astype(float)
+        inside.eliminate_zeros()
+        return touch, inside
+
+    def _solve(self, cost: np.ndarray, extra: int = 0) -> np.ndarray:
+        import highspy
+        h = self.h
+        h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost.astype(float))
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"the attacker's program: {h.modelStatusToString(h.getModelStatus())}")
+        return np.round(np.array(h.getSolution().col_value)).astype(np.int64)
+
+    def intervals(self, boxes: np.ndarray | None = None) -> dict[int, tuple[int, int]]:
+        """{flat box: (low, high)} for the hidden boxes with 0 < n < k (or `boxes`): low is the least n a consistent
+        table gives the box, high the most, capped at k - 1 (all that is asked: the box could hold k - 1). Cheap
+        first: one program proves low = 0 (or high >= k - 1) for every box that one consistent table shows at
+        once; only the rest are solved one by one (each solution again proves what it can for the others)."""
+        import highspy
+        from scipy import sparse
+        k = self.k
+        if boxes is None:
+            raise ValueError("boxes")
+        boxes = np.asarray(boxes, dtype=np.int64)
+        if not len(boxes):
+            return {}
+        touch, inside = self._parts(boxes)
+        low = np.full(len(boxes), -1)
+        open_ = np.arange(len(boxes))
+        while len(open_):
+            y = self._solve(np.asarray(inside[open_].sum(axis=0)).ravel())
+            zero = open_[(inside[open_] @ y) == 0]
+            if not len(zero):
+                first = open_[0]
+                y = self._solve(inside[first].toarray().ravel())
+                low[first] = int((inside[first] @ y)[0])
+                zero = open_[(inside[open_] @ y) == 0]
+                open_ = open_[open_ != first]
+            low[zero] = 0
+            open_ = np.setdiff1d(open_, zero)
+        high = np.full(len(boxes), -1)
+        open_ = np.arange(len(boxes))
+        base_cols = self.atoms
+        while len(open_):
+            # maximise sum z_s, z_s <= k - 1, z_s <= the box's total: every z_s = k - 1 is proven
+            s = len(open_)
+            h = self.h
+            h.addVars(s, np.zeros(s), np.full(s, float(k - 1)))
+            link = sparse.hstack([-touch[open_], sparse.identity(s, format="csr")]).tocsr()
+            h.addRows(s, np.full(s, -highspy.kHighsInf), np.zeros(s), link.nnz, link.indptr[:-1].astype(np.int32),
+                      link.indices.astype(np.int32), link.data.astype(float))
+            sol = self._solve(np.concatenate([np.zeros(base_cols), -np.ones(s)]))
+            h.deleteRows(s, np.arange(self.rows, self.rows + s, dtype=np.int32))
+            h.deleteVars(s, np.arange(base_cols, base_cols + s, dtype=np.int32))
+            y = sol[:base_cols]
+            full = open_[(touch[open_] @ y) >= k - 1]
+            if not len(full):
+                first = open_[0]
+                y = self._solve(-touch[first].toarray().ravel())
+                high[first] = min(int((touch[first] @ y)[0]), k - 1)
+                full = open_[(touch[open_] @ y) >= k - 1]
+                open_ = open_[open_ != first]
+            high[full] = k - 1
+            open_ = np.setdiff1d(open_, full)
+        return {int(b): (int(lo), int(hi)) for b, lo, hi in zip(boxes, low, high)}
+
+
+def sensitive(n: np.ndarray, why: np.ndarray) -> np.ndarray:
+    """The flat indices of the hidden boxes with 0 < n < k (k: as `why` was made)."""
+    return np.flatnonzero((n.reshape(-1) > 0) & (why.reshape(-1) != 0) & (why.reshape(-1) != PROTECT)
+                          & (n.reshape(-1) < np.iinfo(np.int64).max))
