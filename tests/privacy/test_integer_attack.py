@@ -8,10 +8,12 @@ than k answers" can be learnt. survey.disclosure.Attacker solves the programs wi
 atoms (cells that lie in the same constraints), proving many boxes at once where one consistent table shows them
 together and solving the rest one by one.
 
-Found on the base commit's rule (the partner hypercube): it does NOT meet this. The attack pins hidden counts
-exactly (e.g. n = 4 proven 4) in random tables and in the demo's tables, which is why these tests are marked
-xfail(strict): they must start passing, and then lose the mark, when the suppression is strengthened (issue 21,
-step 3). They print the narrowest intervals found.
+Found on the base commit's rule (the partner hypercube): it does NOT meet this. The attack narrows hidden counts,
+at times to the exact value, in random tables and in the demo's tables. On random tables the rule followed by
+survey.disclosure.strengthen (audit with this attacker and repair, until nothing is narrowed) holds, and that
+test passes; the build does not use strengthen yet (an audit per demo table takes minutes), so the test of the
+demo's published patterns is marked xfail(strict): it must start passing, and then lose the mark, when the
+build's suppression is strengthened (issue 21, step 3). The tests print the narrowest intervals found.
 """
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ import time
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from survey import disclosure as D
 
@@ -56,19 +59,31 @@ def small_tables(draw):
 NARROWEST: list = []
 
 
-@pytest.mark.xfail(strict=True, reason="the partner rule does not hold against an integer-programming attacker")
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(small_tables())
-def test_random_tables_hold_against_the_integer_attack(table):
+def test_random_tables_hold_against_the_integer_attack_once_strengthened(table):
+    """The partner rule alone fails here (63 of these 200 tables on the base commit: e.g. an empty partner village
+    is learnt to be empty, and non-negativity then pins the sensitive cell); strengthened by the attacker's
+    audit-and-repair (survey.disclosure.strengthen) every table holds."""
     lattice, n, k = table
-    published = D.protect(n, lattice, k)
+    published = D.strengthen(n, D.protect(n, lattice, k), lattice, k)
     found = attack_table(n, published, lattice, k)
     for b, (lo, hi) in found.items():
         NARROWEST.append((hi - lo + 1, lo, hi, int(n.reshape(-1)[b]), k))
-    bad = failures(found, k)
     NARROWEST.sort()
-    del NARROWEST[5:]
+    del NARROWEST[1:]
+    bad = failures(found, k)
     assert not bad, f"k = {k}: {[(np.unravel_index(b, n.shape), int(n.reshape(-1)[b]), v) for b, v in bad.items()]}"
+
+
+def test_the_narrowest_random_interval_is_reported():
+    """Runs after the random tables (file order): the narrowest interval the attacker proved, as (values, low,
+    high, true n, k); at least k values."""
+    if not NARROWEST:
+        pytest.skip("the random tables did not run")
+    print("narrowest interval over the random tables:", NARROWEST[0])
+    values, low, _, _, k = NARROWEST[0]
+    assert low == 0 and values >= k
 
 
 DEMO_TABLES = 3       # tables of the demo attacked (of 74; each takes seconds per failing box)
