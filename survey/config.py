@@ -59,6 +59,8 @@ class Config:
     area_aliases: dict[str, str] = field(default_factory=dict)  # [inputs.area_aliases] "spelling" = "area id or name"
     population_margins: Path | None = None      # [inputs] population (or [weighting] population): validated, stored
     roll_up: bool = True                        # [privacy] a hidden area shows its enclosing area's value, labelled
+    max_unrecognised: float = 0.05              # [inputs]: the share of a question's answers that may be unrecognised
+    unrecognised_allowed: dict[str, float] = field(default_factory=dict)  # [inputs.unrecognised_allowed] per question
 
 
 KOMMUN_LEVEL_ID = "kommun"
@@ -114,6 +116,7 @@ def load_config(path: str | Path) -> Config:
     if not isinstance(area_aliases, dict) or not all(isinstance(v, str) for v in area_aliases.values()):
         raise ConfigError(f'{path}: [inputs] area_aliases ska vara en tabell "stavning" = "områdets id eller namn" '
                           "(must be a table of spelling = area id or name)")
+    max_unrecognised, unrecognised_allowed = _unrecognised(path, inputs)
     population_margins = inputs.get("population") or raw.get("weighting", {}).get("population")
     app = raw.get("app", {})
     weighting, reliability = raw.get("weighting", {}), raw.get("reliability", {})
@@ -143,7 +146,27 @@ def load_config(path: str | Path) -> Config:
         area_aliases={str(k): v for k, v in area_aliases.items()},
         population_margins=Path(population_margins) if population_margins else None,
         roll_up=bool(raw.get("privacy", {}).get("roll_up", True)),
+        max_unrecognised=max_unrecognised, unrecognised_allowed=unrecognised_allowed,
     )
+
+
+def _share(where: str, value) -> float:
+    if value is True:
+        return 1.0
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ConfigError(f"{where} = {value!r}, väntade en andel mellan 0 och 1, t.ex. 0.05 (expected a share)")
+    return float(value)
+
+
+def _unrecognised(path: Path, inputs: dict) -> tuple[float, dict[str, float]]:
+    """`[inputs] max_unrecognised = 0.05` and `[inputs.unrecognised_allowed] q1 = 0.2` (true or 1: anything,
+    even a question without any recognised answer)."""
+    share = _share(f"{path}: [inputs] max_unrecognised", inputs.get("max_unrecognised", 0.05))
+    allowed = inputs.get("unrecognised_allowed", {})
+    if not isinstance(allowed, dict):
+        raise ConfigError(f"{path}: [inputs] unrecognised_allowed ska vara en tabell fråga = andel "
+                          "(must be a table of question = share)")
+    return share, {str(k): _share(f"{path}: [inputs.unrecognised_allowed] {k}", v) for k, v in allowed.items()}
 
 
 def _response_file(path: Path, i: int, raw) -> ResponseFile:

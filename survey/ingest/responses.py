@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..codebook import Codebook
 from ..config import ResponseFile
+from .accounting import MAX_UNRECOGNISED, check_accounting
 from .answers import decode_answers, decode_groups, multi_choice_answers
 from .matching import MATCH_HOW, AreaMatcher, Columns, code_key, known_names
 from .messages import (REASON_AREA, REASON_AREA_EMPTY, REASON_DUPLICATE, REASON_FIELDS, REASON_WAVE,
@@ -35,6 +36,7 @@ class Ingested:
     warnings: list[str] = field(default_factory=list)
     file_counts: list[dict] = field(default_factory=list)  # per file: rows in, used, quarantined
     area_matches: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=AREA_MATCH_COLUMNS))
+    accounting: list[dict] = field(default_factory=list)  # per file × question: counted, blank, excluded, unrecognised
 
 
 class Quarantine:
@@ -78,6 +80,7 @@ class Export:
     area_col: int
     rows: pd.Series  # each record's row number as Excel shows it
     quarantine: Quarantine
+    accounts: list[dict] = field(default_factory=list)  # the answer accounting per question (accounting.py)
 
     @property
     def path(self) -> Path:
@@ -96,6 +99,7 @@ class _Found:
     matches: list[tuple] = field(default_factory=list)  # AREA_MATCH_COLUMNS
     unmatched: list[tuple[str, str, str, list[int]]] = field(default_factory=list)  # file, column, value, rows
     questions: set[str] = field(default_factory=set)  # the questions (and multiple-choice items) with a column
+    accounting: list[dict] = field(default_factory=list)
 
 
 def _sources(paths) -> list[ResponseFile]:
@@ -104,9 +108,11 @@ def _sources(paths) -> list[ResponseFile]:
 
 def ingest(paths: Iterable[Path | ResponseFile], codebook: Codebook, area_names: pd.DataFrame, *,
            area_aliases: dict[str, str] | None = None, allow_unmatched_areas: bool = False,
-           progress: Callable[[str], None] | None = None) -> Ingested:
+           progress: Callable[[str], None] | None = None, max_unrecognised: float = MAX_UNRECOGNISED,
+           unrecognised_allowed: dict[str, float] | None = None) -> Ingested:
     """Read every response file. `area_names` has area_id, name (and optionally aliases, a list per area) of the
-    areas respondents choose from. Raises IngestError naming every unknown area value, unless allowed."""
+    areas respondents choose from. Raises IngestError naming every unknown area value, unless allowed, and every
+    question that lost its answers (accounting.check_accounting)."""
     progress = progress or (lambda message: None)
     matcher = AreaMatcher(area_names, area_aliases)
     known = known_names(codebook)
@@ -134,6 +140,7 @@ def ingest(paths: Iterable[Path | ResponseFile], codebook: Codebook, area_names:
         found.answers += answers + multi
         found.freetext += freetext
         found.questions |= questions | items
+        found.accounting += export.accounts
         found.counts.append(count_rows(export, keep, len(held), progress))
 
     # All files: the tables, then what only all of them together show.
@@ -141,6 +148,7 @@ def ingest(paths: Iterable[Path | ResponseFile], codebook: Codebook, area_names:
     warn_unanswered(result, codebook, found.questions)
     check_unmatched_areas(found, matcher, codebook.area_level, allow_unmatched_areas)
     check_usable_rows(result, sources, found.quarantined)
+    check_accounting(result.accounting, codebook, max_unrecognised, unrecognised_allowed or {}, result.warnings)
     return result
 
 
@@ -269,7 +277,7 @@ def _put_together(found: _Found, codebook: Codebook) -> Ingested:
         freetext=_concat(found.freetext, ["respondent_id", "question", "text"]),
         quarantine=pd.DataFrame(found.quarantined, columns=QUARANTINE_COLUMNS),
         warnings=found.warnings, file_counts=found.counts,
-        area_matches=pd.DataFrame(found.matches, columns=AREA_MATCH_COLUMNS),
+        area_matches=pd.DataFrame(found.matches, columns=AREA_MATCH_COLUMNS), accounting=found.accounting,
     )
     result.respondents["wave"] = result.respondents["wave"].astype("int64")
     return result
