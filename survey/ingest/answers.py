@@ -157,9 +157,11 @@ def _from_delimited_column(export: Export, multi: MultiQuestion, keep: pd.Series
         return None
     lookup = option_lookup(multi.options)
     shown = table.values[col]
-    codes_per_row, unknown_rows, unknown_values = {}, [], []
+    codes_per_row, unknown_rows, unknown_values, split = {}, [], [], {}
     for i in shown.index[keep & (shown.str.strip() != "")]:
-        codes, unknown = split_multi(shown[i], lookup, multi.separator)
+        if shown[i] not in split:  # each distinct cell split once
+            split[shown[i]] = split_multi(shown[i], lookup, multi.separator)
+        codes, unknown = split[shown[i]]
         if unknown:
             unknown_rows.append(i)
             unknown_values.append("; ".join(unknown))
