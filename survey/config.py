@@ -32,6 +32,7 @@ class ResponseFile:
     wave: int | None = None            # the file's wave when it has no wave column
     sheet: str | None = None           # Excel: the sheet's name (default the first)
     header_row: int | None = None      # the header's row as Excel numbers it (default: found by its column names)
+    may_be_empty: bool = False         # a file (or its wave) without usable rows warns instead of stopping the build
 
 
 @dataclass(frozen=True)
@@ -176,10 +177,12 @@ def _response_file(path: Path, i: int, raw) -> ResponseFile:
     where = f"{path}: [inputs] responses nr {i}"
     if not isinstance(raw, dict) or not raw.get("file"):
         raise ConfigError(f'{where}: väntade en sökväg eller {{file = "...", wave = 2019}} (expected a path or a table)')
-    unknown = sorted(set(raw) - {"file", "wave", "sheet", "header_row"})
+    unknown = sorted(set(raw) - {"file", "wave", "sheet", "header_row", "may_be_empty"})
     if unknown:
-        raise ConfigError(f"{where}: okänd nyckel {', '.join(unknown)} (unknown key); tillåtna: file, wave, sheet, header_row")
+        raise ConfigError(f"{where}: okänd nyckel {', '.join(unknown)} (unknown key); tillåtna: file, wave, sheet, "
+                          "header_row, may_be_empty")
     for key in ("wave", "header_row"):
         if key in raw and (isinstance(raw[key], bool) or not isinstance(raw[key], int)):
             raise ConfigError(f"{where}: {key} = {raw[key]!r}, väntade ett heltal (expected a whole number)")
-    return ResponseFile(Path(raw["file"]), wave=raw.get("wave"), sheet=raw.get("sheet"), header_row=raw.get("header_row"))
+    return ResponseFile(Path(raw["file"]), wave=raw.get("wave"), sheet=raw.get("sheet"), header_row=raw.get("header_row"),
+                        may_be_empty=bool(raw.get("may_be_empty", False)))

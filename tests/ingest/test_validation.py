@@ -53,7 +53,10 @@ def test_nothing_lost_every_row_used_or_quarantined_once(project, capsys):
     lines += [",".join(r.values()) for r in recs]
     lines[8] += ",extra"            # row 9 (respondent 8): one field too many
     project.path("svar.csv").write_text("\n".join(lines) + "\n\n", encoding="utf-8")  # a blank last line: no row
-    write_csv(project.path("fler.csv"), records(RESP[:4]))
+    more = records(RESP[:4])
+    for rec in more:
+        rec["id"] = "f" + rec["id"]  # ids are unique per wave, across its files (test_waves.py)
+    write_csv(project.path("fler.csv"), more)
     assert main(["build", "--config", str(project.config(["svar.csv", "fler.csv"],
                                                          inputs="allow_unmatched_areas = true"))]) == 0
     out = capsys.readouterr().out.splitlines()
