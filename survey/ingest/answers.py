@@ -51,7 +51,9 @@ def decode_answers(export: Export, codebook: Codebook, frame: pd.DataFrame, keep
             continue
         col = columns.find(f"fråga {question.id}", question_names(question))
         if col is None:
-            warnings.append(f"{path}: kolumnen för fråga {question.id} ({question.column}) saknas")
+            near = columns.nearest(question_names(question))
+            warnings.append(f"{path}: kolumnen för fråga {question.id} ({question.column}) saknas" + (
+                f"; kolumnen '{near}' liknar frågan (nearly matches): lägg till den i frågans aliases" if near else ""))
             continue
         found.add(question.id)
         if question.type == "freetext":

@@ -105,6 +105,18 @@ class Columns:
     def name(self, index: int) -> str:
         return self.table.header[index]
 
+    def nearest(self, names: Iterable[str], cutoff: float = 0.8) -> str | None:
+        """The header, not yet claimed by another field, that nearly matches one of `names` (a question text
+        edited by the survey tool, a typo), for the message that the column is missing."""
+        free = {normalise(h): h for i, h in enumerate(self.table.header) if h and i not in self.claimed}
+        best = None
+        for name in (n for n in names if n):
+            for hit in difflib.get_close_matches(normalise(name), list(free), n=1, cutoff=cutoff):
+                score = difflib.SequenceMatcher(None, normalise(name), hit).ratio()
+                if best is None or score > best[0]:
+                    best = (score, free[hit])
+        return best[1] if best else None
+
 
 def known_names(codebook: Codebook) -> set[str]:
     names = [codebook.respondent_id, *codebook.respondent_id_aliases, codebook.wave_column, *codebook.wave_aliases,
