@@ -60,6 +60,7 @@ class Config:
     area_aliases: dict[str, str] = field(default_factory=dict)  # [inputs.area_aliases] "spelling" = "area id or name"
     population_margins: Path | None = None      # [inputs] population (or [weighting] population): validated, stored
     roll_up: bool = True                        # [privacy] a hidden area shows its enclosing area's value, labelled
+    kommun_full_name: str = ""                  # [kommun] fullnamn: "Moras kommun", as the municipality writes it
     max_unrecognised: float = 0.05              # [inputs]: the share of a question's answers that may be unrecognised
     unrecognised_allowed: dict[str, float] = field(default_factory=dict)  # [inputs.unrecognised_allowed] per question
 
@@ -67,8 +68,11 @@ class Config:
 KOMMUN_LEVEL_ID = "kommun"
 
 
-def kommun_area_name(name: str) -> str:
-    """The municipality as an area: "Älvdalen" → "Älvdalens kommun" (not mistaken for the village Älvdalen)."""
+def kommun_area_name(name: str, full_name: str = "") -> str:
+    """The municipality as an area: its full name as the configuration writes it (`[kommun] fullnamn = "Moras
+    kommun"`); without one, "Älvdalen" → "Älvdalens kommun" (not mistaken for the village Älvdalen)."""
+    if full_name.strip():
+        return full_name.strip()
     if name.casefold().endswith("kommun"):
         return name
     return f"{name} kommun" if name[-1:].casefold() in "sxz" else f"{name}s kommun"
@@ -127,6 +131,7 @@ def load_config(path: str | Path) -> Config:
         path=path,
         kommun_name=need("kommun", "namn"),
         kommun_code=str(need("kommun", "kod")),
+        kommun_full_name=str(raw["kommun"].get("fullnamn", "")),
         demo=bool(raw["kommun"].get("demo", False)),
         codebook=Path(need("inputs", "codebook")),
         responses=tuple(r.path for r in response_files),

@@ -160,7 +160,7 @@ def load_areas(config: Config, warnings: list[str] | None = None) -> tuple[pd.Da
                 + (" …" if len(named) > 10 else ""))
     top = given[-1].id
     shapes[top]["parent_id"] = config.kommun_code
-    whole = gpd.GeoDataFrame({"area_id": [config.kommun_code], "name": [kommun_area_name(config.kommun_name)], "parent_id": [None]},
+    whole = gpd.GeoDataFrame({"area_id": [config.kommun_code], "name": [kommun_area_name(config.kommun_name, config.kommun_full_name)], "parent_id": [None]},
                              geometry=[shapes[top].union_all()], crs=4326)
     shapes[KOMMUN_LEVEL_ID] = whole
     areas = pd.concat([frame.drop(columns="geometry").assign(level=lv) for lv, frame in shapes.items()], ignore_index=True)

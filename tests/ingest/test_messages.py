@@ -30,3 +30,15 @@ def test_an_area_whose_parent_is_missing_is_named_with_id_and_name(project):
     assert str(err.value) == (
         f"{project.path('by.geojson')}: kolumnen deso har värden som inte finns i {project.path('deso.geojson')} (id) "
         "(parent missing or unknown), för 2 områden: by2 (Idre fjäll): (tom), by3 (Särna): 'D9'")
+
+
+def test_the_municipality_is_named_as_the_configuration_writes_it(project):
+    write_csv(project.path("svar.csv"), records())
+    config = project.config(["svar.csv"])
+    config.write_text(config.read_text(encoding="utf-8").replace('namn = "Testkommun"',
+                                                                 'namn = "Mora"\nfullnamn = "Moras kommun"'),
+                      encoding="utf-8")
+    build(load_config(config))
+    import pandas as pd
+    areas = pd.read_parquet(project.output / "areas.parquet")
+    assert areas.loc[areas["level"] == "kommun", "name"].tolist() == ["Moras kommun"]
