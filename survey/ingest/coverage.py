@@ -25,6 +25,8 @@ class Coverage:
 def coverage(source: ResponseFile, wave: pd.Series, keep: pd.Series, quarantined: list[tuple]) -> Coverage:
     """`wave` per row (None where missing), `keep` the rows used, `quarantined` the file's quarantine records."""
     waves = wave.dropna().astype(int)
+    if source.wave is not None:  # a row whose wave differs from the config's is quarantined, not another wave
+        waves = waves[waves == int(source.wave)]
     waves_in = dict(Counter(waves))
     if source.wave is not None:
         waves_in.setdefault(int(source.wave), 0)
