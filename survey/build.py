@@ -24,6 +24,7 @@ from . import geography
 from .codebook import load_codebook
 from .config import KOMMUN_LEVEL_ID, Config
 from .cube import write_cube
+from .ingest.accounting import KINDS as ACCOUNTING_KINDS, accounting_table
 from .ingest import area_matching_summary, counted, ingest, load_population, thousands
 from .reference import load_reference
 from .weighting import rake
@@ -173,12 +174,17 @@ def prepare(config: Config, progress=None) -> dict:
         population = load_population(config.population_margins, codebook, areas)
     data = ingest(_sources(config), codebook, shapes[level_ids[0]].drop(columns="geometry"),
                   area_aliases=config.area_aliases, allow_unmatched_areas=config.allow_unmatched_areas,
-                  progress=progress)
+                  progress=progress, max_unrecognised=config.max_unrecognised,
+                  unrecognised_allowed=config.unrecognised_allowed)
     data.warnings[:0] = geo_warnings
     # Nothing lost: the rows of every file are used or quarantined, and the tables hold exactly those.
     assert sum(c["rows_in"] for c in data.file_counts) == len(data.respondents) + len(data.quarantine)
     assert sum(c["rows_used"] for c in data.file_counts) == len(data.respondents)
     assert sum(c["rows_quarantined"] for c in data.file_counts) == len(data.quarantine)
+    # Every answer accounted for: each file × question's cells are counted, blank, excluded or unrecognised.
+    used = {c["file"]: c["rows_used"] for c in data.file_counts}
+    for entry in data.accounting:
+        assert entry["rows"] == used[entry["file"]] == sum(entry[k] for k in ACCOUNTING_KINDS), entry
 
     group_ids = [g.id for g in codebook.groups]
     lineage = geography.lineage(areas, level_ids)
@@ -265,6 +271,7 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
         "answers": len(data.answers),
         "quarantined_rows": len(data.quarantine),
         "area_matching": area_matching_summary(data.area_matches),
+        "accounting": data.accounting,
         "warnings": data.warnings,
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -322,6 +329,8 @@ def report(manifest_or_prepared: dict) -> str:
                      ", ".join(f"{how} {thousands(n)}" for how, n in matching["rows"].items()))
         lines += [f"  '{m['value']}' → {m['name']} ({m['area_id']}), {m['how']}, {thousands(m['rows'])} rader"
                   for m in matching["loose"][:20]]
+    if manifest_or_prepared.get("accounting"):
+        lines += ["Svaren per fil och fråga (every answer accounted for):", *accounting_table(manifest_or_prepared["accounting"])]
     if totals[2]:
         lines.append(f"{thousands(totals[2])} rader i karantän (quarantined): se quarantine.csv")
     lines += [f"Varning: {w}" for w in manifest_or_prepared["warnings"]]

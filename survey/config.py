@@ -32,6 +32,7 @@ class ResponseFile:
     wave: int | None = None            # the file's wave when it has no wave column
     sheet: str | None = None           # Excel: the sheet's name (default the first)
     header_row: int | None = None      # the header's row as Excel numbers it (default: found by its column names)
+    may_be_empty: bool = False         # a file (or its wave) without usable rows warns instead of stopping the build
 
 
 @dataclass(frozen=True)
@@ -59,13 +60,19 @@ class Config:
     area_aliases: dict[str, str] = field(default_factory=dict)  # [inputs.area_aliases] "spelling" = "area id or name"
     population_margins: Path | None = None      # [inputs] population (or [weighting] population): validated, stored
     roll_up: bool = True                        # [privacy] a hidden area shows its enclosing area's value, labelled
+    kommun_full_name: str = ""                  # [kommun] fullnamn: "Moras kommun", as the municipality writes it
+    max_unrecognised: float = 0.05              # [inputs]: the share of a question's answers that may be unrecognised
+    unrecognised_allowed: dict[str, float] = field(default_factory=dict)  # [inputs.unrecognised_allowed] per question
 
 
 KOMMUN_LEVEL_ID = "kommun"
 
 
-def kommun_area_name(name: str) -> str:
-    """The municipality as an area: "Älvdalen" → "Älvdalens kommun" (not mistaken for the village Älvdalen)."""
+def kommun_area_name(name: str, full_name: str = "") -> str:
+    """The municipality as an area: its full name as the configuration writes it (`[kommun] fullnamn = "Moras
+    kommun"`); without one, "Älvdalen" → "Älvdalens kommun" (not mistaken for the village Älvdalen)."""
+    if full_name.strip():
+        return full_name.strip()
     if name.casefold().endswith("kommun"):
         return name
     return f"{name} kommun" if name[-1:].casefold() in "sxz" else f"{name}s kommun"
@@ -114,6 +121,7 @@ def load_config(path: str | Path) -> Config:
     if not isinstance(area_aliases, dict) or not all(isinstance(v, str) for v in area_aliases.values()):
         raise ConfigError(f'{path}: [inputs] area_aliases ska vara en tabell "stavning" = "områdets id eller namn" '
                           "(must be a table of spelling = area id or name)")
+    max_unrecognised, unrecognised_allowed = _unrecognised(path, inputs)
     population_margins = inputs.get("population") or raw.get("weighting", {}).get("population")
     app = raw.get("app", {})
     weighting, reliability = raw.get("weighting", {}), raw.get("reliability", {})
@@ -123,6 +131,7 @@ def load_config(path: str | Path) -> Config:
         path=path,
         kommun_name=need("kommun", "namn"),
         kommun_code=str(need("kommun", "kod")),
+        kommun_full_name=str(raw["kommun"].get("fullnamn", "")),
         demo=bool(raw["kommun"].get("demo", False)),
         codebook=Path(need("inputs", "codebook")),
         responses=tuple(r.path for r in response_files),
@@ -143,7 +152,27 @@ def load_config(path: str | Path) -> Config:
         area_aliases={str(k): v for k, v in area_aliases.items()},
         population_margins=Path(population_margins) if population_margins else None,
         roll_up=bool(raw.get("privacy", {}).get("roll_up", True)),
+        max_unrecognised=max_unrecognised, unrecognised_allowed=unrecognised_allowed,
     )
+
+
+def _share(where: str, value) -> float:
+    if value is True:
+        return 1.0
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise ConfigError(f"{where} = {value!r}, väntade en andel mellan 0 och 1, t.ex. 0.05 (expected a share)")
+    return float(value)
+
+
+def _unrecognised(path: Path, inputs: dict) -> tuple[float, dict[str, float]]:
+    """`[inputs] max_unrecognised = 0.05` and `[inputs.unrecognised_allowed] q1 = 0.2` (true or 1: anything,
+    even a question without any recognised answer)."""
+    share = _share(f"{path}: [inputs] max_unrecognised", inputs.get("max_unrecognised", 0.05))
+    allowed = inputs.get("unrecognised_allowed", {})
+    if not isinstance(allowed, dict):
+        raise ConfigError(f"{path}: [inputs] unrecognised_allowed ska vara en tabell fråga = andel "
+                          "(must be a table of question = share)")
+    return share, {str(k): _share(f"{path}: [inputs.unrecognised_allowed] {k}", v) for k, v in allowed.items()}
 
 
 def _response_file(path: Path, i: int, raw) -> ResponseFile:
@@ -153,10 +182,12 @@ def _response_file(path: Path, i: int, raw) -> ResponseFile:
     where = f"{path}: [inputs] responses nr {i}"
     if not isinstance(raw, dict) or not raw.get("file"):
         raise ConfigError(f'{where}: väntade en sökväg eller {{file = "...", wave = 2019}} (expected a path or a table)')
-    unknown = sorted(set(raw) - {"file", "wave", "sheet", "header_row"})
+    unknown = sorted(set(raw) - {"file", "wave", "sheet", "header_row", "may_be_empty"})
     if unknown:
-        raise ConfigError(f"{where}: okänd nyckel {', '.join(unknown)} (unknown key); tillåtna: file, wave, sheet, header_row")
+        raise ConfigError(f"{where}: okänd nyckel {', '.join(unknown)} (unknown key); tillåtna: file, wave, sheet, "
+                          "header_row, may_be_empty")
     for key in ("wave", "header_row"):
         if key in raw and (isinstance(raw[key], bool) or not isinstance(raw[key], int)):
             raise ConfigError(f"{where}: {key} = {raw[key]!r}, väntade ett heltal (expected a whole number)")
-    return ResponseFile(Path(raw["file"]), wave=raw.get("wave"), sheet=raw.get("sheet"), header_row=raw.get("header_row"))
+    return ResponseFile(Path(raw["file"]), wave=raw.get("wave"), sheet=raw.get("sheet"), header_row=raw.get("header_row"),
+                        may_be_empty=bool(raw.get("may_be_empty", False)))

@@ -151,14 +151,19 @@ def load_areas(config: Config, warnings: list[str] | None = None) -> tuple[pd.Da
         if not lower.parent_column:
             shapes[lower.id]["parent_id"] = _contained_parents(lower, upper, shapes).to_numpy()
             continue
-        unknown = sorted(set(shapes[lower.id]["parent_id"]) - set(shapes[upper.id]["area_id"]))
-        if unknown:
+        frame = shapes[lower.id]
+        orphans = frame[~frame["parent_id"].isin(set(shapes[upper.id]["area_id"]))]
+        if len(orphans):
+            named = [f"{a} ({n}): '{p}'" if p else f"{a} ({n}): (tom)"
+                     for a, n, p in zip(orphans["area_id"], orphans["name"], orphans["parent_id"])]
             raise GeographyError(
                 f"{lower.file}: kolumnen {lower.parent_column} har värden som inte finns i {upper.file} "
-                f"({upper.id_column}): {', '.join(unknown[:10])}")
+                f"({upper.id_column}) (parent missing or unknown), för {len(named)} områden: {', '.join(named[:10])}"
+                + (" …" if len(named) > 10 else ""))
     top = given[-1].id
     shapes[top]["parent_id"] = config.kommun_code
-    whole = gpd.GeoDataFrame({"area_id": [config.kommun_code], "name": [kommun_area_name(config.kommun_name)],
+    whole = gpd.GeoDataFrame({"area_id": [config.kommun_code],
+                              "name": [kommun_area_name(config.kommun_name, config.kommun_full_name)],
                               "parent_id": [None]},
                              geometry=[shapes[top].union_all()], crs=4326)
     shapes[KOMMUN_LEVEL_ID] = whole

@@ -38,7 +38,7 @@ def run(command: str, config: Config, progress=None) -> Outcome:
     try:
         if command == "check":
             data = prepare(config, progress)["data"]
-            lines = [report({"files": data.file_counts, "warnings": data.warnings,
+            lines = [report({"files": data.file_counts, "warnings": data.warnings, "accounting": data.accounting,
                              "area_matching": area_matching_summary(data.area_matches)}),
                      *quarantine_summary(data.quarantine),
                      "Kontrollen gick bra; inget skrevs (check passed; nothing written)."]

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..codebook import MULTI_NO, MULTI_YES, Codebook, MultiQuestion
+from .accounting import account, account_codes
 from .matching import (TICKED, UNTICKED, code_key, lookup_codes, option_column_names, option_lookup, question_names,
                        split_multi)
 from .messages import expected_options, thousands, value_groups
@@ -29,6 +30,8 @@ def decode_groups(export: Export, codebook: Codebook, frame: pd.DataFrame, keep:
             continue
         codes, shown = lookup_codes(table, col, option_lookup(group.options))
         frame[group.id] = codes.fillna("")
+        export.accounts.append(account_codes(path, group.id, "grupp", columns.name(col), shown, codes, keep, rows,
+                                             group.options))
         unknown = (shown.str.strip() != "") & codes.isna() & keep
         if unknown.any():
             warnings.append(f"{path}, kolumn {columns.name(col)}: {thousands(int(unknown.sum()))} värden utanför "
@@ -48,7 +51,9 @@ def decode_answers(export: Export, codebook: Codebook, frame: pd.DataFrame, keep
             continue
         col = columns.find(f"fråga {question.id}", question_names(question))
         if col is None:
-            warnings.append(f"{path}: kolumnen för fråga {question.id} ({question.column}) saknas")
+            near = columns.nearest(question_names(question))
+            warnings.append(f"{path}: kolumnen för fråga {question.id} ({question.column}) saknas" + (
+                f"; kolumnen '{near}' liknar frågan (nearly matches): lägg till den i frågans aliases" if near else ""))
             continue
         found.add(question.id)
         if question.type == "freetext":
@@ -58,6 +63,8 @@ def decode_answers(export: Export, codebook: Codebook, frame: pd.DataFrame, keep
                                           "question": question.id, "text": text[given]}))
             continue
         codes, shown = lookup_codes(table, col, option_lookup(question.options))
+        export.accounts.append(account_codes(path, question.id, "fråga", columns.name(col), shown, codes, keep, rows,
+                                             question.options))
         unknown = (shown.str.strip() != "") & codes.isna() & keep
         if unknown.any():
             warnings.append(f"{path}: fråga {question.id} (kolumn {columns.name(col)}) har "
@@ -105,6 +112,7 @@ def _from_option_columns(export: Export, multi: MultiQuestion, per_option: dict[
         warnings.append(f"{path}: fråga {multi.id}: kolumnen för alternativ {', '.join(missing)} saknas; "
                         "de alternativen räknas inte")
     any_answer = pd.Series(False, index=table.values.index)
+    any_unknown, unknown_text = any_answer.copy(), pd.Series("", index=table.values.index, dtype=object)
     state = {}
     for option in multi.options:
         col = found.get(option.code)
@@ -117,6 +125,8 @@ def _from_option_columns(export: Export, multi: MultiQuestion, per_option: dict[
             keys = keys.where(keys.isin(yes_words | UNTICKED), raw_keys)
         yes, no, empty = keys.isin(yes_words), keys.isin(UNTICKED) | (keys == ""), keys == ""
         unknown = ~yes & ~no & keep
+        unknown_text = unknown_text.where(any_unknown | ~unknown, columns.name(col) + ": " + table.values[col])
+        any_unknown |= unknown
         if unknown.any():
             shown = table.values[col]
             warnings.append(f"{path}: fråga {multi.id} (kolumn {columns.name(col)}) har "
@@ -125,6 +135,11 @@ def _from_option_columns(export: Export, multi: MultiQuestion, per_option: dict[
                             f"'{option.label['sv']}'; de räknas inte")
         state[option.code] = (yes, no, empty)
         any_answer |= ~empty
+    answered = any_answer[keep]
+    export.accounts.append(account(
+        path, multi.id, "fråga", ", ".join(columns.name(c) for c in found.values()), counted_=answered & ~any_unknown[keep],
+        blank=~answered, excluded=answered & False, unrecognised=any_unknown[keep], shown=unknown_text[keep],
+        rows=rows[keep]))
     parts = []
     for code, (yes, no, empty) in state.items():
         given = any_answer & (yes | no) & keep
@@ -144,9 +159,11 @@ def _from_delimited_column(export: Export, multi: MultiQuestion, keep: pd.Series
         return None
     lookup = option_lookup(multi.options)
     shown = table.values[col]
-    codes_per_row, unknown_rows, unknown_values = {}, [], []
+    codes_per_row, unknown_rows, unknown_values, split = {}, [], [], {}
     for i in shown.index[keep & (shown.str.strip() != "")]:
-        codes, unknown = split_multi(shown[i], lookup, multi.separator)
+        if shown[i] not in split:  # each distinct cell split once
+            split[shown[i]] = split_multi(shown[i], lookup, multi.separator)
+        codes, unknown = split[shown[i]]
         if unknown:
             unknown_rows.append(i)
             unknown_values.append("; ".join(unknown))
@@ -157,6 +174,13 @@ def _from_delimited_column(export: Export, multi: MultiQuestion, keep: pd.Series
                         "utanför kodboken (answers outside the codebook): "
                         f"{value_groups(pd.Series(unknown_values), pd.Series(rows[unknown_rows].to_numpy()))}; "
                         f"väntade {expected_options(multi.options)}; de räknas inte")
+    used, blank = keep[keep], shown[keep].str.strip() == ""
+    unrecognised = pd.Series(False, index=used.index)
+    unrecognised[unknown_rows] = True
+    texts = pd.Series(unknown_values, index=unknown_rows, dtype=object).reindex(used.index, fill_value="")
+    export.accounts.append(account(path, multi.id, "fråga", columns.name(col), counted_=~blank & ~unrecognised,
+                                   blank=blank, excluded=~used, unrecognised=unrecognised, shown=texts,
+                                   rows=rows[keep]))
     index = list(codes_per_row)
     parts = [pd.DataFrame({"respondent_id": respondent_id[index].to_numpy(), "question": f"{multi.id}__{o.code}",
                            "answer": [MULTI_YES if o.code in codes_per_row[i] else MULTI_NO for i in index]})

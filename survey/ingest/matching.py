@@ -28,10 +28,19 @@ MATCH_HOW = ("id", "namn", "normaliserat", "alias")  # how an area value matched
 
 # ---- text keys --------------------------------------------------------------------------------
 
+_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"})
+_QUOTES = str.maketrans({**{c: "'" for c in "\u2018\u2019\u201a\u201b\u2032\u00b4`"},
+                         **{c: '"' for c in "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"}})
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
 def normalise(text) -> str:
-    """Compare labels and names as people mean them: case, spacing and Unicode form do not matter."""
-    text = unicodedata.normalize("NFKC", str(text)).casefold()
-    return re.sub(r"\s+", " ", text).strip()
+    """Compare labels and names as people mean them: case, Unicode form, spacing (non-breaking and repeated spaces),
+    dashes ("16–24", "16 - 24" and "16-24" are one) and curly or straight quotes do not matter."""
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", str(text))).casefold()
+    text = text.translate(_DASHES).translate(_QUOTES)
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r" ?- ?", "-", text)
 
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
@@ -40,6 +49,8 @@ _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
 def code_key(text) -> str:
     """`normalise`, and a number written as 3, "3.0", "3,0" or "03" becomes "3" (a decimal stays a decimal)."""
     key = normalise(text)
+    if len(key) > 1 and key[0] == key[-1] and key[0] in "\"'":  # "\"Vet inte\"" as some tools quote a cell
+        key = key[1:-1].strip()
     if _NUMBER.match(key):
         number = float(key.replace(",", "."))
         if number.is_integer():
@@ -93,6 +104,18 @@ class Columns:
 
     def name(self, index: int) -> str:
         return self.table.header[index]
+
+    def nearest(self, names: Iterable[str], cutoff: float = 0.8) -> str | None:
+        """The header, not yet claimed by another field, that nearly matches one of `names` (a question text
+        edited by the survey tool, a typo), for the message that the column is missing."""
+        free = {normalise(h): h for i, h in enumerate(self.table.header) if h and i not in self.claimed}
+        best = None
+        for name in (n for n in names if n):
+            for hit in difflib.get_close_matches(normalise(name), list(free), n=1, cutoff=cutoff):
+                score = difflib.SequenceMatcher(None, normalise(name), hit).ratio()
+                if best is None or score > best[0]:
+                    best = (score, free[hit])
+        return best[1] if best else None
 
 
 def known_names(codebook: Codebook) -> set[str]:
@@ -187,36 +210,79 @@ class AreaMatcher:
 # ---- answers ------------------------------------------------------------------------------------
 
 def option_lookup(options: tuple[Option, ...]) -> dict[str, str]:
-    """Map a code or a label in either language (see `code_key`) to the option's code."""
+    """Map a code, a label in either language or an alias (see `code_key`) to the option's code."""
     lookup = {}
     for option in options:
-        for key in (option.code, *option.label.values()):
+        for key in (*option.aliases, *option.label.values(), option.code):  # a code wins over another's label
             lookup[code_key(key)] = option.code
     return lookup
+
+
+_CODE_LABEL = re.compile(r"^(?P<code>[^\s.:)\-]+) ?[.:)\-] ?(?P<label>.+)$")   # "3 - Ganska otrygg", "3. …", "3) …"
+_LABEL_CODE = re.compile(r"^(?P<label>.+?) ?[(\[](?P<code>[^\s()\[\]]+)[)\]]$")  # "Ganska otrygg (3)"
+
+
+def option_code(value, lookup: dict[str, str]) -> str | None:
+    """The option a value names: its code, label or alias, or the code and label together ("3 - Ganska otrygg",
+    "3. Ganska otrygg", "Ganska otrygg (3)") when both name the same option."""
+    key = code_key(value)
+    if key in lookup:
+        return lookup[key]
+    for pattern in (_CODE_LABEL, _LABEL_CODE):
+        hit = pattern.match(key)
+        if hit:
+            code = lookup.get(code_key(hit["code"]))
+            if code is not None and code_key(hit["code"]) == code_key(code) and lookup.get(code_key(hit["label"])) == code:
+                return code
+    return None
 
 
 def lookup_codes(table: Table, column: int, lookup: dict[str, str]) -> tuple[pd.Series, pd.Series]:
     """(codes or NaN, the value as shown): the label tried first, then an SPSS file's stored code."""
     shown = table.values[column]
     # Each distinct value is looked up once (a column has a handful): 40 million cells take seconds, not minutes.
-    codes = shown.map({v: lookup.get(code_key(v)) for v in shown.unique()})
+    codes = shown.map({v: option_code(v, lookup) for v in shown.unique()})
     if table.raw is not None:
-        stored = table.raw[column].map({v: lookup.get(code_key(v)) for v in table.raw[column].unique()})
+        stored = table.raw[column].map({v: option_code(v, lookup) for v in table.raw[column].unique()})
         codes = codes.fillna(stored)
     return codes, shown
 
 
 def split_multi(value: str, lookup: dict[str, str], separator: str | None) -> tuple[set[str], list[str]]:
-    """The codes ticked in one delimited cell, and the parts that match no option."""
-    whole = lookup.get(code_key(value))
+    """The codes ticked in one delimited cell, and the parts that match no option. The known option texts are
+    found first, so an option whose text holds the separator ("Klotter, skadegörelse") stays whole."""
+    whole = option_code(value, lookup)
     if whole is not None:
         return {whole}, []
     best = None
     for sep in ([separator] if separator else [";", "|", ","]):
-        parts = [p for p in value.split(sep) if p.strip()]
-        codes = [lookup.get(code_key(p)) for p in parts]
-        unknown = [p.strip() for p, c in zip(parts, codes) if c is None]
-        candidate = ({c for c in codes if c is not None}, unknown)
-        if best is None or (len(unknown), -len(candidate[0])) < (len(best[1]), -len(best[0])):
-            best = candidate
+        codes, unknown = _segment(value.split(sep), sep, lookup)
+        if best is None or (len(unknown), -len(codes)) < (len(best[1]), -len(best[0])):
+            best = (codes, unknown)
     return best
+
+
+def _segment(parts: list[str], sep: str, lookup: dict[str, str]) -> tuple[set[str], list[str]]:
+    """The split of `parts` into option texts (joined again by `sep` where a text holds it) with the fewest
+    unknown parts, then the fewest pieces."""
+    best: list[tuple | None] = [None] * (len(parts) + 1)
+    best[0] = (0, 0, (), ())  # unknown parts, pieces, codes, unknown texts
+    for end in range(1, len(parts) + 1):
+        for start in range(end):
+            if best[start] is None:
+                continue
+            unknown, pieces, codes, texts = best[start]
+            piece = sep.join(parts[start:end]).strip()
+            code = option_code(piece, lookup) if piece else None
+            if not piece and end == start + 1:
+                step = (unknown, pieces, codes, texts)
+            elif code is not None:
+                step = (unknown, pieces + 1, codes + (code,), texts)
+            elif end == start + 1:
+                step = (unknown + 1, pieces + 1, codes, texts + (piece,))
+            else:
+                continue
+            if best[end] is None or step[:2] < best[end][:2]:
+                best[end] = step
+    _, _, codes, texts = best[-1]
+    return set(codes), list(texts)

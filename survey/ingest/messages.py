@@ -17,6 +17,8 @@ REASON_WAVE_CONFLICT = "omgången skiljer sig från konfigurationens wave (wave 
 REASON_AREA = "okänt område (area not in the boundaries)"
 REASON_AREA_EMPTY = "område saknas (area missing)"
 REASON_DUPLICATE = "dubbelt id, raden med samma id ovanför används (duplicate respondent id; the first row is used)"
+REASON_DUPLICATE_WAVE = ("dubbelt id i omgången, raden med samma id i en tidigare fil används (duplicate respondent id "
+                         "in the wave; the earlier file's row is used)")
 
 
 class IngestError(ValueError):

@@ -16,9 +16,11 @@ import pandas as pd
 
 from ..codebook import Codebook
 from ..config import ResponseFile
+from .accounting import MAX_UNRECOGNISED, check_accounting
+from .coverage import Coverage, check_coverage, coverage
 from .answers import decode_answers, decode_groups, multi_choice_answers
 from .matching import MATCH_HOW, AreaMatcher, Columns, code_key, known_names
-from .messages import (REASON_AREA, REASON_AREA_EMPTY, REASON_DUPLICATE, REASON_FIELDS, REASON_WAVE,
+from .messages import (REASON_AREA, REASON_AREA_EMPTY, REASON_DUPLICATE, REASON_DUPLICATE_WAVE, REASON_FIELDS, REASON_WAVE,
                        REASON_WAVE_CONFLICT, IngestError, counted, rows_text, thousands)
 from .readers import Table, read_table
 
@@ -35,6 +37,7 @@ class Ingested:
     warnings: list[str] = field(default_factory=list)
     file_counts: list[dict] = field(default_factory=list)  # per file: rows in, used, quarantined
     area_matches: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=AREA_MATCH_COLUMNS))
+    accounting: list[dict] = field(default_factory=list)  # per file × question: counted, blank, excluded, unrecognised
 
 
 class Quarantine:
@@ -78,6 +81,7 @@ class Export:
     area_col: int
     rows: pd.Series  # each record's row number as Excel shows it
     quarantine: Quarantine
+    accounts: list[dict] = field(default_factory=list)  # the answer accounting per question (accounting.py)
 
     @property
     def path(self) -> Path:
@@ -96,6 +100,9 @@ class _Found:
     matches: list[tuple] = field(default_factory=list)  # AREA_MATCH_COLUMNS
     unmatched: list[tuple[str, str, str, list[int]]] = field(default_factory=list)  # file, column, value, rows
     questions: set[str] = field(default_factory=set)  # the questions (and multiple-choice items) with a column
+    accounting: list[dict] = field(default_factory=list)
+    ids: dict[str, str] = field(default_factory=dict)  # "wave:id" → the file that used it
+    coverage: list[Coverage] = field(default_factory=list)
 
 
 def _sources(paths) -> list[ResponseFile]:
@@ -104,15 +111,16 @@ def _sources(paths) -> list[ResponseFile]:
 
 def ingest(paths: Iterable[Path | ResponseFile], codebook: Codebook, area_names: pd.DataFrame, *,
            area_aliases: dict[str, str] | None = None, allow_unmatched_areas: bool = False,
-           progress: Callable[[str], None] | None = None) -> Ingested:
+           progress: Callable[[str], None] | None = None, max_unrecognised: float = MAX_UNRECOGNISED,
+           unrecognised_allowed: dict[str, float] | None = None) -> Ingested:
     """Read every response file. `area_names` has area_id, name (and optionally aliases, a list per area) of the
-    areas respondents choose from. Raises IngestError naming every unknown area value, unless allowed."""
+    areas respondents choose from. Raises IngestError naming every unknown area value, unless allowed, and every
+    question that lost its answers (accounting.check_accounting)."""
     progress = progress or (lambda message: None)
     matcher = AreaMatcher(area_names, area_aliases)
     known = known_names(codebook)
     found = _Found()
     sources = _sources(paths)
-    names = [s.path.name for s in sources]
 
     for source in sources:
         # The rows: what cannot be used is quarantined, once, with the first reason found.
@@ -120,12 +128,11 @@ def ingest(paths: Iterable[Path | ResponseFile], codebook: Codebook, area_names:
         quarantine_long_records(export)
         wave = check_waves(export)
         area_id = match_areas(export, matcher, found)
-        ids = drop_duplicates(export, found.warnings)
+        ids = drop_duplicates(export, wave, found.ids, found.warnings)
         keep = export.quarantine.usable
         held = export.quarantine.records()
         found.quarantined += held
-        prefix = export.path.name if names.count(export.path.name) == 1 else str(export.path)
-        frame = pd.DataFrame({"respondent_id": prefix + ":" + ids, "wave": wave, "area_id": area_id})
+        frame = pd.DataFrame({"respondent_id": ids, "wave": wave, "area_id": area_id})
         # The answers of the rows kept.
         decode_groups(export, codebook, frame, keep, found.warnings)
         found.respondents.append(frame[keep])
@@ -134,13 +141,17 @@ def ingest(paths: Iterable[Path | ResponseFile], codebook: Codebook, area_names:
         found.answers += answers + multi
         found.freetext += freetext
         found.questions |= questions | items
+        found.accounting += export.accounts
         found.counts.append(count_rows(export, keep, len(held), progress))
+        found.coverage.append(coverage(source, wave, keep, held))
 
     # All files: the tables, then what only all of them together show.
     result = _put_together(found, codebook)
     warn_unanswered(result, codebook, found.questions)
     check_unmatched_areas(found, matcher, codebook.area_level, allow_unmatched_areas)
     check_usable_rows(result, sources, found.quarantined)
+    check_coverage(found.coverage, result.warnings)
+    check_accounting(result.accounting, codebook, max_unrecognised, unrecognised_allowed or {}, result.warnings)
     return result
 
 
@@ -228,21 +239,28 @@ def match_areas(export: Export, matcher: AreaMatcher, found: _Found) -> pd.Serie
     return area_id
 
 
-def drop_duplicates(export: Export, warnings: list[str]) -> pd.Series:
-    """Each row's respondent id, unique within the file: the first row of a duplicated id is used, the others
-    quarantined. A missing id is warned of and the row's number stands for it."""
+def drop_duplicates(export: Export, wave: pd.Series, seen: dict[str, str], warnings: list[str]) -> pd.Series:
+    """Each row's respondent id, unique within its wave (a trend file's numbers may restart each year): the first row
+    of an id in a wave is used, a later one quarantined, also when an earlier file of the same wave had the id
+    (`seen`: "wave:id" → file). A missing id is warned of and the row's number stands for it. Returns
+    "wave:id" per row."""
     values, rows, quarantine = export.table.values, export.rows, export.quarantine
     column = export.columns.name(export.id_col)
     ids = values[export.id_col].str.strip()
     no_id = ids == ""
-    ids = ids.where(~no_id, "rad " + rows.astype(str))
+    ids = ids.where(~no_id, export.path.name + " rad " + rows.astype(str))
+    keys = wave.map(lambda w: "" if pd.isna(w) else str(int(w))) + ":" + ids
     usable = quarantine.usable
-    duplicated = ids.where(usable).duplicated(keep="first") & usable & ~no_id
+    duplicated = keys.where(usable).duplicated(keep="first") & usable & ~no_id
     quarantine.add(duplicated, column, values[export.id_col], REASON_DUPLICATE)
+    earlier = keys.map(seen).where(quarantine.usable & ~no_id)
+    for file, part in earlier.dropna().groupby(earlier.dropna()):
+        quarantine.add(earlier == file, column, values[export.id_col], f"{REASON_DUPLICATE_WAVE}: {file}")
+    seen.update(dict.fromkeys(keys[quarantine.usable], str(export.path)))
     if no_id.any():
         warnings.append(f"{export.path}, kolumn {column}: id saknas (respondent id missing), "
                         f"radnumret används i stället: {rows_text(rows[no_id])}")
-    return ids
+    return keys
 
 
 def count_rows(export: Export, keep: pd.Series, held: int, progress: Callable[[str], None]) -> dict:
@@ -269,7 +287,7 @@ def _put_together(found: _Found, codebook: Codebook) -> Ingested:
         freetext=_concat(found.freetext, ["respondent_id", "question", "text"]),
         quarantine=pd.DataFrame(found.quarantined, columns=QUARANTINE_COLUMNS),
         warnings=found.warnings, file_counts=found.counts,
-        area_matches=pd.DataFrame(found.matches, columns=AREA_MATCH_COLUMNS),
+        area_matches=pd.DataFrame(found.matches, columns=AREA_MATCH_COLUMNS), accounting=found.accounting,
     )
     result.respondents["wave"] = result.respondents["wave"].astype("int64")
     return result

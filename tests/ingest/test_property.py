@@ -1,4 +1,5 @@
-"""Property: the same export, shuffled, renamed to listed aliases, re-encoded and re-delimited, gives the same results."""
+"""Property: the same export, shuffled, renamed to listed aliases, re-encoded and re-delimited, with each answer as
+its code, its label or both ("3 - Ganska otrygg", "3. …", "… (3)"), odd dashes and spaces, gives the same results."""
 from __future__ import annotations
 
 import pandas as pd
@@ -21,6 +22,10 @@ NAMES = {  # every column with the names the codebook lists for it (column, alia
     "fri": ["fri", "Övrigt", "Något annat?"],
 }
 COLUMNS = list(NAMES)
+# An answer as survey tools export it: code, label, or both, with dashes and spaces of every kind.
+ANSWER_FORMS = ["{c}", "{l}", "{c} - {l}", "{c}. {l}", "{l} ({c})", "{c} \u2013 {l}", "{c}\u00a0\u2014\u00a0{L}",
+                "{c}  -  {l}", " {L} "]
+AGE_FORMS = {"1": ["16–44", "16-44", "16 - 44", "16\u201244", "1"], "2": ["45–84", "45-84", "45\u2212 84", "2"]}
 
 
 def all_rows(res) -> dict:
@@ -56,16 +61,22 @@ def reference(tmp_path_factory) -> dict:
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(row_order=st.permutations(range(16)), column_order=st.permutations(COLUMNS),
        names=st.fixed_dictionaries({c: st.sampled_from(n) for c, n in NAMES.items()}),
-       as_label=st.lists(st.booleans(), min_size=16, max_size=16),
+       forms=st.lists(st.sampled_from(ANSWER_FORMS), min_size=16, max_size=16),
+       ages=st.lists(st.integers(0, 4), min_size=16, max_size=16),
        encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]),
        sep=st.sampled_from([",", ";", "\t"]))
-def test_same_export_in_any_shape_gives_identical_results(tmp_path_factory, row_order, column_order, names, as_label,
-                                                          encoding, sep):
+def test_same_export_in_any_shape_gives_identical_results(tmp_path_factory, row_order, column_order, names, forms,
+                                                          ages, encoding, sep):
     recs = records()
-    for rec, label in zip(recs, as_label):
-        if label:
-            rec["q1"] = Q1_LABELS[rec["q1"]]
+    for rec, form, age in zip(recs, forms, ages):
+        label = Q1_LABELS[rec["q1"]]
+        rec["q1"] = form.format(c=rec["q1"], l=label, L=label.upper())
+        choices = AGE_FORMS[rec["alder"]]
+        rec["alder"] = choices[age % len(choices)]
     shuffled = [recs[i] for i in row_order]
-    text = csv_text(shuffled, sep=sep, rename=names, columns=column_order).encode(encoding)
+    text = csv_text(shuffled, sep=sep, rename=names, columns=column_order)
+    if encoding == "cp1252":  # Windows-1252 has the en and em dash, not the figure dash or the minus sign
+        text = text.replace("\u2012", "\u2013").replace("\u2212", "\u2014")
+    text = text.encode(encoding)
     got = build_export(tmp_path_factory.mktemp("shape"), text)
     assert got == reference(tmp_path_factory)

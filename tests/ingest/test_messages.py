@@ -1,0 +1,44 @@
+"""Messages that point the right way (issue 19): a near-miss header named with its question, an area whose parent
+is missing or unknown named with id and name."""
+from __future__ import annotations
+
+import pytest
+
+from corpus import area_frames, records, write_csv
+from survey.build import build
+from survey.config import load_config
+from survey.geography import GeographyError
+
+
+def test_a_near_miss_header_is_named_with_the_question(project):
+    write_csv(project.path("svar.csv"), records(),
+              rename={"q1": "Hur trygg känner du dig ute ensam sent på kvällen?"})
+    res, manifest = project.build(["svar.csv"])
+    assert (f"{project.path('svar.csv')}: kolumnen för fråga q1 (q1) saknas; kolumnen 'Hur trygg känner du dig ute "
+            "ensam sent på kvällen?' liknar frågan (nearly matches): lägg till den i frågans aliases"
+            ) in manifest["warnings"]
+
+
+def test_an_area_whose_parent_is_missing_is_named_with_id_and_name(project):
+    by, deso = area_frames()
+    by.loc[by["id"] == "by2", "deso"] = None
+    by.loc[by["id"] == "by3", "deso"] = "D9"
+    by.to_file(project.path("by.geojson"), driver="GeoJSON")
+    write_csv(project.path("svar.csv"), records())
+    with pytest.raises(GeographyError) as err:
+        build(load_config(project.config(["svar.csv"])))
+    assert str(err.value) == (
+        f"{project.path('by.geojson')}: kolumnen deso har värden som inte finns i {project.path('deso.geojson')} (id) "
+        "(parent missing or unknown), för 2 områden: by2 (Idre fjäll): (tom), by3 (Särna): 'D9'")
+
+
+def test_the_municipality_is_named_as_the_configuration_writes_it(project):
+    write_csv(project.path("svar.csv"), records())
+    config = project.config(["svar.csv"])
+    config.write_text(config.read_text(encoding="utf-8").replace('namn = "Testkommun"',
+                                                                 'namn = "Mora"\nfullnamn = "Moras kommun"'),
+                      encoding="utf-8")
+    build(load_config(config))
+    import pandas as pd
+    areas = pd.read_parquet(project.output / "areas.parquet")
+    assert areas.loc[areas["level"] == "kommun", "name"].tolist() == ["Moras kommun"]
