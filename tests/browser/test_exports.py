@@ -15,8 +15,8 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
-from callbacks.state import parse_view, query_params
-from callbacks.view import details_view
+from views.details import details_view
+from views.params import parse_view, query_params
 
 from .meeting import api_rows, load, local_only, meeting_context, questions, tab, wait_settled  # noqa: F401
 

@@ -9,7 +9,7 @@ import pytest
 from dash import Patch, no_update
 
 from callbacks.map_patch import VALUE_KEYS, apply, blank, map_answer, map_patch, structure, where
-from callbacks.view import map_view
+from views.map import map_view
 
 
 def views(results, level: str, count: int, seed: int = 3) -> list[tuple[dict, str | None]]:
