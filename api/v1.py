@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from exports.tables import table_file
 from survey.results import QueryError
-from translations import LANGUAGES
+from translations import DEFAULT as DEFAULT_LANGUAGE, LANGUAGES
 from views.labels import labelled_query
 from views.params import query_view
 
@@ -27,7 +27,7 @@ def make_blueprint(get_results) -> Blueprint:
         return jsonify(body), 400
 
     def language():
-        lang = request.args.get("lang", "sv")
+        lang = request.args.get("lang", DEFAULT_LANGUAGE)
         if lang not in LANGUAGES:
             raise QueryError("lang", lang, list(LANGUAGES))
         return lang

@@ -35,8 +35,7 @@ from pathlib import Path
 
 import yaml
 
-from translations import LANGUAGES  # the interface's languages: the codebook gives a text in each
-
+LANGUAGES = ("sv", "en")  # the codebook's texts and the interface (translations/): Swedish first
 
 
 class CodebookError(ValueError):

@@ -197,7 +197,7 @@ def test_an_areas_trend_is_its_rows_of_the_whole_views(results):
 
     rng = random.Random(7)
     keys = ("n", "share", "share_low", "share_high", "suppressed", "kind")
-    questions = [q.id for q in results.codebook.single_choice] + [i.id for i in results.codebook.indices]
+    questions = results.codebook.question_ids
     groups = results.codebook.groups
     compared = hidden = 0
     for question in questions:
