@@ -1,29 +1,20 @@
-"""GET /api/v1/questions and /api/v1/results (JSON, or CSV with format=csv).
+"""GET /api/v1/questions and /api/v1/results (JSON; with format=csv or xlsx the view's table as a file, the one
+/export/table.csv|xlsx makes: exports/tables.py).
 
 Every number comes from survey.results, the path the dashboard uses, so the two cannot disagree.
 Unknown parameter values give 400 with a message naming the parameter and the allowed values.
 """
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, jsonify, request
 
+from exports.tables import table_file
 from survey.results import QueryError
+from translations import DEFAULT as DEFAULT_LANGUAGE, LANGUAGES
 from views.labels import labelled_query
+from views.params import query_view
 
-CSV_COLUMNS = ["area_id", "area_name", "level", "group", "group_label", "n", "share", "suppressed"]
-
-
-def _rows_as_csv(rows: list[dict], option_codes: list[str]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS + [f"share_option_{c}" for c in option_codes])
-    for r in rows:
-        dist = r["distribution"] or {}
-        writer.writerow([("" if r[c] is None else r[c]) for c in CSV_COLUMNS] + [dist.get(c, "") for c in option_codes])
-    return out.getvalue()
+FORMATS = ["json", "csv", "xlsx"]
 
 
 def make_blueprint(get_results) -> Blueprint:
@@ -36,9 +27,9 @@ def make_blueprint(get_results) -> Blueprint:
         return jsonify(body), 400
 
     def language():
-        lang = request.args.get("lang", "sv")
-        if lang not in ("sv", "en"):
-            raise QueryError("lang", lang, ["sv", "en"])
+        lang = request.args.get("lang", DEFAULT_LANGUAGE)
+        if lang not in LANGUAGES:
+            raise QueryError("lang", lang, list(LANGUAGES))
         return lang
 
     @api.errorhandler(QueryError)
@@ -59,16 +50,13 @@ def make_blueprint(get_results) -> Blueprint:
         data = get_results()
         lang = language()
         fmt = request.args.get("format", "json")
-        if fmt not in ("json", "csv"):
-            raise QueryError("format", fmt, ["json", "csv"])
+        if fmt not in FORMATS:
+            raise QueryError("format", fmt, FORMATS)
         query = data.parse(request.args)
+        if fmt != "json":
+            body, mimetype, name = table_file(data, query_view(query, lang), fmt)
+            return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
         rows = list(labelled_query(data, query, lang))
-        question = data.codebook.question(query.question)
-        if fmt == "csv":
-            codes = [o.code for o in question.options if not o.exclude]
-            filename = f"{query.question}_{query.wave}_{query.level}{'_' + query.by if query.by else ''}.csv"
-            return Response(_rows_as_csv(rows, codes), mimetype="text/csv; charset=utf-8",
-                            headers={"Content-Disposition": f'attachment; filename="{filename}"'})
         return jsonify({
             "query": {"question": query.question, "wave": query.wave, "level": query.level, "by": query.by,
                       "filters": dict(query.filters), "lang": lang},

@@ -10,7 +10,7 @@
   }
 
   /* The view's query string: only what differs from the default view, in a fixed order (the same as
-     view_search in callbacks/state.py, so a link made by the server and one made here are the same). */
+     view_search in views/params.py, so a link made by the server and one made here are the same). */
   function viewSearch(view, defaults, lang) {
     var p = new URLSearchParams();
     if (view.question && view.question !== defaults.question) { p.set("question", view.question); }
@@ -57,7 +57,7 @@
                 "/presentation" + (lang !== defaults.lang ? "?lang=" + lang : "")];
       },
 
-      /* The view's table from its texts (callbacks/view.py, table_data): the html Dash would have sent, made
+      /* The view's table from its texts (views/table.py, table_data): the html Dash would have sent, made
          here, so the server sends 40 KB of texts instead of 360 KB of elements for a national view. */
       table: function (data) {
         function el(tag, children, props) {

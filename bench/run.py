@@ -250,7 +250,7 @@ def page_resources(entries: list) -> list[str]:
 
 def html_resources(url: str, processed: Path, level: str) -> list[str]:
     """Without the browser step: the scripts and style sheets the page names, and the first map's boundaries (as
-    callbacks/view.py names them): what a first visit fetches besides the callbacks."""
+    views/map.py names them): what a first visit fetches besides the callbacks."""
     page = requests.get(url + "/", timeout=30).text
     build_id = json.loads((processed / "manifest.json").read_text(encoding="utf-8"))["build_id"]
     return re.findall(r'(?:src|href)="(/[^"]+\.(?:js|css)[^"]*)"', page) + [f"/geo/{level}.geojson?v={build_id}"]

@@ -1,4 +1,4 @@
-"""Dash callbacks. Thin: parse inputs, call survey.results, shape figures."""
+"""Dash callbacks, only the wiring: what a view shows is computed by views/."""
 from .view import register_callbacks
 
 __all__ = ["register_callbacks"]

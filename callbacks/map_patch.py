@@ -1,7 +1,7 @@
 """The map sends its boundaries once: after the first figure, a filter change sends only the values (a dash Patch).
 
 The GeoJSON is a URL the browser fetches and caches once (/geo/<level>.geojson?v=<build>), and the figure's
-traces are a fixed list for a level (callbacks/figures.py). So once the browser shows a map, a filter change
+traces are a fixed list for a level (views/map.py). So once the browser shows a map, a filter change
 alters only what depends on the data: per trace its areas (`locations`), values (`z`, the colour range), hover
 texts (`customdata`) and marker positions (VALUE_KEYS). Everything else (layout, trace styles, names, the
 GeoJSON URL: the figure's *structure*) is summed up in a digest.

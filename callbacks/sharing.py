@@ -1,106 +1,40 @@
 """Callbacks for meetings: the view in the URL, "Dela" (link and QR code), the story (add, remove, move, clear,
 save and open as JSON), its PowerPoint and PDF, chart images, and presentation mode.
 
-Thin as the rest: views are parsed by callbacks/state.py, slides made by exports/slides.py from details_view, which
-asks survey.results. The browser-side parts (URL history, paging keys, chart images) are in assets/app.js.
+Only the wiring: views are parsed by views/params.py, stories read and written by views/story.py, slides made by
+views/slides.py (exports/slides.py draws them as files). The browser-side parts (URL history, paging keys, chart
+images) are in assets/app.js.
 """
 from __future__ import annotations
 
-import base64
-import copy
-import json
 from datetime import date
 
-import segno
 from dash import ALL, Input, Output, State, ClientsideFunction, ctx, dcc, html, no_update
 
+from exports.slides import pdf_bytes, pptx_bytes, render_images
 from layouts.page import map_fit
 from layouts.presentation import empty_slide, slide_content
 from layouts.texts import t
 from survey.results import QueryError
-from views.labels import group_label
-
-from .state import check_view, parse_view, story_item
-from .view import view_params
-
-STORY_FORMAT = "trygghetskartan-story"
-MAX_STORY = 50  # views in one story (a file with more is refused: it is not one made here)
+from views.params import control_view, parse_view, story_item
+from views.qr import qr_data_uri
+from views.slides import make_slide, screen_figure, story_slides
+from views.story import read_story_file, story_entry_label, story_file
 
 
-# ---- plain functions (tested directly) --------------------------------------------------------------------------
+FILTER_IDS = State({"type": "filter", "group": ALL}, "id")
 
-def qr_data_uri(url: str) -> str:
-    """The link as a QR code: an SVG data URI made here (segno), dark on white with a quiet zone."""
-    return segno.make(url, error="m").svg_data_uri(scale=6, border=4, dark="#000000", light="#ffffff")
-
-
-def control_view(results, question, wave, level, by, filter_values, filter_ids, area, lang) -> dict:
-    """The controls' values → a complete, valid view (what the URL says)."""
-    params = view_params(question, wave, level, by, filter_values, filter_ids)
-    if area:
-        params["area"] = area
-    params["lang"] = lang
-    return parse_view(params, results)
-
-
-def story_file(story: list[dict], lang: str) -> str:
-    return json.dumps({"format": STORY_FORMAT, "version": 1, "language": lang, "saved": date.today().isoformat(),
-                       "views": story}, ensure_ascii=False, indent=2)
-
-
-def read_story_file(contents: str, results) -> list[dict]:
-    """An uploaded story file (dcc.Upload's data URL) → its views, each checked against this build; ValueError
-    (QueryError is one) with a readable message when the file is not a story of this dashboard."""
-    try:
-        _, encoded = contents.split(",", 1)
-        data = json.loads(base64.b64decode(encoded).decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError) as err:
-        raise ValueError(f"inte JSON (not JSON): {err}") from None
-    views = data.get("views") if isinstance(data, dict) else data
-    if not isinstance(views, list) or (isinstance(data, dict) and data.get("format", STORY_FORMAT) != STORY_FORMAT):
-        raise ValueError(f"ingen lista 'views' (no list of views); format {STORY_FORMAT!r} väntades")
-    if len(views) > MAX_STORY:
-        raise ValueError(f"{len(views)} vyer, högst {MAX_STORY} (too many views)")
-    return [story_item(check_view(view, results)) for view in views]
-
-
-def story_entry_label(results, item: dict, lang: str) -> str:
-    """A story view in a line: question (short), where, year."""
-    view = parse_view(item, results)
-    question = results.codebook.question(view["question"]) or results.codebook.index(view["question"])
-    where = (results.area_name(view["level"], view["area"]) if view.get("area")
-             else next(lv["label"][lang] for lv in results.manifest["levels"] if lv["id"] == view["level"]))
-    extra = [results.codebook.group(view["by"]).label[lang].lower()] if view.get("by") else []
-    extra += [group_label(results, g, c, lang) for g, c in view["filters"].items()]
-    return f"{question.short[lang]} · {where} · {view['wave']}" + (f" ({', '.join(extra)})" if extra else "")
-
-
-def screen_figure(slide) -> dict:
-    """A slide's chart for the projector: large type, the figure fills its box (CSS gives the height)."""
-    figure = copy.deepcopy(slide.figure)
-    layout = figure.setdefault("layout", {})
-    layout.pop("height", None)
-    layout["autosize"] = True
-    layout["font"] = {**layout.get("font", {}), "size": 20, "color": "#000000"}
-    if slide.chart == "map":
-        layout["legend"] = {**layout.get("legend", {}), "font": {"size": 18}}
-        layout["uirevision"] = f"slide:{slide.title}:{slide.subtitle}"  # each slide's map is fitted anew
-        for trace in figure["data"]:
-            if trace.get("colorbar"):
-                trace["colorbar"] = {**trace["colorbar"], "thickness": 24, "tickfont": {"size": 18}}
-    else:
-        layout["margin"] = {"l": 10, "r": 30, "t": 10, "b": 10}
-        for trace in figure["data"]:
-            if "error_x" in trace:
-                trace["error_x"] = {**trace["error_x"], "thickness": 3, "width": 10}
-    return figure
-
-
-# ---- wiring -------------------------------------------------------------------------------------------------------
 
 def register_sharing_callbacks(app, get_results) -> None:
+    register_link_callbacks(app)
+    register_story_callbacks(app, get_results)
+    register_story_file_callbacks(app, get_results)
+    register_presentation_callbacks(app, get_results)
+
+
+def register_link_callbacks(app) -> None:
+    """The view → the URL, the links that depend on it, and "Dela" (the link and its QR code)."""
     filters = Input({"type": "filter", "group": ALL}, "value")
-    filter_ids = State({"type": "filter", "group": ALL}, "id")
     controls = [Input("question", "value"), Input("wave", "value"), Input("level", "value"), Input("by", "value"),
                 filters, Input("area", "value")]
 
@@ -110,7 +44,7 @@ def register_sharing_callbacks(app, get_results) -> None:
         Output("url", "search"), Output("url", "href"), Output("view-search", "data"), Output("share-url", "value"),
         Output("language-link", "href"), Output("table-csv", "href"), Output("table-xlsx", "href"),
         Output("story-start", "href"),
-        *controls, filter_ids, State("lang", "data"), State("view-defaults", "data"), State("page-token", "data"))
+        *controls, FILTER_IDS, State("lang", "data"), State("view-defaults", "data"), State("page-token", "data"))
 
     @app.callback(Output("share-modal", "is_open"), Output("share-qr", "src"), Output("share-qr", "alt"),
                   Input("share-button", "n_clicks"), Input("share-close", "n_clicks"),
@@ -120,13 +54,16 @@ def register_sharing_callbacks(app, get_results) -> None:
             return False, no_update, no_update
         return True, qr_data_uri(url), t("qr_alt", lang, url=url)
 
-    # ---- the story -------------------------------------------------------------------------------------------
+
+
+def register_story_callbacks(app, get_results) -> None:
+    """The story: add, remove, move, clear, open a file; its list."""
     @app.callback(Output("story", "data"), Output("story-status", "children"), Output("story-import-status", "children"),
                   Input("story-add", "n_clicks"), Input({"type": "story-remove", "index": ALL}, "n_clicks"),
                   Input({"type": "story-up", "index": ALL}, "n_clicks"), Input("story-clear", "n_clicks"),
                   Input("story-upload", "contents"),
                   State("question", "value"), State("wave", "value"), State("level", "value"), State("by", "value"),
-                  State({"type": "filter", "group": ALL}, "value"), State("area", "value"), filter_ids,
+                  State({"type": "filter", "group": ALL}, "value"), State("area", "value"), FILTER_IDS,
                   State("story-upload", "filename"), State("story", "data"), State("lang", "data"),
                   prevent_initial_call=True)
     def edit_story(add, removes, ups, clear, upload, question, wave, level, by, filter_values, area, ids, filename,
@@ -178,6 +115,10 @@ def register_sharing_callbacks(app, get_results) -> None:
             return [html.Li(t("story_empty", lang), className="story-empty")], "btn btn-primary btn-sm"
         return items, "btn btn-primary btn-sm"
 
+
+
+def register_story_file_callbacks(app, get_results) -> None:
+    """The story saved as JSON, and as PowerPoint or PDF."""
     @app.callback(Output("story-json", "data"), Input("story-export", "n_clicks"), State("story", "data"),
                   State("lang", "data"), prevent_initial_call=True)
     def export_story(clicks, story, lang):
@@ -190,13 +131,11 @@ def register_sharing_callbacks(app, get_results) -> None:
                   Input("story-pptx", "n_clicks"), Input("story-pdf", "n_clicks"),
                   State("story", "data"), State("lang", "data"), prevent_initial_call=True)
     def export_slides(pptx_clicks, pdf_clicks, story, lang):
-        from exports.slides import pdf_bytes, pptx_bytes, story_slides
-
         if not story or not ctx.triggered[0]["value"]:
             return no_update, t("story_empty", lang) if not story else no_update
         results = get_results()
-        slides = story_slides(results, [parse_view({**item, "lang": lang}, results) for item in story], lang,
-                              images=True)
+        slides = story_slides(results, [parse_view({**item, "lang": lang}, results) for item in story], lang)
+        render_images(results, slides)
         stem = f"trygghetskartan-{date.today().isoformat()}"
         if ctx.triggered_id == "story-pptx":
             return dcc.send_bytes(pptx_bytes(slides, lang), stem + ".pptx"), t("story_file_done", lang, n=len(slides),
@@ -204,7 +143,10 @@ def register_sharing_callbacks(app, get_results) -> None:
         return dcc.send_bytes(pdf_bytes(slides, lang), stem + ".pdf"), t("story_file_done", lang, n=len(slides),
                                                                              kind="PDF")
 
-    # ---- chart images ------------------------------------------------------------------------------------------
+
+
+def register_presentation_callbacks(app, get_results) -> None:
+    """Chart images (in the browser) and presentation mode."""
     app.clientside_callback(ClientsideFunction("tk", "saveChart"), Output("chart-saved", "children"),
                             Input({"type": "save-chart", "chart": ALL, "format": ALL}, "n_clicks"),
                             State({"type": "save-chart", "chart": ALL, "format": ALL}, "id"),
@@ -223,8 +165,6 @@ def register_sharing_callbacks(app, get_results) -> None:
                   Input("slide-index", "data"), Input("story", "data"), Input("page-token", "data"),
                   State("lang", "data"))
     def show_slide(index, story, token, lang):
-        from exports.slides import make_slide
-
         story = story or []
         if not story:
             return empty_slide(lang), "", True, True

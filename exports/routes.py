@@ -1,33 +1,25 @@
-"""GET /export/table.csv and /export/table.xlsx with the view's URL parameters (callbacks/state.py): the table
-the dashboard shows for that view. Unknown values fall back to the default view, as a shared link does."""
+"""GET /export/table.csv and /export/table.xlsx with the view's URL parameters (views/params.py): the table
+the dashboard shows for that view. Unknown values fall back to the default view, as a shared link does.
+The API's format=csv|xlsx is the same file (api/v1.py)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from callbacks.state import parse_view
+from views.params import parse_view
 
-from .tables import as_csv, as_xlsx, filename, table
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .tables import table_file
 
 
 def make_blueprint(get_results) -> Blueprint:
     exports = Blueprint("exports", __name__, url_prefix="/export")
 
-    def download(body: bytes, mimetype: str, name: str) -> Response:
-        return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"',
-                                                          "Cache-Control": "no-store"})
-
     @exports.get("/table.<fmt>")
-    def table_file(fmt: str):
+    def table_download(fmt: str):
         if fmt not in ("csv", "xlsx"):
             return Response("csv or xlsx", status=404)
         results = get_results()
-        view = parse_view(request.args.to_dict(), results)
-        data = table(results, view)
-        if fmt == "csv":
-            return download(as_csv(data, view["lang"]), "text/csv; charset=utf-8", filename(view, "csv"))
-        source = results.manifest.get("source_credit", "")
-        return download(as_xlsx(data, view["lang"], source), XLSX, filename(view, "xlsx"))
+        body, mimetype, name = table_file(results, parse_view(request.args.to_dict(), results), fmt)
+        return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                                          "Cache-Control": "no-store"})
 
     return exports

@@ -1,163 +1,26 @@
-"""A story (an ordered list of views) as slides: one per view, with its chart, numbers, summary sentence, source
-and notes. The same content feeds the presentation mode (layouts/presentation.py), PowerPoint and PDF.
+"""A story's slides (views/slides.py) as files: their charts as PNG, the deck as PowerPoint and as PDF.
 
-Charts are plotly figures from callbacks.figures, drawn to PNG by kaleido with the system Chromium (BROWSER_PATH,
-or `chromium` on PATH): the map when the view shows every area of a level, the shares with their intervals when an
-area is chosen or the level is the whole municipality. kaleido's sync server is started once per process and
-serves every image after that (starting Chromium costs seconds; an image then takes about one).
+Charts are drawn to PNG by kaleido with the system Chromium (BROWSER_PATH, or `chromium` on PATH). kaleido's sync
+server is started once per process and serves every image after that (starting Chromium costs seconds; an image
+then takes about one). kaleido, python-pptx and reportlab are imported where they are used: a worker that never
+makes a file does not load them.
 """
 from __future__ import annotations
 
 import atexit
-import copy
 import io
-import json
 import logging
-import math
 import os
 import shutil
 import threading
-from dataclasses import dataclass, field
 from datetime import date
+from xml.sax.saxutils import escape
 
-from callbacks.state import query_params
-from callbacks.view import details_view, map_view
-from layouts.texts import integer, interval, t, value
-from survey.results import QueryError, Results
-from views.labels import group_label
+from layouts.texts import t
+from survey.results import Results
+from views.slides import IMAGE_SIZE, Slide, printable
 
 log = logging.getLogger(__name__)
-IMAGE_SIZE = (1400, 1050)  # px, 4:3 at scale 1: sharp enough for a projector, about 100 kB
-
-
-@dataclass
-class Slide:
-    title: str
-    subtitle: str
-    summary: str
-    numbers: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    source: str = ""
-    figure: dict | None = None      # the chart (plotly figure dict), None when there is nothing to draw
-    chart: str = "shares"           # "map" or "shares"
-    too_few: bool = False           # the view's area has too few answers to show a figure
-    image: bytes | None = None      # PNG of the figure, made by render_images
-
-
-def _focus_row(rows: list[dict], area: str | None) -> dict | None:
-    """The all-respondents row the summary speaks of: the chosen area's, else the whole municipality's."""
-    for r in rows:
-        if r["group"] is None and (r["area_id"] == area if area else r["level"] == "kommun"):
-            return r
-    return None
-
-
-def _number_line(name: str, r: dict, lang: str) -> str:
-    group = f" ({r['group_label']})" if r["group_label"] else ""
-    if r["suppressed"]:
-        return f"{name}{group}: {t('too_few', lang)}"
-    return (f"{name}{group}: {value(r, 'share', lang)} ({t('interval', lang)} {interval(r, lang)}), "
-            f"{t('n_of', lang, n=integer(r['n'], lang))}")
-
-
-def view_label(results: Results, view: dict, lang: str) -> str:
-    """Where and whom the view shows, in a line: level or area, breakdown, filters, year."""
-    parts = []
-    if view.get("area"):
-        parts.append(t("view_area", lang, area=results.area_name(view["level"], view["area"])))
-    else:
-        level = next(lv for lv in results.manifest["levels"] if lv["id"] == view["level"])
-        parts.append(t("view_level", lang, level=level["label"][lang]))
-    if view.get("by"):
-        parts.append(t("view_by", lang, by=results.codebook.group(view["by"]).label[lang].lower()))
-    filters = [group_label(results, g, c, lang) for g, c in (view.get("filters") or {}).items()]
-    if filters:
-        parts.append(t("view_filters", lang, filters=", ".join(filters)))
-    return " · ".join(parts)
-
-
-def make_slide(results: Results, view: dict, lang: str) -> Slide:
-    """One view → one slide, every number from details_view (the dashboard's path)."""
-    params = query_params(view)
-    try:
-        results.parse(params)
-    except QueryError as err:
-        return Slide(title=t("unknown_view", lang, error=err), subtitle="", summary="")
-    area = view.get("area")
-    shown = details_view(results, params, area, lang)
-    rows = shown["rows"]
-    focus = _focus_row(rows, area)
-    kommun = results.manifest["kommun"]["name"]
-    numbers = []
-    if area:
-        numbers += [_number_line(r["area_name"], r, lang) for r in rows if r["area_id"] == area]
-    numbers += [_number_line(t("whole_kommun", lang), r, lang) for r in rows if r["level"] == "kommun"]
-    source = " ".join(filter(None, [
-        t("source_survey", lang, wave=view["wave"], kommun=kommun),
-        t("demo_note", lang) if results.manifest.get("demo") else "",
-        results.manifest.get("source_credit", ""),
-        t("made_with", lang, built=results.manifest["built_at"][:10]),
-    ]))
-    notes = [n for n in [shown["note"]] if n]
-    too_few = bool(focus and focus["suppressed"])
-    if too_few:
-        notes.insert(0, t("too_few_note", lang, k=results.min_n))
-    if area or view["level"] == "kommun":
-        figure, chart = shown["shares"], "shares"
-    else:
-        figure, chart = map_view(results, params, None, lang)[0], "map"
-    return Slide(title=shown["title"], subtitle=f"{shown['subtitle']} · {view_label(results, view, lang)}",
-                 summary=shown["summary"], numbers=numbers, notes=notes, source=source, figure=figure, chart=chart,
-                 too_few=too_few)
-
-
-def story_slides(results: Results, views: list[dict], lang: str, images: bool = False) -> list[Slide]:
-    slides = [make_slide(results, view, lang) for view in views]
-    if images:
-        render_images(results, slides)
-    return slides
-
-
-# ---- images ---------------------------------------------------------------------------------------------------
-
-def printable(results: Results, slide: Slide) -> dict | None:
-    """The slide's figure made self-contained and large: boundaries inline (kaleido cannot fetch /geo/...),
-    bigger type, no interactivity."""
-    if slide.figure is None or not slide.figure.get("data"):
-        return None
-    figure = copy.deepcopy(slide.figure)
-    layout = figure.setdefault("layout", {})
-    if slide.chart == "map":
-        geo_cache: dict[str, dict] = {}
-        for trace in figure["data"]:
-            url = trace.get("geojson")
-            if isinstance(url, str):
-                level = url.split("/geo/")[1].split(".geojson")[0]
-                if level not in geo_cache:
-                    geo_cache[level] = json.loads((results.folder / "geo" / f"{level}.geojson").read_text("utf-8"))
-                trace["geojson"] = geo_cache[level]
-        # the dashboard's view is for a 520 px high map: one zoom step doubles the scale
-        web_height = slide.figure.get("layout", {}).get("height", 520)
-        layout["map"] = {**layout.get("map", {}),
-                         "zoom": layout.get("map", {}).get("zoom", 7) + math.log2(IMAGE_SIZE[1] / web_height) - 0.15}
-        layout["height"] = IMAGE_SIZE[1]
-        layout["legend"] = {**layout.get("legend", {}), "font": {"size": 26}}
-        for trace in figure["data"]:
-            if trace.get("colorbar"):
-                trace["colorbar"] = {**trace["colorbar"], "thickness": 36, "tickfont": {"size": 28},
-                                     "title": {**trace["colorbar"].get("title", {}), "font": {"size": 30}}}
-            if trace.get("type") == "scattermap":
-                trace["marker"] = {**trace.get("marker", {}), "size": 22}
-    else:
-        layout["font"] = {**layout.get("font", {}), "size": 26}
-        layout["margin"] = {"l": 20, "r": 40, "t": 20, "b": 40}
-        layout["height"] = IMAGE_SIZE[1]
-        for trace in figure["data"]:
-            if "error_x" in trace:
-                trace["error_x"] = {**trace["error_x"], "thickness": 3, "width": 12}
-    layout.pop("uirevision", None)
-    return figure
-
 
 _kaleido_lock = threading.Lock()
 _kaleido_started = False
@@ -165,7 +28,7 @@ _kaleido_started = False
 
 def _start_kaleido():
     global _kaleido_started
-    import kaleido
+    import kaleido  # a heavy optional dependency, loaded by the first image
 
     if not _kaleido_started:
         if not os.environ.get("BROWSER_PATH"):
@@ -202,7 +65,7 @@ def render_images(results: Results, slides: list[Slide]) -> None:
 def pptx_bytes(slides: list[Slide], lang: str) -> bytes:
     """16:9 slides: title, the line of what is shown, the chart left, summary and numbers right, source and notes
     at the foot; the notes also go in the speaker notes."""
-    from pptx import Presentation
+    from pptx import Presentation  # loaded by the first deck (as reportlab in pdf_bytes)
     from pptx.dml.color import RGBColor
     from pptx.util import Emu, Pt
 
@@ -259,7 +122,6 @@ def pdf_bytes(slides: list[Slide], lang: str, title: str = "Trygghetskartan") ->
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import Paragraph
-    from xml.sax.saxutils import escape
 
     width, height = landscape(A4)
     out = io.BytesIO()

@@ -1,8 +1,9 @@
-"""The table of one view as CSV or Excel: exactly the rows the dashboard's table shows (callbacks.view.details_view).
+"""A view's table (views/table.py's Table) as a file: CSV and Excel, the one renderer of each, for /export/table.*
+and /api/v1/results?format=csv|xlsx alike.
 
 CSV is UTF-8 with a byte-order mark (Excel reads the å, ä, ö); in Swedish the separator is ';' and the decimal
-sign ',' (what Swedish Excel expects), in English ',' and '.'. Shares are percent with one decimal; Excel gets
-numbers with a percent format, so they can be computed with.
+sign ',' (what Swedish Excel expects), in English ',' and '.'; whether a value is hidden is a word of the language.
+Excel gets numbers, percent with a percent format, so they can be computed with, and the view's texts under them.
 """
 from __future__ import annotations
 
@@ -13,78 +14,66 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from callbacks.state import query_params
-from callbacks.view import details_view, remarks
 from layouts.texts import t
 from survey.results import Results
+from views.download import download_table
+from views.params import query_params
+from views.table import Table, filename
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+COLUMN_WIDTHS = (28, 24, 11, 11, 11, 11, 40, 12, 9, 9, 9)  # then 11 for each answer option
 
 
-def headers(kind: str, lang: str) -> list[str]:
-    value = t("index_label", lang) + " (0–100)" if kind == "index" else t("share", lang) + " (%)"
-    return [t("area", lang), t("group", lang), t("n", lang), value, t("interval_low", lang),
-            t("interval_high", lang), t("remarks", lang), "area_id", "level"]
+def csv_cell(cell, lang: str):
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return t("yes" if cell else "no", lang)
+    if isinstance(cell, float) and lang == "sv":
+        return str(cell).replace(".", ",")
+    return cell
 
 
-def table(results: Results, view: dict) -> dict:
-    """{title, subtitle, summary, note, kind, header, rows: [[cells]]} with numbers as floats (percent) or None."""
-    lang = view["lang"]
-    shown = details_view(results, query_params(view), view.get("area"), lang)
-    rows = []
-    for r in shown["rows"]:
-        suppressed = r["suppressed"]
-        rows.append([r["area_name"], r["group_label"] or t("all_respondents", lang),
-                     None if suppressed else r["n"],
-                     None if suppressed else round(r["share"] * 100, 1),
-                     None if suppressed else round(r["share_low"] * 100, 1),
-                     None if suppressed else round(r["share_high"] * 100, 1),
-                     t("too_few", lang) if suppressed else remarks(r, lang), r["area_id"], r["level"]])
-    kind = shown["rows"][0]["kind"] if shown["rows"] else "share"
-    return {"title": shown["title"], "subtitle": shown["subtitle"], "summary": shown["summary"],
-            "note": shown["note"], "kind": kind, "header": headers(kind, lang), "rows": rows}
-
-
-def filename(view: dict, ext: str) -> str:
-    parts = ["trygghetskartan", view["question"], str(view["wave"]), view["level"]]
-    if view.get("by"):
-        parts.append(view["by"])
-    parts += [f"{g}{c}" for g, c in sorted((view.get("filters") or {}).items())]
-    if view.get("area"):
-        parts.append(view["area"])
-    return "_".join(parts) + "." + ext
-
-
-def as_csv(data: dict, lang: str) -> bytes:
+def csv_bytes(table: Table, lang: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";" if lang == "sv" else ",", lineterminator="\r\n")
-    writer.writerow(data["header"])
-    for row in data["rows"]:
-        writer.writerow(["" if c is None else (str(c).replace(".", ",") if lang == "sv" and isinstance(c, float) else c)
-                         for c in row])
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow([csv_cell(c, lang) for c in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def as_xlsx(data: dict, lang: str, source: str) -> bytes:
+def xlsx_bytes(table: Table, lang: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = t("table_heading", lang)[:31]
-    sheet.append(data["header"])
+    sheet.append(table.columns)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in data["rows"]:
+    for row in table.rows:
         cells = list(row)
-        if data["kind"] != "index":
-            cells[3:6] = [None if v is None else v / 100 for v in cells[3:6]]
+        for i in table.percent:
+            cells[i] = None if cells[i] is None else cells[i] / 100
         sheet.append(cells)
-        if data["kind"] != "index":
-            for cell in sheet[sheet.max_row][3:6]:
-                cell.number_format = "0.0%"
+        written = sheet[sheet.max_row]
+        for i in table.percent:
+            written[i].number_format = "0.0%"
     sheet.append([])
-    for line in (data["title"], data["subtitle"], data["summary"], data["note"], source):
+    for line in table.lines:
         if line:
             sheet.append([line])
-    for index, width in enumerate((28, 24, 11, 11, 11, 11, 40, 12, 9), start=1):
+    for index in range(1, len(table.columns) + 1):
+        width = COLUMN_WIDTHS[index - 1] if index <= len(COLUMN_WIDTHS) else 11
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def table_file(results: Results, view: dict, fmt: str) -> tuple[bytes, str, str]:
+    """The view's table as (body, mimetype, file name) in `fmt` ("csv" or "xlsx"); QueryError for a bad view."""
+    table = download_table(results, query_params(view), view.get("area"), view["lang"], with_texts=fmt == "xlsx")
+    render, mimetype = (csv_bytes, CSV) if fmt == "csv" else (xlsx_bytes, XLSX)
+    return render(table, view["lang"]), mimetype, filename(view, fmt)

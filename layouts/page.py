@@ -48,7 +48,7 @@ def _control(label: str, control, control_id: str) -> html.Div:
 
 
 def controls(results: Results, lang: str, view: dict | None = None) -> html.Div:
-    """The view's controls, set to `view` (from the URL; callbacks/state.py), else to the default view."""
+    """The view's controls, set to `view` (from the URL; views/params.py), else to the default view."""
     codebook = results.codebook
     view = view or {}
     first_question = view.get("question") or codebook.single_choice[0].id

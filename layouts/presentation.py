@@ -1,6 +1,6 @@
 """Presentation mode (/presentation): the story's views one per screen, very large type, high contrast.
 
-The slides are made by callbacks/sharing.py from exports/slides.py (the same content as the PowerPoint and PDF).
+The slides are made by views/slides.py (the same content as the PowerPoint and PDF) and shown by callbacks/sharing.py.
 Paging: the buttons, the arrow keys and PageUp/PageDown (presentation clickers), see assets/app.js.
 """
 from __future__ import annotations
@@ -43,7 +43,7 @@ def presentation_page(results: Results, lang: str) -> html.Div:
 
 
 def slide_content(slide, index: int, count: int, lang: str, fit: dict | None = None) -> list:
-    """One slide (exports.slides.Slide) as page content: title, what is shown, the summary sentence, the chart
+    """One slide (views.slides.Slide) as page content: title, what is shown, the summary sentence, the chart
     (or, for an area with too few answers, a kind word why there is no number), the numbers, source and notes.
     `fit`: the map's size attributes (layouts.page.map_fit), so assets/app.js fits the map to the screen."""
     chart = html.Div(t("too_few_slide", lang), className="slide-too-few") if slide.too_few else None

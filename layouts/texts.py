@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+import numpy as np
 from babel import Locale
 from babel.numbers import format_decimal, format_percent
 
@@ -29,10 +30,25 @@ def locale(lang: str) -> str:
     return LOCALES.get(lang, LOCALES["sv"])
 
 
+HALF = 0.5 + 1e-9  # what half up adds before rounding down: a half, and room for a float's error (0.145 * 100)
+
+
 def half_up(x: float, decimals: int = 0) -> float:
-    """Round half away from zero, as people do (Python's round() rounds 12.5 to 12)."""
+    """Round half up, as people do (Python's round() rounds 12.5 to 12). The one rounding of every number shown:
+    the table, the charts, the summary and the downloads."""
     scale = 10 ** decimals
-    return math.floor(x * scale + 0.5 + 1e-9) / scale
+    return math.floor(x * scale + HALF) / scale
+
+
+def half_up_array(x: np.ndarray) -> np.ndarray:
+    """half_up(x) for an array of numbers, to whole numbers (6,000 areas one at a time: 10 ms against 0.5 ms)."""
+    return np.floor(x + HALF)
+
+
+def percent_sign(lang: str) -> str:
+    """What follows a whole percent in a chart's axis or hover: " %" (a non-breaking space) in Swedish, "%" in
+    English, as `percent` writes it."""
+    return "\u00a0%" if lang == "sv" else "%"
 
 
 def percent(share: float | None, lang: str, decimals: int = 0) -> str:

@@ -22,7 +22,7 @@ from survey.results import QueryError
 
 from . import freetext, upload
 from layouts.page import index_html
-from translations import text as t
+from translations import text as catalog_text
 
 from .auth import LANG, LOGOUT, PREFIX, is_staff, lang_query, staff_lang, staff_user_label
 
@@ -38,14 +38,14 @@ class StaffDash(dash.Dash):
     def interpolate_index(self, **kwargs) -> str:
         lang = staff_lang()
         page = index_html(lang)
-        for key, value in {**kwargs, "title": t("staff_title", lang)}.items():
+        for key, value in {**kwargs, "title": catalog_text("staff_title", lang)}.items():
             page = page.replace("{%" + key + "%}", value)
         return page
 
 
 def make_staff_app(server, get_results, data_dir: Path) -> dash.Dash:
     # assets/: the styles and dropdowns.js (Dash's dropdowns made accessible), not the public page's app.js
-    app = StaffDash("trygghetskartan_staff", server=server, url_base_pathname=PREFIX, title=t("staff_title", LANG),
+    app = StaffDash("trygghetskartan_staff", server=server, url_base_pathname=PREFIX, title=catalog_text("staff_title", LANG),
                     assets_folder=str(ROOT / "assets"), assets_ignore=r"^app\.js$", serve_locally=True,
                     suppress_callback_exceptions=True, update_title=None,
                     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
@@ -59,7 +59,7 @@ def make_staff_app(server, get_results, data_dir: Path) -> dash.Dash:
     def show_page(pathname, search):
         lang = staff_lang(search)
         if not is_staff():  # the guard has already answered 401; this is the second check
-            return html.P(t("staff_login_first", lang))
+            return html.P(catalog_text("staff_login_first", lang))
         if pathname == UPLOAD:
             content = upload.page(lang)
         else:
@@ -72,14 +72,14 @@ def make_staff_app(server, get_results, data_dir: Path) -> dash.Dash:
         *codes, search = codes_and_search
         lang = staff_lang(search)
         if not is_staff():
-            return html.P(t("staff_login_first", lang))
+            return html.P(catalog_text("staff_login_first", lang))
         results = get_results()
         params = {"question": question, "wave": wave, "area": area,
                   **{g.id: c for g, c in zip(results.codebook.groups, codes)}}
         try:
             found = freetext.answers(results, params)
         except QueryError as err:
-            return dbc.Alert(t("staff_selection_error", lang).format(error=err), color="warning")
+            return dbc.Alert(catalog_text("staff_selection_error", lang).format(error=err), color="warning")
         return answer_list(found, lang)
 
     server.register_blueprint(api_blueprint(get_results))
@@ -93,7 +93,7 @@ def api_blueprint(get_results) -> Blueprint:
     @api.get("/fritext")
     def answers():
         if not is_staff():
-            return jsonify({"error": t("staff_login_required", staff_lang())}), 401
+            return jsonify({"error": catalog_text("staff_login_required", staff_lang())}), 401
         try:
             found = freetext.answers(get_results(), request.args)
         except QueryError as err:
@@ -118,21 +118,21 @@ def frame(content, pathname: str | None, lang: str) -> html.Div:
 
     def nav_link(key: str, path: str) -> html.A:
         current = {"aria-current": "page"} if path == here else {}
-        return html.A(t(key, lang), href=path + keep, className="me-3", **current)
+        return html.A(catalog_text(key, lang), href=path + keep, className="me-3", **current)
 
     user = staff_user_label(lang) if has_request_context() else ""
     return html.Div([
         html.Header(dbc.Container([
-            html.Div([html.H1(t("staff_title", lang), className="h4 mb-0"),
-                      html.P(t("staff_logged_in", lang).format(user=user),
+            html.Div([html.H1(catalog_text("staff_title", lang), className="h4 mb-0"),
+                      html.P(catalog_text("staff_logged_in", lang).format(user=user),
                              className="small mb-0 text-body-secondary")]),
             html.Nav([
                 nav_link("staff_nav_freetext", PREFIX),
                 nav_link("staff_nav_upload", UPLOAD),
-                html.A(t("staff_nav_map", lang), href="/" + keep, className="me-3"),
-                html.A(t("language_link", lang), href=f"?lang={other}", lang=other, id="staff-language-link",
+                html.A(catalog_text("staff_nav_map", lang), href="/" + keep, className="me-3"),
+                html.A(catalog_text("language_link", lang), href=f"?lang={other}", lang=other, id="staff-language-link",
                        className="btn btn-outline-primary btn-sm me-2"),
-                html.Form(html.Button(t("staff_logout", lang), type="submit",
+                html.Form(html.Button(catalog_text("staff_logout", lang), type="submit",
                                       className="btn btn-outline-secondary btn-sm"),
                           method="post", action=LOGOUT + keep, className="d-inline"),
             ], className="d-flex flex-wrap align-items-center row-gap-2"),
@@ -147,25 +147,25 @@ def freetext_page(results, lang: str = LANG) -> html.Div:
     groups = [html.Div([dbc.Label(g.label[lang], html_for=GROUP_IDS + g.id, className="fw-semibold mb-1"),
                         dcc.Dropdown(id=GROUP_IDS + g.id, options=[{"label": o.label[lang], "value": o.code}
                                                                     for o in g.options],
-                                     placeholder=t("staff_all", lang), clearable=True)], className="mb-2")
+                                     placeholder=catalog_text("staff_all", lang), clearable=True)], className="mb-2")
               for g in results.codebook.groups]
     return dbc.Row([
         dbc.Col(html.Aside([
-            html.H2(t("staff_selection", lang), className="h5"),
-            dbc.Label(t("staff_question", lang), html_for="staff-question", className="fw-semibold mb-1"),
+            html.H2(catalog_text("staff_selection", lang), className="h5"),
+            dbc.Label(catalog_text("staff_question", lang), html_for="staff-question", className="fw-semibold mb-1"),
             dcc.Dropdown(id="staff-question", options=[{"label": q.text[lang], "value": q.id} for q in qs],
                          value=qs[0].id if qs else None, clearable=False, className="mb-2"),
-            dbc.Label(t("staff_wave", lang), html_for="staff-wave", className="fw-semibold mb-1"),
+            dbc.Label(catalog_text("staff_wave", lang), html_for="staff-wave", className="fw-semibold mb-1"),
             dcc.Dropdown(id="staff-wave", options=[{"label": str(w), "value": str(w)} for w in results.waves],
-                         placeholder=t("staff_all_waves", lang), clearable=True, className="mb-2"),
-            dbc.Label(t("staff_area", lang), html_for="staff-area", className="fw-semibold mb-1"),
+                         placeholder=catalog_text("staff_all_waves", lang), clearable=True, className="mb-2"),
+            dbc.Label(catalog_text("staff_area", lang), html_for="staff-area", className="fw-semibold mb-1"),
             dcc.Dropdown(id="staff-area", options=freetext.area_choices(results, lang),
-                         placeholder=t("staff_whole", lang), clearable=True, className="mb-2"),
+                         placeholder=catalog_text("staff_whole", lang), clearable=True, className="mb-2"),
             *groups,
         ]), lg=3, md=4),
         dbc.Col(html.Section([
-            html.H2(t("staff_freetext_heading", lang), className="h5"),
-            dbc.Alert(t("staff_redaction_note", lang), color="info", className="small"),
+            html.H2(catalog_text("staff_freetext_heading", lang), className="h5"),
+            dbc.Alert(catalog_text("staff_redaction_note", lang), color="info", className="small"),
             html.Div(id="staff-answers", **{"aria-live": "polite"}),
         ]), lg=9, md=8),
     ])
@@ -173,8 +173,8 @@ def freetext_page(results, lang: str = LANG) -> html.Div:
 
 def answer_list(found: dict, lang: str = LANG) -> html.Div:
     shown = len(found["answers"])
-    head = t("staff_count", lang).format(n=found["count"]) + (
-        t("staff_count_first", lang).format(shown=shown) if shown < found["count"] else "")
+    head = catalog_text("staff_count", lang).format(n=found["count"]) + (
+        catalog_text("staff_count_first", lang).format(shown=shown) if shown < found["count"] else "")
     return html.Div([
         html.P(head, className="fw-semibold", id="staff-count"),
         html.Ul([html.Li([html.Span(a["text"], className="staff-text"),

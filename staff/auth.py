@@ -38,7 +38,7 @@ from urllib.parse import parse_qs
 from flask import Response, has_request_context, jsonify, redirect, request, session
 from werkzeug.security import check_password_hash
 
-from translations import text as t
+from translations import LANGUAGES, text as catalog_text
 from web.security import Throttle
 
 log = logging.getLogger("trygghetskartan.staff")
@@ -50,7 +50,6 @@ OIDC_LOGIN, OIDC_CALLBACK = "/personal/oidc/login", "/personal/oidc/callback"
 OPEN_PATHS = {LOGIN, LOGOUT, OIDC_LOGIN, OIDC_CALLBACK}
 SESSION_SECONDS = 8 * 3600
 LANG = "sv"  # the staff pages' default language; ?lang=en shows them in English (staff_lang)
-LANGUAGES = ("sv", "en")
 MAX_FAILURES, FAILURE_WINDOW = 10, 600  # failed password attempts per address in 10 minutes (per worker)
 
 
@@ -113,7 +112,7 @@ def staff_user_label(lang: str) -> str:
     ("personal") in `lang`."""
     user = staff_user() or ""
     staff = session.get("staff")
-    return t("staff_password_user", lang) if isinstance(staff, dict) and staff.get("how") == "lösenord" else user
+    return catalog_text("staff_password_user", lang) if isinstance(staff, dict) and staff.get("how") == "lösenord" else user
 
 
 def staff_lang(search: str | None = None) -> str:
@@ -169,7 +168,7 @@ def init_auth(server, settings: StaffSettings) -> None:
             return None
         if request.method == "GET" and not path.startswith((PREFIX + "api/", PREFIX + "_dash")):
             return _login_page(settings, status=401)
-        response = jsonify({"error": t("staff_login_required", staff_lang()), "login": LOGIN})
+        response = jsonify({"error": catalog_text("staff_login_required", staff_lang()), "login": LOGIN})
         response.status_code = 401
         return response
 
@@ -184,17 +183,17 @@ def init_auth(server, settings: StaffSettings) -> None:
             recent = [t for t in failures.get(address, []) if now - t < FAILURE_WINDOW]
             failures[address] = recent
             if len(recent) >= MAX_FAILURES:
-                return _login_page(settings, t("staff_too_many", lang), 429)
+                return _login_page(settings, catalog_text("staff_too_many", lang), 429)
         token = session.get("csrf")
         if not token or not hmac.compare_digest(str(request.form.get("csrf", "")), token):
-            return _login_page(settings, t("staff_form_expired", lang), 400)
+            return _login_page(settings, catalog_text("staff_form_expired", lang), 400)
         password = request.form.get("password", "")
         if settings.password_hash and isinstance(password, str) and check_password_hash(settings.password_hash, password):
             _log_in("personal", "lösenord")
             return redirect(PREFIX + lang_query(lang))
         with lock:
             failures.setdefault(address, []).append(now)
-        return _login_page(settings, t("staff_wrong_password", lang), 401)
+        return _login_page(settings, catalog_text("staff_wrong_password", lang), 401)
 
     @server.route(LOGOUT, methods=["GET", "POST"])
     def staff_logout():
@@ -204,7 +203,7 @@ def init_auth(server, settings: StaffSettings) -> None:
     @server.get(OIDC_LOGIN)
     def staff_oidc_login():
         if oauth is None:
-            return _login_page(settings, t("staff_oidc_not_set_up", staff_lang()), 404)
+            return _login_page(settings, catalog_text("staff_oidc_not_set_up", staff_lang()), 404)
         session["login_lang"] = staff_lang()  # for the way back from the provider, which has no ?lang=
         redirect_uri = settings.oidc_redirect_uri or request.url_root.rstrip("/") + OIDC_CALLBACK
         return oauth.oidc.authorize_redirect(redirect_uri)
@@ -213,17 +212,17 @@ def init_auth(server, settings: StaffSettings) -> None:
     def staff_oidc_callback():
         lang = session.pop("login_lang", None) or LANG
         if oauth is None:
-            return _login_page(settings, t("staff_oidc_not_set_up", lang), 404, lang)
+            return _login_page(settings, catalog_text("staff_oidc_not_set_up", lang), 404, lang)
         try:
             token = oauth.oidc.authorize_access_token()
         except Exception as err:  # noqa: BLE001 - any failure of the exchange or the token is a failed login
             log.warning("OIDC-inloggning misslyckades: %s", err)
-            return _login_page(settings, t("staff_login_failed", lang), 401, lang)
+            return _login_page(settings, catalog_text("staff_login_failed", lang), 401, lang)
         claims = token.get("userinfo")  # from the verified ID token (signature, iss, aud, exp, nonce)
         user = allowed_user(settings, claims) if claims else None
         if user is None:
             log.warning("OIDC: %s har inte behörighet", (claims or {}).get("email"))
-            return _login_page(settings, t("staff_not_allowed", lang), 403, lang)
+            return _login_page(settings, catalog_text("staff_not_allowed", lang), 403, lang)
         _log_in(user, "oidc")
         return redirect(PREFIX + lang_query(lang))
 
@@ -239,30 +238,30 @@ def _login_page(settings: StaffSettings, message: str = "", status: int = 200, l
     session["csrf"] = token
     parts = [f"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">",
              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-             f"<title>{escape(t('staff_login_title', lang))}</title>",
+             f"<title>{escape(catalog_text('staff_login_title', lang))}</title>",
              "<link rel=\"stylesheet\" href=\"/assets/vendor/bootstrap.min.css\"></head>",
              "<body><header class=\"container pt-3 text-end\" style=\"max-width: 32rem\">",
              f"<a class=\"btn btn-outline-primary btn-sm\" href=\"{switch}\" lang=\"{other}\">"
-             f"{escape(t('language_link', lang))}</a></header>",
+             f"{escape(catalog_text('language_link', lang))}</a></header>",
              "<main class=\"container py-4\" style=\"max-width: 32rem\">",
-             f"<h1 class=\"h3\">{escape(t('staff_login_heading', lang))}</h1>",
-             f"<p>{escape(t('staff_login_intro', lang))}</p>"]
+             f"<h1 class=\"h3\">{escape(catalog_text('staff_login_heading', lang))}</h1>",
+             f"<p>{escape(catalog_text('staff_login_intro', lang))}</p>"]
     if message:
         parts.append(f"<div class=\"alert alert-warning\" role=\"alert\">{escape(message)}</div>")
     if settings.oidc:
-        name = settings.oidc_name or t("staff_oidc_name", lang)
+        name = settings.oidc_name or catalog_text("staff_oidc_name", lang)
         parts.append(f"<p><a class=\"btn btn-primary\" href=\"{OIDC_LOGIN}{lang_query(lang)}\">"
-                     f"{escape(t('staff_login_with', lang).format(name=name))}</a></p>")
+                     f"{escape(catalog_text('staff_login_with', lang).format(name=name))}</a></p>")
     if settings.password_hash:
         parts.append(f"<form method=\"post\" action=\"{LOGIN}{lang_query(lang)}\"><input type=\"hidden\" "
                      f"name=\"csrf\" value=\"{escape(token)}\"><label class=\"form-label\" for=\"password\">"
-                     f"{escape(t('staff_password', lang))}</label>"
+                     f"{escape(catalog_text('staff_password', lang))}</label>"
                      "<input class=\"form-control mb-2\" type=\"password\" id=\"password\" name=\"password\" "
                      "autocomplete=\"current-password\" required><button class=\"btn btn-primary\" "
-                     f"type=\"submit\">{escape(t('staff_login_button', lang))}</button></form>")
+                     f"type=\"submit\">{escape(catalog_text('staff_login_button', lang))}</button></form>")
     if not settings.oidc and not settings.password_hash:
-        parts.append(f"<p>{escape(t('staff_login_not_set_up', lang))}</p>")
-    parts.append(f"<p class=\"mt-3\"><a href=\"/{lang_query(lang)}\">{escape(t('staff_to_map', lang))}</a></p>"
+        parts.append(f"<p>{escape(catalog_text('staff_login_not_set_up', lang))}</p>")
+    parts.append(f"<p class=\"mt-3\"><a href=\"/{lang_query(lang)}\">{escape(catalog_text('staff_to_map', lang))}</a></p>"
                  "</main></body></html>")
     response = Response("".join(parts), status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"

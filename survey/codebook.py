@@ -35,7 +35,7 @@ from pathlib import Path
 
 import yaml
 
-LANGUAGES = ("sv", "en")
+LANGUAGES = ("sv", "en")  # the codebook's texts and the interface (translations/): Swedish first
 
 
 class CodebookError(ValueError):
@@ -131,6 +131,11 @@ class Codebook:
     @property
     def single_choice(self) -> tuple[Question, ...]:
         return tuple(q for q in self.questions if q.type == "single")
+
+    @property
+    def question_ids(self) -> list[str]:
+        """What a view can show (the query's `question`): the single-choice questions, then the indices."""
+        return [q.id for q in self.single_choice] + [i.id for i in self.indices]
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)

@@ -18,8 +18,9 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from survey.codebook import LANGUAGES  # the one list of languages (the codebook has a text in each)
+
 FOLDER = Path(__file__).parent
-LANGUAGES = ("sv", "en")
 DEFAULT = "sv"
 
 

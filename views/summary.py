@@ -5,8 +5,7 @@ adjustment), and a suppressed value is always described as "för få svar".
 """
 from __future__ import annotations
 
-import math
-
+from layouts.texts import half_up, percent_sign
 from translations import text
 
 
@@ -22,10 +21,10 @@ class _Phrases:
 
 def number(value: float, kind: str, lang: str) -> str:
     """A share as a percent, an index value as a number on 0–100."""
-    whole = f"{math.floor(value * 100 + 0.5 + 1e-9):.0f}"  # half up, as people round
+    whole = f"{half_up(value * 100):.0f}"
     if kind == "index":
         return whole
-    return f"{whole}\u00a0%" if lang == "sv" else f"{whole}%"
+    return whole + percent_sign(lang)
 
 
 def summarise(row: dict, group_rows: list[dict], answers: list[str], filters: list[str], min_n: int,

@@ -2,7 +2,7 @@
 
 application/geo+json is not a type flask-compress compresses, so the route sends it compressed itself: as the
 build's `geo/<level>.geojson.br` (brotli 11, written by survey/build.py: a third of gzip's bytes), or gzip 6 for a
-client without brotli; the copies are made once per process. The URL carries the build id (callbacks/view.py), so
+client without brotli; the copies are made once per process. The URL carries the build id (views/map.py), so
 a new build is a new URL and a day's caching is safe.
 """
 from __future__ import annotations

@@ -48,7 +48,7 @@ def warm(results, seconds: float) -> int:
     the number of views answered."""
     if results is None or seconds <= 0:
         return 0
-    questions = [q.id for q in results.codebook.single_choice] + [i.id for i in results.codebook.indices]
+    questions = results.codebook.question_ids
     deadline = time.monotonic() + seconds
     done = 0
     for wave in reversed(results.waves):  # the latest wave first: the page opens on it

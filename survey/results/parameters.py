@@ -28,7 +28,7 @@ class Query:
 
 def parse_query(codebook: Codebook, waves: list[int], levels: list[str], params: Mapping[str, str]) -> Query:
     """Turn request parameters (strings) into a Query, or raise QueryError naming the bad one."""
-    questions = [q.id for q in codebook.single_choice] + [i.id for i in codebook.indices]
+    questions = codebook.question_ids
     question = params.get("question") or ""
     if question not in questions:
         raise QueryError("question", question, questions)

@@ -15,8 +15,8 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pypdf import PdfReader
 
-from callbacks.state import parse_view, query_params
-from callbacks.view import details_view
+from views.details import details_view
+from views.params import parse_view, query_params
 
 from .meeting import api_rows, load, local_only, meeting_context, questions, tab, wait_settled  # noqa: F401
 
@@ -82,6 +82,8 @@ def test_table_downloads_hold_the_rows_of_the_view(tab, server_url):
     assert text.startswith("\ufeff")  # Excel reads å, ä, ö
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert rows[0][:4] == ["Område", "Grupp", "Antal svar", "Andel (%)"]
+    assert rows[0][7:11] == ["Områdes-id", "Områdesnivå", "Gruppkod", "Dold (för få svar)"]
+    assert all(h.endswith(" (%)") for h in rows[0][11:]) and rows[0][11:]  # the answers' distribution
     assert len(rows) - 1 == len(expected)
     for cells, r in zip(rows[1:], expected):
         assert cells[0] == r["area_name"] and cells[7] == r["area_id"]

@@ -7,8 +7,8 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from callbacks.state import parse_view, query_params
-from callbacks.view import details_view
+from views.details import details_view
+from views.params import parse_view, query_params
 
 from .meeting import api_rows, load, meeting_context, questions, story_in_storage, tab, view_url, wait_settled  # noqa: F401
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from callbacks.sharing import qr_data_uri
+from views.qr import qr_data_uri
 
 from .meeting import api_rows, choose, load, local_only, meeting_context, questions, tab, view_url, wait_settled  # noqa: F401
 

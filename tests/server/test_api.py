@@ -57,16 +57,22 @@ def test_village_level_suppresses_small_villages(server_url):
 
 
 def test_csv_has_the_same_rows(server_url):
-    params = dict(question="pol_fortroende", wave=2019, level="distrikt", by="boende")
+    """The API's CSV is the view's table (/export/table.csv): the JSON's rows, then the whole municipality's."""
+    params = dict(question="pol_fortroende", wave=2019, level="distrikt", by="boende", lang="en")
     json_rows = get(server_url, "/api/v1/results", **params).json()["rows"]
+    kommun_rows = get(server_url, "/api/v1/results", **{**params, "level": "kommun"}).json()["rows"]
     response = get(server_url, "/api/v1/results", format="csv", **params)
     assert response.headers["Content-Type"].startswith("text/csv")
-    csv_rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert len(csv_rows) == len(json_rows)
-    for c, j in zip(csv_rows, json_rows):
-        assert c["area_name"] == j["area_name"] and c["group"] == (j["group"] or "")
-        assert c["n"] == ("" if j["n"] is None else str(j["n"]))
-        assert (c["share"] == "") if j["share"] is None else float(c["share"]) == pytest.approx(j["share"])
+    csv_rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(csv_rows) == len(json_rows) + len(kommun_rows)
+    for c, j in zip(csv_rows, json_rows + kommun_rows):
+        assert c["Area"] == j["area_name"] and c["Area id"] == j["area_id"] and c["Group code"] == (j["group"] or "")
+        assert c["Answers"] == ("" if j["n"] is None else str(j["n"]))
+        assert c["Hidden (too few answers)"] == ("yes" if j["suppressed"] else "no")
+        assert (c["Share (%)"] == "") if j["share"] is None else \
+            float(c["Share (%)"]) == pytest.approx(j["share"] * 100, abs=0.051)
+    export = get(server_url, "/export/table.csv", **{k: v for k, v in params.items()})
+    assert export.content == response.content  # one view, one file
 
 
 @pytest.mark.parametrize("params, parameter", [

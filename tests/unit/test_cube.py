@@ -17,7 +17,7 @@ from views.labels import labelled, labelled_query
 
 def views(res: Results, count: int, seed: int = 11) -> list[dict]:
     rng = random.Random(seed)
-    questions = [q.id for q in res.codebook.single_choice] + [i.id for i in res.codebook.indices]
+    questions = res.codebook.question_ids
     out = []
     for _ in range(count):
         params = {"question": rng.choice(questions), "wave": str(rng.choice(res.waves)),

@@ -7,7 +7,9 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from callbacks.view import area_choice, details_view, map_view
+from views.details import details_view
+from views.map import map_view
+from views.params import area_choice
 from layouts.texts import half_up
 from views.labels import labelled_query
 

@@ -9,12 +9,12 @@ import pytest
 from dash import Patch, no_update
 
 from callbacks.map_patch import VALUE_KEYS, apply, blank, map_answer, map_patch, structure, where
-from callbacks.view import map_view
+from views.map import map_view
 
 
 def views(results, level: str, count: int, seed: int = 3) -> list[tuple[dict, str | None]]:
     rng = random.Random(seed)
-    questions = [q.id for q in results.codebook.single_choice] + [i.id for i in results.codebook.indices]
+    questions = results.codebook.question_ids
     out = []
     for _ in range(count):
         params = {"question": rng.choice(questions), "wave": str(rng.choice(results.waves)), "level": level}

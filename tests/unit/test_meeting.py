@@ -16,11 +16,13 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 import translations
-from callbacks.sharing import qr_data_uri, read_story_file, story_file
-from callbacks.state import check_view, parse_view, query_params, story_item, view_search
-from exports.slides import pdf_bytes, pptx_bytes, story_slides
-from exports.tables import as_csv, as_xlsx, table
-from layouts.texts import decimal, integer, percent, t
+from exports.slides import pdf_bytes, pptx_bytes
+from views.params import check_view, parse_view, query_params, story_item, view_search
+from views.qr import qr_data_uri
+from views.slides import story_slides
+from views.story import read_story_file, story_file
+from exports.tables import table_file
+from layouts.texts import decimal, half_up, integer, percent, t
 from survey.results import QueryError
 from views.labels import labelled_query
 
@@ -43,7 +45,7 @@ def test_both_catalogs_have_every_key_with_the_same_placeholders():
 
 def test_every_key_the_code_asks_for_is_in_the_catalogs():
     used = set()
-    for folder in ("layouts", "callbacks", "exports"):
+    for folder in ("layouts", "callbacks", "exports", "views"):
         for path in (ROOT / folder).glob("*.py"):
             used |= set(re.findall(r"""\bt\(\s*f?["']([a-z_]+)["']""", path.read_text(encoding="utf-8")))
     assert used, "found no t(...) calls"
@@ -126,23 +128,22 @@ def test_table_downloads_are_the_rows_of_the_query(results):
     query = results.parse(query_params(view))
     expected = list(labelled_query(results, query, "sv")) + list(labelled_query(
         results, results.parse({**query_params(view), "level": "kommun"}), "sv"))
-    data = table(results, view)
-    rows = list(csv.reader(io.StringIO(as_csv(data, "sv").decode("utf-8-sig")), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(table_file(results, view, "csv")[0].decode("utf-8-sig")), delimiter=";"))
     assert len(rows) == len(expected) + 1
     for cells, r in zip(rows[1:], expected):
         assert cells[0] == r["area_name"]
         assert cells[2] == ("" if r["suppressed"] else str(r["n"]))
-    sheet = load_workbook(io.BytesIO(as_xlsx(data, "sv", "Källa: test"))).active
+    sheet = load_workbook(io.BytesIO(table_file(results, view, "xlsx")[0])).active
     values = list(sheet.iter_rows(values_only=True))
     shares = [v[3] for v in values[1:len(expected) + 1]]
-    assert shares == [None if r["suppressed"] else pytest.approx(round(r["share"] * 100, 1) / 100) for r in expected]
+    assert shares == [None if r["suppressed"] else pytest.approx(half_up(r["share"] * 100, 1) / 100) for r in expected]
 
 
 def test_slides_without_images_have_one_page_per_view(results):
     small = next(r["area_id"] for r in results.query(results.parse({"question": "q_otrygg_kvall", "level": "by"}))
                  if r["suppressed"])
     views = [parse_view("", results), parse_view(f"?area={small}", results)]
-    slides = story_slides(results, views, "sv", images=False)
+    slides = story_slides(results, views, "sv")
     assert [s.chart for s in slides] == ["map", "shares"]
     assert [s.too_few for s in slides] == [False, True]
     deck = Presentation(io.BytesIO(pptx_bytes(slides, "sv")))

@@ -102,7 +102,7 @@ def test_free_text_stays_out_of_public_results(res):
 
 
 def test_the_page_table_shows_a_part_of_a_large_view_and_says_so():
-    from callbacks.view import MAX_TABLE_ROWS, table_data, table_part
+    from views.table import MAX_TABLE_ROWS, table_data, table_part
 
     rows = [{"area_id": f"a{i}", "level": "deso", "area_name": f"A{i}", "group_label": None, "suppressed": True,
              "unreliable": False, "rolled_up_label": None} for i in range(MAX_TABLE_ROWS + 3 * Rows.BLOCK)]
@@ -199,7 +199,7 @@ def test_an_areas_trend_is_its_rows_of_the_whole_views(results):
 
     rng = random.Random(7)
     keys = ("n", "share", "share_low", "share_high", "suppressed", "kind")
-    questions = [q.id for q in results.codebook.single_choice] + [i.id for i in results.codebook.indices]
+    questions = results.codebook.question_ids
     groups = results.codebook.groups
     compared = hidden = 0
     for question in questions:

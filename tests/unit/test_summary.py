@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from callbacks.view import details_view
+from views.details import details_view
 from views.labels import labelled_query
 from views.summary import summarise
 

@@ -1,15 +1,16 @@
-"""The page's table as texts (callbacks/view.py table_data; assets/app.js draws it, the browser tests read it)."""
+"""The page's table as texts (views/table.py table_data; assets/app.js draws it, the browser tests read it)."""
 from __future__ import annotations
 
 import random
 
-from callbacks import view
 from layouts.texts import integer, interval, t, value
+from views import table
+from views.details import details_view
 
 
 def test_each_row_holds_the_texts_the_table_shows(results):
     rng = random.Random(5)
-    questions = [q.id for q in results.codebook.single_choice] + [i.id for i in results.codebook.indices]
+    questions = results.codebook.question_ids
     seen = set()
     for _ in range(40):
         params = {"question": rng.choice(questions), "wave": str(rng.choice(results.waves)),
@@ -17,19 +18,19 @@ def test_each_row_holds_the_texts_the_table_shows(results):
         if rng.random() < 0.6:
             params["by"] = rng.choice(results.codebook.groups).id
         for lang in ("sv", "en"):
-            rows = view.details_view(results, params, None, lang)["rows"]
-            data = view.table_data(rows, lang)
-            assert data["head"] == [t(k, lang) for k in view.TABLE_COLUMNS] and data["part"] is None
+            rows = details_view(results, params, None, lang)["rows"]
+            data = table.table_data(rows, lang)
+            assert data["head"] == [t(k, lang) for k in table.TABLE_COLUMNS] and data["part"] is None
             assert len(data["rows"]) == len(rows)
             for r, cells in zip(rows, data["rows"]):
                 area, group, n, share, span, remark, kind = cells
                 assert (area, group) == (r["area_name"], r["group_label"] or t("all_respondents", lang))
                 if r["suppressed"]:
                     assert (n, share, span, kind) == (t("too_few", lang), "–", "", "suppressed")
-                    assert remark == view._first_upper(r["rolled_up_label"] or "")
+                    assert remark == table.first_upper(r["rolled_up_label"] or "")
                 else:
                     assert (n, share, span) == (integer(r["n"], lang), value(r, "share", lang), interval(r, lang))
                     assert kind == ("uncertain" if r["unreliable"] else None)
-                    assert remark == view.remarks(r, lang)
+                    assert remark == table.remarks(r, lang)
                 seen.add(kind)
     assert seen == {None, "uncertain", "suppressed"}  # the demo has every kind of row

@@ -9,10 +9,11 @@ from pathlib import Path
 from translations import LANGUAGES, read_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE = [p for folder in ("app.py", "api", "callbacks", "exports", "layouts", "staff", "survey")
+CODE = [p for folder in ("app.py", "api", "callbacks", "exports", "layouts", "staff", "survey", "views")
         for p in ([ROOT / folder] if folder.endswith(".py") else sorted((ROOT / folder).rglob("*.py")))]
-# t("key", …) / text("key", …): a literal key asked for by name (keys built at run time are checked by their tests)
-ASKED = re.compile(r"""\b(?:t|text)\(\s*["']([a-z][a-z0-9_]*)["']\s*[,)]""")
+# t("key", …) / text("key", …) / catalog_text("key", …): a literal key asked for by name (keys built at run time
+# are checked by their tests)
+ASKED = re.compile(r"""\b(?:t|text|catalog_text)\(\s*["']([a-z][a-z0-9_]*)["']\s*[,)]""")
 
 
 def entries(lang: str) -> dict[str, str]:

@@ -5,24 +5,33 @@ the language: `?question=p_fortkorning&level=deso&kon=1&area=2039A0030&lang=en`.
 default view are written, so the default view is `/` and a shared link stays short (and its QR code small).
 Reading is forgiving: a value that is not (or no longer) valid falls back to the default, so an old link opens.
 The browser writes the URL (assets/app.js, `view_search` there mirrors `search` here; a unit test checks both).
+Also the dashboard's controls as a view (view_params, control_view, area_choice) and the view's language.
 """
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlencode
 
-from survey.results import QueryError, Results
+from dash import no_update
 
-LANGUAGES = ("sv", "en")
+from survey.config import KOMMUN_LEVEL_ID
+from survey.results import QueryError, Results
+from translations import DEFAULT as DEFAULT_LANGUAGE, LANGUAGES
+
+
+def known_language(lang, default: str = DEFAULT_LANGUAGE) -> str:
+    """`lang` if the interface speaks it, else `default`."""
+    return lang if lang in LANGUAGES else default
+
+
+def language(search: str | None, default: str) -> str:
+    """The language a URL's query string asks for (`lang`), else `default`."""
+    return known_language(parse_qs((search or "").lstrip("?")).get("lang", [default])[0], default)
 
 
 def defaults(results: Results) -> dict:
     """The default view: the first question, the latest wave, the finest level, the build's language."""
     return {"question": results.codebook.single_choice[0].id, "wave": str(results.waves[-1]),
             "level": results.levels[0], "lang": results.manifest.get("default_language", "sv")}
-
-
-def questions(results: Results) -> list[str]:
-    return [q.id for q in results.codebook.single_choice] + [i.id for i in results.codebook.indices]
 
 
 def parse_view(params, results: Results) -> dict:
@@ -32,7 +41,7 @@ def parse_view(params, results: Results) -> dict:
         params = {k: v[0] for k, v in parse_qs(params.lstrip("?")).items()}
     base = defaults(results)
     view = dict(base, by="", filters={}, area=None)
-    if params.get("question") in questions(results):
+    if params.get("question") in results.codebook.question_ids:
         view["question"] = params["question"]
     if str(params.get("wave")) in {str(w) for w in results.waves}:
         view["wave"] = str(params["wave"])
@@ -45,7 +54,7 @@ def parse_view(params, results: Results) -> dict:
         code = params.get(group_id)
         if code not in (None, "") and str(code) in {str(o.code) for o in group.options}:
             view["filters"][group_id] = str(code)
-    if view["level"] != "kommun" and params.get("area") in results.area_ids(view["level"]):
+    if view["level"] != KOMMUN_LEVEL_ID and params.get("area") in results.area_ids(view["level"]):
         view["area"] = params["area"]
     if params.get("lang") in LANGUAGES:
         view["lang"] = params["lang"]
@@ -102,3 +111,39 @@ def story_item(view: dict) -> dict:
     if view.get("area"):
         item["area"] = view["area"]
     return item
+
+
+def view_params(question, wave, level, by, filter_values, filter_ids) -> dict:
+    """The dashboard's controls as the same parameters the API takes."""
+    params = {"question": question, "wave": str(wave), "level": level}
+    if by:
+        params["by"] = by
+    for value, control in zip(filter_values or [], filter_ids or []):
+        if value not in (None, "") and isinstance(control, dict) and isinstance(control.get("group"), str):
+            params.setdefault(control["group"], str(value))  # parse() checks the group and the code
+    return params
+
+
+def control_view(results: Results, question, wave, level, by, filter_values, filter_ids, area, lang) -> dict:
+    """The controls' values → a complete, valid view (what the URL says)."""
+    params = view_params(question, wave, level, by, filter_values, filter_ids)
+    if area:
+        params["area"] = area
+    params["lang"] = lang
+    return parse_view(params, results)
+
+
+def area_choice(results: Results, level: str, clicked: str | None, current: str | None, from_map: bool):
+    """Options of the area chooser for the level, and its value: the clicked area, else the current one if valid.
+    dash's `no_update` where a click on the map leaves the options (and an invalid click the value) as they are."""
+    options = [{"label": results.area_name(level, a), "value": a} for a in results.area_ids(level)]
+    valid = {o["value"] for o in options}
+    if from_map:
+        return no_update, clicked if clicked in valid else no_update
+    return options, current if current in valid else None
+
+
+def query_view(query, lang: str) -> dict:
+    """A parsed query (survey.results.Query) as a view of the whole level (no area)."""
+    return {"question": query.question, "wave": str(query.wave), "level": query.level, "by": query.by or "",
+            "filters": dict(query.filters), "area": None, "lang": lang}
