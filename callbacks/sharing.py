@@ -14,7 +14,7 @@ from dash import ALL, Input, Output, State, ClientsideFunction, ctx, dcc, html, 
 from exports.slides import pdf_bytes, pptx_bytes, render_images
 from layouts.page import map_fit
 from layouts.presentation import empty_slide, slide_content
-from layouts.texts import t
+from views.texts import t
 from survey.results import QueryError
 from views.params import control_view, parse_view, story_item
 from views.qr import qr_data_uri

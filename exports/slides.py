@@ -16,7 +16,7 @@ import threading
 from datetime import date
 from xml.sax.saxutils import escape
 
-from layouts.texts import t
+from views.texts import t
 from survey.results import Results
 from views.slides import IMAGE_SIZE, Slide, printable
 

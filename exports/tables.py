@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from layouts.texts import t
+from views.texts import t
 from survey.results import Results
 from views.download import download_table
 from views.params import query_params

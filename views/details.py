@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from layouts.texts import t
+from views.texts import t
 from survey.config import KOMMUN_LEVEL_ID
 from survey.results import Query, QueryError, Results
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from layouts.texts import interval, percent, percent_sign, t, value
+from views.texts import interval, percent, percent_sign, t, value
 from survey.codebook import Question
 
 # ColorBrewer YlOrRd (sequential, colour-blind safe): more unfavourable answers = darker.

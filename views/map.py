@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from layouts.texts import half_up_array, percent_sign, t, value
+from views.texts import half_up_array, percent_sign, t, value
 from survey.results import QueryError, Results
 
 from .figures import EMPTY_FIGURE, FONT, SHARE_SCALE, SUPPRESSED_GREY

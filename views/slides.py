@@ -13,7 +13,7 @@ import json
 import math
 from dataclasses import dataclass, field
 
-from layouts.texts import integer, interval, t, value
+from views.texts import integer, interval, t, value
 from survey.config import KOMMUN_LEVEL_ID
 from survey.results import QueryError, Results
 

@@ -5,7 +5,7 @@ adjustment), and a suppressed value is always described as "för få svar".
 """
 from __future__ import annotations
 
-from layouts.texts import half_up, percent_sign
+from views.texts import half_up, percent_sign
 from translations import text
 
 

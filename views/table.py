@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from layouts.texts import half_up, integer, interval, t, value
+from views.texts import half_up, integer, interval, t, value
 from survey.config import KOMMUN_LEVEL_ID
 from survey.results import Query, Results, Rows
 

@@ -17,7 +17,7 @@ import shapely.ops
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from layouts.texts import half_up
+from views.texts import half_up
 
 from .meeting import choose
 

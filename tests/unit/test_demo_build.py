@@ -10,7 +10,7 @@ from shapely.geometry import shape
 from views.details import details_view
 from views.map import map_view
 from views.params import area_choice
-from layouts.texts import half_up
+from views.texts import half_up
 from views.labels import labelled_query
 
 
@@ -92,7 +92,7 @@ def test_map_hover_says_what_the_table_says(results):
     (differs from the rest, uncertain), though "uncertain" is in the faded trace's template, not sent per area."""
     import re
 
-    from layouts.texts import t
+    from views.texts import t
 
     seen = set()
     for question in [q.id for q in results.codebook.single_choice][:8]:

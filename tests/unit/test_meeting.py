@@ -22,7 +22,7 @@ from views.qr import qr_data_uri
 from views.slides import story_slides
 from views.story import read_story_file, story_file
 from exports.tables import table_file
-from layouts.texts import decimal, half_up, integer, percent, t
+from views.texts import decimal, half_up, integer, percent, t
 from survey.results import QueryError
 from views.labels import labelled_query
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 
-from layouts.texts import integer, interval, t, value
+from views.texts import integer, interval, t, value
 from views import table
 from views.details import details_view
 
