@@ -11,8 +11,9 @@ with one: the group rows only) it prints
 - cells n >= k: rows whose box has at least k answers in the base (k = the build's min_n),
 - published: how many of those the view shows, and the publication rate = published / cells n >= k,
 - lost: respondents in the hidden cells with n >= k (the information loss), summed over the views.
-A second table counts the views without a filter only (what a visitor sees first). A cell is counted once per view that shows it (a filter picks which views): the rates weigh cells as a visitor
-meets them. The true n of a hidden cell is counted from the build's cube, not from anything published.
+A second table counts the views without a filter only (what a visitor sees first). A cell is counted once per view
+that shows it (a filter picks which views): the rates weigh cells as a visitor meets them. The true n of a hidden
+cell is counted from the build's cube, not from anything published.
 """
 from __future__ import annotations
 

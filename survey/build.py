@@ -24,8 +24,9 @@ from . import geography
 from .codebook import load_codebook
 from .config import KOMMUN_LEVEL_ID, Config
 from .cube import write_cube
-from .ingest.accounting import KINDS as ACCOUNTING_KINDS, accounting_table
 from .ingest import area_matching_summary, counted, ingest, load_population, thousands
+from .ingest.accounting import KINDS as ACCOUNTING_KINDS
+from .ingest.accounting import accounting_table
 from .reference import load_reference
 from .weighting import rake
 
@@ -133,7 +134,8 @@ def respondent_weights(config: Config, data, areas: pd.DataFrame, lineage: pd.Da
         raise ValueError(f"{config.population}: kolumn för {', '.join(missing)} saknas; vägningen behöver "
                          f"befolkningen per område × {' × '.join(config.weight_dimensions)}")
     population = population.groupby(["area_id", *config.weight_dimensions], as_index=False)["population"].sum()
-    level = next((lv for lv in lineage.columns if set(population["area_id"]) <= set(areas.loc[areas["level"] == lv, "area_id"])), None)
+    level = next((lv for lv in lineage.columns
+                  if set(population["area_id"]) <= set(areas.loc[areas["level"] == lv, "area_id"])), None)
     if level is None:
         raise ValueError(f"{config.population}: områdena måste höra till en och samma nivå "
                          f"(the areas must be of one level: {', '.join(lineage.columns)})")
@@ -188,7 +190,8 @@ def prepare(config: Config, progress=None) -> dict:
 
     group_ids = [g.id for g in codebook.groups]
     lineage = geography.lineage(areas, level_ids)
-    respondents = data.respondents.assign(weight=respondent_weights(config, data, areas, lineage, group_ids, population))
+    respondents = data.respondents.assign(weight=respondent_weights(config, data, areas, lineage, group_ids,
+                                                                    population))
     data.answers = compact_answers([data.answers])  # categories from here on (the strings are freed)
     answers = compact_answers([data.answers, index_answers(codebook, data.answers)])
     cube = answer_cube(answers, respondents, group_ids)
@@ -203,7 +206,8 @@ def prepare(config: Config, progress=None) -> dict:
     empty = sorted(set(finest["area_id"]) - set(data.respondents["area_id"]))
     if empty:
         names = dict(zip(finest["area_id"], finest["name"]))
-        data.warnings.append(f"{counted(len(empty), 'område', 'områden')} har inga svarande (areas with no respondents): "
+        data.warnings.append(f"{counted(len(empty), 'område', 'områden')} har inga svarande "
+                             "(areas with no respondents): "
                              f"{', '.join(names[a] for a in empty[:10])}" + (" …" if len(empty) > 10 else ""))
     progress("Förenklar gränserna och kontrollerar glapp och överlapp …")
     simple = {lv: geography.simplified(frame) for lv, frame in shapes.items()}
@@ -330,7 +334,8 @@ def report(manifest_or_prepared: dict) -> str:
         lines += [f"  '{m['value']}' → {m['name']} ({m['area_id']}), {m['how']}, {thousands(m['rows'])} rader"
                   for m in matching["loose"][:20]]
     if manifest_or_prepared.get("accounting"):
-        lines += ["Svaren per fil och fråga (every answer accounted for):", *accounting_table(manifest_or_prepared["accounting"])]
+        lines += ["Svaren per fil och fråga (every answer accounted for):",
+                  *accounting_table(manifest_or_prepared["accounting"])]
     if totals[2]:
         lines.append(f"{thousands(totals[2])} rader i karantän (quarantined): se quarantine.csv")
     lines += [f"Varning: {w}" for w in manifest_or_prepared["warnings"]]

@@ -111,7 +111,8 @@ def load_config(path: str | Path) -> Config:
 
     min_n = int(raw.get("privacy", {}).get("min_n", 5))
     if min_n < MIN_N_FLOOR:
-        raise ConfigError(f"{path}: [privacy] min_n = {min_n}, men får inte vara under {MIN_N_FLOOR} (must be at least {MIN_N_FLOOR})")
+        raise ConfigError(f"{path}: [privacy] min_n = {min_n}, men får inte vara under {MIN_N_FLOOR} "
+                          f"(must be at least {MIN_N_FLOOR})")
     inputs = raw.get("inputs", {})
     responses = inputs.get("responses") or need("inputs", "responses")
     if isinstance(responses, (str, dict)):
@@ -181,7 +182,8 @@ def _response_file(path: Path, i: int, raw) -> ResponseFile:
         return ResponseFile(Path(raw))
     where = f"{path}: [inputs] responses nr {i}"
     if not isinstance(raw, dict) or not raw.get("file"):
-        raise ConfigError(f'{where}: väntade en sökväg eller {{file = "...", wave = 2019}} (expected a path or a table)')
+        raise ConfigError(f'{where}: väntade en sökväg eller {{file = "...", wave = 2019}} '
+                          "(expected a path or a table)")
     unknown = sorted(set(raw) - {"file", "wave", "sheet", "header_row", "may_be_empty"})
     if unknown:
         raise ConfigError(f"{where}: okänd nyckel {', '.join(unknown)} (unknown key); tillåtna: file, wave, sheet, "
@@ -189,5 +191,5 @@ def _response_file(path: Path, i: int, raw) -> ResponseFile:
     for key in ("wave", "header_row"):
         if key in raw and (isinstance(raw[key], bool) or not isinstance(raw[key], int)):
             raise ConfigError(f"{where}: {key} = {raw[key]!r}, väntade ett heltal (expected a whole number)")
-    return ResponseFile(Path(raw["file"]), wave=raw.get("wave"), sheet=raw.get("sheet"), header_row=raw.get("header_row"),
-                        may_be_empty=bool(raw.get("may_be_empty", False)))
+    return ResponseFile(Path(raw["file"]), wave=raw.get("wave"), sheet=raw.get("sheet"),
+                        header_row=raw.get("header_row"), may_be_empty=bool(raw.get("may_be_empty", False)))

@@ -63,10 +63,10 @@ non-negativity then pins the sensitive cell; in the demo 19 of 120 sampled hidde
 NOT give the protection issue 21 asks for (the interval the attacker can prove holds [0, k - 1]); the test of
 the demo's patterns is marked xfail(strict) until the build's suppression is strengthened. `strengthen` (attack,
 repair, repeat) gives patterns that hold on small tables, but one audit of a demo table takes minutes and its
-greedy repairs end by hiding the whole demo table: it is a reference, not a usable suppression. Each (wave, question) table is
-protected on its own: two questions' counts differ by who skipped which question, but someone who knows who
-answered what can combine questions. A hidden box with n >= k (hidden to protect another) may be recoverable;
-that discloses nothing below k.
+greedy repairs end by hiding the whole demo table: it is a reference, not a usable suppression. Each (wave, question)
+table is protected on its own: two questions' counts differ by who skipped which question, but someone who knows who
+answered what can combine questions. A hidden box with n >= k (hidden to protect another) may be recoverable; that
+discloses nothing below k.
 
 Why a hidden cell does not say *why* it is hidden
 -------------------------------------------------

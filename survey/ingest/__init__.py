@@ -19,17 +19,28 @@ The modules, by job: `readers` (a file as a Table of text), `matching` (text key
 (the answers of one export), `population` (the population margins).
 """
 from .matching import MATCH_HOW, TICKED, UNTICKED, AreaMatcher, code_key, fold, normalise
-from .messages import (EXAMPLE_ROWS, REASON_AREA, REASON_AREA_EMPTY, REASON_DUPLICATE, REASON_DUPLICATE_WAVE,
-                       REASON_FIELDS, REASON_WAVE,
-                       REASON_WAVE_CONFLICT, IngestError, counted, rows_text, thousands)
+from .messages import (
+    EXAMPLE_ROWS,
+    REASON_AREA,
+    REASON_AREA_EMPTY,
+    REASON_DUPLICATE,
+    REASON_DUPLICATE_WAVE,
+    REASON_FIELDS,
+    REASON_WAVE,
+    REASON_WAVE_CONFLICT,
+    IngestError,
+    counted,
+    rows_text,
+    thousands,
+)
 from .population import POPULATION_AREA_NAMES, POPULATION_COUNT_NAMES, load_population
 from .readers import HEADER_ROW, HEADER_SEARCH_ROWS, Table, read_table
 from .responses import AREA_MATCH_COLUMNS, QUARANTINE_COLUMNS, Ingested, Quarantine, area_matching_summary, ingest
 
 __all__ = [
     "AREA_MATCH_COLUMNS", "EXAMPLE_ROWS", "HEADER_ROW", "HEADER_SEARCH_ROWS", "MATCH_HOW", "POPULATION_AREA_NAMES",
-    "POPULATION_COUNT_NAMES", "QUARANTINE_COLUMNS", "REASON_AREA", "REASON_AREA_EMPTY", "REASON_DUPLICATE", "REASON_DUPLICATE_WAVE",
-    "REASON_FIELDS", "REASON_WAVE", "REASON_WAVE_CONFLICT", "TICKED", "UNTICKED", "AreaMatcher", "IngestError",
-    "Ingested", "Quarantine", "Table", "area_matching_summary", "code_key", "counted", "fold", "ingest",
-    "load_population", "normalise", "read_table", "rows_text", "thousands",
+    "POPULATION_COUNT_NAMES", "QUARANTINE_COLUMNS", "REASON_AREA", "REASON_AREA_EMPTY", "REASON_DUPLICATE",
+    "REASON_DUPLICATE_WAVE", "REASON_FIELDS", "REASON_WAVE", "REASON_WAVE_CONFLICT", "TICKED", "UNTICKED",
+    "AreaMatcher", "IngestError", "Ingested", "Quarantine", "Table", "area_matching_summary", "code_key", "counted",
+    "fold", "ingest", "load_population", "normalise", "read_table", "rows_text", "thousands",
 ]

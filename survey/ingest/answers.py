@@ -10,8 +10,16 @@ import pandas as pd
 
 from ..codebook import MULTI_NO, MULTI_YES, Codebook, MultiQuestion
 from .accounting import account, account_codes
-from .matching import (TICKED, UNTICKED, code_key, lookup_codes, option_column_names, option_lookup, question_names,
-                       split_multi)
+from .matching import (
+    TICKED,
+    UNTICKED,
+    code_key,
+    lookup_codes,
+    option_column_names,
+    option_lookup,
+    question_names,
+    split_multi,
+)
 from .messages import expected_options, thousands, value_groups
 
 if TYPE_CHECKING:
@@ -69,7 +77,8 @@ def decode_answers(export: Export, codebook: Codebook, frame: pd.DataFrame, keep
         if unknown.any():
             warnings.append(f"{path}: fråga {question.id} (kolumn {columns.name(col)}) har "
                             f"{thousands(int(unknown.sum()))} svar utanför kodboken (answers outside the codebook): "
-                            f"{value_groups(shown[unknown], rows[unknown])}; väntade {expected_options(question.options)}; "
+                            f"{value_groups(shown[unknown], rows[unknown])}; "
+                            f"väntade {expected_options(question.options)}; "
                             "de räknas inte")
         given = codes.notna() & keep
         answers.append(pd.DataFrame({"respondent_id": frame.loc[given, "respondent_id"],
@@ -137,11 +146,11 @@ def _from_option_columns(export: Export, multi: MultiQuestion, per_option: dict[
         any_answer |= ~empty
     answered = any_answer[keep]
     export.accounts.append(account(
-        path, multi.id, "fråga", ", ".join(columns.name(c) for c in found.values()), counted_=answered & ~any_unknown[keep],
-        blank=~answered, excluded=answered & False, unrecognised=any_unknown[keep], shown=unknown_text[keep],
-        rows=rows[keep]))
+        path, multi.id, "fråga", ", ".join(columns.name(c) for c in found.values()),
+        counted_=answered & ~any_unknown[keep], blank=~answered, excluded=answered & False,
+        unrecognised=any_unknown[keep], shown=unknown_text[keep], rows=rows[keep]))
     parts = []
-    for code, (yes, no, empty) in state.items():
+    for code, (yes, no, _empty) in state.items():
         given = any_answer & (yes | no) & keep
         parts.append(pd.DataFrame({"respondent_id": respondent_id[given], "question": f"{multi.id}__{code}",
                                    "answer": np.where(yes[given], MULTI_YES, MULTI_NO)}))
@@ -170,8 +179,8 @@ def _from_delimited_column(export: Export, multi: MultiQuestion, keep: pd.Series
         if codes:
             codes_per_row[i] = codes
     if unknown_rows:
-        warnings.append(f"{path}: fråga {multi.id} (kolumn {columns.name(col)}) har {thousands(len(unknown_rows))} svar "
-                        "utanför kodboken (answers outside the codebook): "
+        warnings.append(f"{path}: fråga {multi.id} (kolumn {columns.name(col)}) har "
+                        f"{thousands(len(unknown_rows))} svar utanför kodboken (answers outside the codebook): "
                         f"{value_groups(pd.Series(unknown_values), pd.Series(rows[unknown_rows].to_numpy()))}; "
                         f"väntade {expected_options(multi.options)}; de räknas inte")
     used, blank = keep[keep], shown[keep].str.strip() == ""

@@ -146,7 +146,8 @@ def option_column_names(multi: MultiQuestion, option: Option) -> list[str]:
 class AreaMatcher:
     """Matches a response's area value to an area id: exact id, exact name, normalised, alias."""
 
-    def __init__(self, areas: pd.DataFrame, aliases: dict[str, str] | None = None, where: str = "[inputs.area_aliases]"):
+    def __init__(self, areas: pd.DataFrame, aliases: dict[str, str] | None = None,
+                 where: str = "[inputs.area_aliases]"):
         self.names = dict(zip(areas["area_id"].astype(str), areas["name"].astype(str)))
         self.exact_id = {a.strip(): a for a in self.names}
         self.exact_name: dict[str, str | None] = {}
@@ -197,7 +198,7 @@ class AreaMatcher:
     def closest(self, value: str, n: int = 3) -> list[str]:
         """The known names nearest to `value` (difflib), for the error message."""
         candidates: dict[str, str] = {}
-        for area_id, name in self.names.items():
+        for _area_id, name in self.names.items():
             candidates.setdefault(fold(name), name)
         for key, area_id in self.alias.items():
             if area_id:
@@ -232,7 +233,8 @@ def option_code(value, lookup: dict[str, str]) -> str | None:
         hit = pattern.match(key)
         if hit:
             code = lookup.get(code_key(hit["code"]))
-            if code is not None and code_key(hit["code"]) == code_key(code) and lookup.get(code_key(hit["label"])) == code:
+            if (code is not None and code_key(hit["code"]) == code_key(code)
+                    and lookup.get(code_key(hit["label"])) == code):
                 return code
     return None
 

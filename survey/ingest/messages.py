@@ -11,7 +11,8 @@ from ..codebook import Option
 
 EXAMPLE_ROWS = 3  # rows shown of a longer list: "rad 3, 7, 12 … (1 204 rader)"
 
-REASON_FIELDS = "raden har fler fält än rubrikraden (more fields than the header): kontrollera avgränsare och citattecken"
+REASON_FIELDS = ("raden har fler fält än rubrikraden (more fields than the header): kontrollera avgränsare och "
+                 "citattecken")
 REASON_WAVE = "omgång (år) saknas eller är inte ett tal (wave missing or not a number)"
 REASON_WAVE_CONFLICT = "omgången skiljer sig från konfigurationens wave (wave differs from the config)"
 REASON_AREA = "okänt område (area not in the boundaries)"

@@ -73,8 +73,8 @@ def load_population(source: Path | ResponseFile, codebook: Codebook, areas: pd.D
     duplicated = out[cells].notna().all(axis=1) & out.duplicated(cells, keep=False)
     if duplicated.any():
         shown = out.loc[duplicated, cells].astype(str).agg(" × ".join, axis=1)
-        problems.append(f"{path}: samma cell flera gånger (duplicate area × group): {value_groups(shown, rows[duplicated])}; "
-                        "väntade en rad per kombination")
+        problems.append(f"{path}: samma cell flera gånger (duplicate area × group): "
+                        f"{value_groups(shown, rows[duplicated])}; väntade en rad per kombination")
     if problems:
         raise IngestError(problems)
     out["population"] = out["population"].astype("int64")

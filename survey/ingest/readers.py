@@ -169,7 +169,8 @@ def read_table(source: Path | ResponseFile, known: set[str] = frozenset()) -> Ta
     if suffix in (".sav", ".zsav"):
         return _read_sav(path)
     if suffix == ".xls":
-        raise IngestError(f"{path}: det gamla Excel-formatet .xls läses inte (not supported): spara som .xlsx eller CSV")
+        raise IngestError(f"{path}: det gamla Excel-formatet .xls läses inte (not supported): "
+                          "spara som .xlsx eller CSV")
     if suffix in (".xlsx", ".xlsm"):
         records, details = _records_xlsx(path, spec.sheet)
     else:

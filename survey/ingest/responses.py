@@ -17,11 +17,22 @@ import pandas as pd
 from ..codebook import Codebook
 from ..config import ResponseFile
 from .accounting import MAX_UNRECOGNISED, check_accounting
-from .coverage import Coverage, check_coverage, coverage
 from .answers import decode_answers, decode_groups, multi_choice_answers
+from .coverage import Coverage, check_coverage, coverage
 from .matching import MATCH_HOW, AreaMatcher, Columns, code_key, known_names
-from .messages import (REASON_AREA, REASON_AREA_EMPTY, REASON_DUPLICATE, REASON_DUPLICATE_WAVE, REASON_FIELDS, REASON_WAVE,
-                       REASON_WAVE_CONFLICT, IngestError, counted, rows_text, thousands)
+from .messages import (
+    REASON_AREA,
+    REASON_AREA_EMPTY,
+    REASON_DUPLICATE,
+    REASON_DUPLICATE_WAVE,
+    REASON_FIELDS,
+    REASON_WAVE,
+    REASON_WAVE_CONFLICT,
+    IngestError,
+    counted,
+    rows_text,
+    thousands,
+)
 from .readers import Table, read_table
 
 QUARANTINE_COLUMNS = ["file", "row", "column", "value", "reason"]
@@ -224,8 +235,8 @@ def match_areas(export: Export, matcher: AreaMatcher, found: _Found) -> pd.Serie
     for candidate in candidates:
         todo = area_id.isna() & (candidate.str.strip() != "")
         distinct = {v: matcher.match(v) for v in candidate[todo].unique()}
-        area_id[todo] = candidate[todo].map(lambda v: distinct[v][0])
-        how[todo] = candidate[todo].map(lambda v: distinct[v][1])
+        area_id[todo] = candidate[todo].map(lambda v, distinct=distinct: distinct[v][0])
+        how[todo] = candidate[todo].map(lambda v, distinct=distinct: distinct[v][1])
     blank = area_text.str.strip() == ""
     quarantine.add(blank, area_name, area_text, REASON_AREA_EMPTY)
     unknown = area_id.isna() & ~blank
@@ -254,7 +265,7 @@ def drop_duplicates(export: Export, wave: pd.Series, seen: dict[str, str], warni
     duplicated = keys.where(usable).duplicated(keep="first") & usable & ~no_id
     quarantine.add(duplicated, column, values[export.id_col], REASON_DUPLICATE)
     earlier = keys.map(seen).where(quarantine.usable & ~no_id)
-    for file, part in earlier.dropna().groupby(earlier.dropna()):
+    for file, _part in earlier.dropna().groupby(earlier.dropna()):
         quarantine.add(earlier == file, column, values[export.id_col], f"{REASON_DUPLICATE_WAVE}: {file}")
     seen.update(dict.fromkeys(keys[quarantine.usable], str(export.path)))
     if no_id.any():

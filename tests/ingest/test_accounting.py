@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from corpus import records, write_csv
 
-from corpus import EXPECTED, RESP, assert_expected, records, write_csv
 from survey.__main__ import main
 from survey.build import build
 from survey.config import load_config

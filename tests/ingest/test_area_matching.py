@@ -5,11 +5,11 @@ import json
 
 import pandas as pd
 import pytest
-
 from corpus import assert_expected, records, write_csv
+
 from survey.__main__ import main
-from survey.config import load_config
 from survey.build import prepare
+from survey.config import load_config
 from survey.ingest import IngestError
 
 
@@ -82,8 +82,9 @@ def test_unmatched_areas_fail_the_build_listing_values_counts_and_closest_names(
         "    'Särnaa': rad 4, 9 (2 rader); närmast (closest): Särna",
         "    'Idre fjal': rad 12; närmast (closest): Idre fjäll",
         "    'Mora': rad 6; närmast (closest): –",
-        "  Rätta stavningen i filen, lägg till ett alias ([inputs.area_aliases] i konfigurationen eller en aliases-kolumn "
-        "i områdesfilen) eller sätt [inputs] allow_unmatched_areas = true för att bygga ändå med raderna i karantän "
+        "  Rätta stavningen i filen, lägg till ett alias ([inputs.area_aliases] i konfigurationen eller en "
+        "aliases-kolumn i områdesfilen) eller sätt [inputs] allow_unmatched_areas = true för att bygga ändå med "
+        "raderna i karantän "
         "(fix the spelling, add an alias, or allow them).",
         "Inget ändrades i data/processed (nothing was changed).",
     ]

@@ -8,9 +8,9 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from corpus import area_frames, assert_expected, geo_coordinates, level_toml, records, write_csv
 from shapely.geometry import Polygon, box
 
-from corpus import area_frames, assert_expected, geo_coordinates, level_toml, records, write_csv
 from survey import geography
 from survey.__main__ import main
 
@@ -38,7 +38,8 @@ def test_geopackage_with_several_layers_needs_a_layer_name(project, responses, c
     by.to_file(gpkg, layer="byar", driver="GPKG")
     project.levels = level_toml(gpkg, gpkg, by_extra='layer = "byn"', deso_extra='layer = "deso"')
     assert main(["check", "--config", str(project.config(responses))]) == 1
-    assert f"Fel (error): {gpkg}: lagret (layer) 'byn' finns inte; lagren i filen: deso, byar" in capsys.readouterr().err
+    assert f"Fel (error): {gpkg}: lagret (layer) 'byn' finns inte; lagren i filen: deso, byar" \
+        in capsys.readouterr().err
 
 
 def _zip_shapefile(frame, folder, name):
@@ -141,9 +142,11 @@ def _wiggly_cells(seed: int = 7):
     radius = 0.3 + 0.03 * np.sin(angles * 17) + 0.0001 * rng.standard_normal(2000)
     outline = Polygon(np.c_[14.5 + 2 * radius * np.cos(angles), 61.5 + radius * np.sin(angles)])
     t = np.linspace(0, 1, 500)
-    lines = [shapely.LineString(np.c_[13.8 + 1.4 * t, y + 0.01 * np.sin(40 * t + y) + 0.0001 * rng.standard_normal(500)])
+    lines = [shapely.LineString(np.c_[13.8 + 1.4 * t,
+                                      y + 0.01 * np.sin(40 * t + y) + 0.0001 * rng.standard_normal(500)])
              for y in (61.35, 61.5, 61.62)]
-    lines += [shapely.LineString(np.c_[x + 0.02 * np.sin(30 * t + x) + 0.0001 * rng.standard_normal(500), 61.1 + 0.8 * t])
+    lines += [shapely.LineString(np.c_[x + 0.02 * np.sin(30 * t + x) + 0.0001 * rng.standard_normal(500),
+                                       61.1 + 0.8 * t])
               for x in (14.1, 14.35, 14.6, 14.85)]
     noded = shapely.union_all([outline.exterior, *lines])
     cells = [c for c in shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))

@@ -4,8 +4,8 @@ the separator. Each case gives the hand-counted numbers of corpus.py, or names t
 from __future__ import annotations
 
 import pytest
-
 from corpus import EXPECTED, EXPECTED_MULTI, PROB_LABELS, Q1_LABELS, assert_expected, numbers, records, write_csv
+
 from survey.build import build
 from survey.config import load_config
 from survey.ingest import IngestError
@@ -43,7 +43,8 @@ def test_option_aliases_in_the_codebook(project):
     codebook.write_text(codebook.read_text(encoding="utf-8").replace(
         "{code: 9, sv: Vet inte, en: \"Don't know\", exclude: true}",
         "{code: 9, sv: Vet inte, en: \"Don't know\", exclude: true, aliases: [Vet ej, Ingen uppfattning]}").replace(
-        "{code: 2, sv: Ganska trygg, en: Fairly safe}", "{code: 2, sv: Ganska trygg, en: Fairly safe, aliases: [Trygg]}"),
+        "{code: 2, sv: Ganska trygg, en: Fairly safe}",
+        "{code: 2, sv: Ganska trygg, en: Fairly safe, aliases: [Trygg]}"),
         encoding="utf-8")
     recs = records()
     recs[4]["q1"] = "Vet ej"          # respondent 5: vet inte, excluded from the base
@@ -61,7 +62,8 @@ def test_group_codes_with_another_dash_and_spacing(project):
     expected = numbers(reference, "q1", 2019, "kommun", by="alder")
     recs = records()
     for i, rec in enumerate(recs):
-        rec["alder"] = ["16-44", "16 - 44", "16\u201344", "16\u2014 44"][i % 4] if rec["alder"] == "1" else "45\u00a0-\u00a084"
+        rec["alder"] = (["16-44", "16 - 44", "16\u201344", "16\u2014 44"][i % 4] if rec["alder"] == "1"
+                        else "45\u00a0-\u00a084")
         rec["kon"] = {"1": " KVINNA ", "2": "man"}[rec["kon"]]
     res, manifest = project.build([_write(project, "svar.csv", recs)])
     assert numbers(res, "q1", 2019, "kommun", by="alder") == expected

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from corpus import Q1_LABELS, RESP, assert_expected, numbers, records, write_csv
+
 from survey.ingest import read_table
 
 
@@ -62,7 +62,8 @@ def _xlsx(path, sheets: dict[str, list[list]]):
 def _typed(recs):
     """Export rows as Excel cells: numbers as numbers (Excel stores 3 as 3.0), text as text."""
     header = list(recs[0])
-    body = [[(float(v) if k in ("q1", "kon", "alder", "ar") and v.isdigit() else v) for k, v in r.items()] for r in recs]
+    body = [[(float(v) if k in ("q1", "kon", "alder", "ar") and v.isdigit() else v) for k, v in r.items()]
+            for r in recs]
     return [header, *body]
 
 
@@ -83,7 +84,8 @@ def test_xlsx_named_sheet_with_header_on_row_4_reports_excel_rows(project):
     assert manifest["files"][0]["read_as"] == "Excel, blad 'Svar', rubrik på rad 4"
     quarantine = pd.read_csv(res.folder / "quarantine.csv", dtype=str)
     assert quarantine.to_dict("records") == [{"file": str(project.path("svar.xlsx")), "row": "7", "column": "by",
-                                              "value": "Atlantis", "reason": "okänt område (area not in the boundaries)"}]
+                                              "value": "Atlantis",
+                                              "reason": "okänt område (area not in the boundaries)"}]
     assert numbers(res, "q1", 2019, "by")["by1"] == (3, 0.3333)  # respondent 3 (Ganska otrygg) is out
 
 
@@ -93,7 +95,8 @@ def test_xlsx_unknown_sheet_names_the_sheets(project, capsys):
     _xlsx(project.path("svar.xlsx"), {"Blad1": _typed(records())})
     config = project.config(['{file = "%s", sheet = "Svar"}' % project.path("svar.xlsx")])
     assert main(["build", "--config", str(config)]) == 1
-    assert f"{project.path('svar.xlsx')}: bladet 'Svar' finns inte (sheet not found); bladen i filen: Blad1" in capsys.readouterr().err
+    assert f"{project.path('svar.xlsx')}: bladet 'Svar' finns inte (sheet not found); bladen i filen: Blad1" \
+        in capsys.readouterr().err
 
 
 def test_sav_with_value_labels_and_question_text_as_label(project):

@@ -4,8 +4,7 @@ from __future__ import annotations
 import unicodedata
 
 import pandas as pd
-
-from corpus import (EXPECTED, EXPECTED_MULTI, PROB_LABELS, RESP, assert_expected, numbers, records, write_csv)
+from corpus import EXPECTED, EXPECTED_MULTI, PROB_LABELS, RESP, assert_expected, numbers, records, write_csv
 
 
 def test_several_files_are_several_waves(project):
@@ -14,7 +13,8 @@ def test_several_files_are_several_waves(project):
     res, manifest = project.build(["2016.csv", "2019.csv"])
     assert res.waves == [2016, 2019]
     assert_expected(res, {**EXPECTED, **EXPECTED_MULTI})
-    assert [(f["rows_in"], f["rows_used"], f["rows_quarantined"]) for f in manifest["files"]] == [(4, 4, 0), (12, 12, 0)]
+    assert [(f["rows_in"], f["rows_used"], f["rows_quarantined"])
+            for f in manifest["files"]] == [(4, 4, 0), (12, 12, 0)]
 
 
 def test_wave_from_config_for_a_file_without_wave_column(project):

@@ -3,8 +3,8 @@ is missing or unknown named with id and name."""
 from __future__ import annotations
 
 import pytest
-
 from corpus import area_frames, records, write_csv
+
 from survey.build import build
 from survey.config import load_config
 from survey.geography import GeographyError

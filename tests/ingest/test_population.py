@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from corpus import records, write_csv
+
 from survey.build import prepare
 from survey.config import load_config
 from survey.ingest import IngestError

@@ -3,10 +3,10 @@ its code, its label or both ("3 - Ganska otrygg", "3. …", "… (3)"), odd dash
 from __future__ import annotations
 
 import pandas as pd
+from corpus import Q1_LABELS, Project, csv_text, records
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from corpus import Q1_LABELS, Project, csv_text, records
 from survey.build import build
 from survey.config import load_config
 from survey.results import open_results

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-
 from corpus import RESP, numbers, records, write_csv
+
 from survey.__main__ import main
 
 
@@ -65,7 +65,8 @@ def test_nothing_lost_every_row_used_or_quarantined_once(project, capsys):
                        "Summa | 20 | 14 | 6"]
     quarantine = pd.read_csv(project.output / "quarantine.csv", dtype=str, keep_default_na=False)
     assert quarantine.values.tolist() == [
-        [str(svar), "3", "ar", "nittonhundra", "omgång (år) saknas eller är inte ett tal (wave missing or not a number)"],
+        [str(svar), "3", "ar", "nittonhundra",
+         "omgång (år) saknas eller är inte ett tal (wave missing or not a number)"],
         [str(svar), "4", "ar", "", "omgång (år) saknas eller är inte ett tal (wave missing or not a number)"],
         [str(svar), "5", "by", "  ", "område saknas (area missing)"],
         [str(svar), "6", "by", "Atlantis", "okänt område (area not in the boundaries)"],
@@ -83,8 +84,8 @@ def test_missing_column_names_the_columns_in_the_file(project, capsys):
     write_csv(project.path("svar.csv"), recs)
     assert main(["build", "--config", str(project.config(["svar.csv"]))]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert f"  {project.path('svar.csv')}: kolumnen by saknas (column missing); kolumner i filen: id, ar, kon, alder, " \
-           "q1, prob, fri" in err
+    assert f"  {project.path('svar.csv')}: kolumnen by saknas (column missing); kolumner i filen: id, ar, kon, " \
+           "alder, q1, prob, fri" in err
 
 
 def test_warnings_for_likely_mistakes(project):
@@ -135,15 +136,15 @@ def test_a_file_with_no_usable_row_is_an_error(project, capsys):
     err = capsys.readouterr().err.splitlines()
     assert f"  inga användbara rader (no usable rows) i {project.path('svar.csv')}; de första orsakerna (the first " \
            "reasons):" in err
-    assert f"    {project.path('svar.csv')}, rad 2, kolumn ar: omgång (år) saknas eller är inte ett tal (wave missing " \
-           "or not a number)" in err
+    assert f"    {project.path('svar.csv')}, rad 2, kolumn ar: omgång (år) saknas eller är inte ett tal (wave " \
+           "missing or not a number)" in err
 
 
 def test_a_duplicated_column_is_an_error(project, capsys):
     write_csv(project.path("svar.csv"), records(), columns=["id", "ar", "by", "kon", "alder", "q1", "q1", "prob"])
     assert main(["build", "--config", str(project.config(["svar.csv"]))]) == 1
-    assert f"{project.path('svar.csv')}: kolumnen 'q1' (fråga q1) finns 2 gånger (column appears 2 times): kolumn 6, 7" \
-        in capsys.readouterr().err
+    assert f"{project.path('svar.csv')}: kolumnen 'q1' (fråga q1) finns 2 gånger (column appears 2 times): " \
+           "kolumn 6, 7" in capsys.readouterr().err
 
 
 def test_a_column_matching_two_questions_is_an_error(project, capsys):

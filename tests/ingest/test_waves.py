@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
 from corpus import EXPECTED, RESP, assert_expected, csv_text, numbers, records, write_csv
+
 from survey.build import build
 from survey.config import load_config
 from survey.ingest import REASON_DUPLICATE, REASON_DUPLICATE_WAVE, IngestError
