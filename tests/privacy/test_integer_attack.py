@@ -2,15 +2,15 @@
 
 For a hidden box s with 0 < n < k, the attacker solves min n(s) and max n(s) over every non-negative integer fine
 table consistent with all published counts (and with what each hidden box's stated reason says, where the
-pattern states one: survey/disclosure.py, `reasons`). The protection asked for (issue 21): the interval contains
+pattern states one: survey/disclosure_attack.py, `reasons`). The protection asked for (issue 21): the interval contains
 0 (nobody can be proven to be there) and holds at least k values, i.e. [0, k - 1] or wider: no more than "fewer
-than k answers" can be learnt. survey.disclosure.Attacker solves the programs with HiGHS over the fine table's
+than k answers" can be learnt. survey.disclosure_attack.Attacker solves the programs with HiGHS over the fine table's
 atoms (cells that lie in the same constraints), proving many boxes at once where one consistent table shows them
 together and solving the rest one by one.
 
 Found on the base commit's rule (the partner hypercube): it does NOT meet this. The attack narrows hidden counts,
 at times to the exact value, in random tables and in the demo's tables. On random tables the rule followed by
-survey.disclosure.strengthen (audit with this attacker and repair, until nothing is narrowed) holds, and that
+survey.disclosure_attack.strengthen (audit with this attacker and repair, until nothing is narrowed) holds, and that
 test passes; the build does not use strengthen yet (an audit per demo table takes minutes), so the test of the
 demo's published patterns is marked xfail(strict): it must start passing, and then lose the mark, when the
 build's suppression is strengthened (issue 21, step 3). The tests print the narrowest intervals found.
@@ -25,15 +25,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from survey import disclosure as D
+from survey import disclosure_attack as attack
 
 
 def attack_table(n: np.ndarray, published: np.ndarray, lattice, k: int, why=None, boxes=None) -> dict:
     """{flat box: (low, high)} for the hidden boxes with 0 < n < k, high capped at k - 1."""
     if why is None:  # a pattern that states no reason: the attacker learns nothing from the hidden boxes
-        why = np.where(published, 0, D.NOT_SHOWN).astype(np.uint8)
+        why = np.where(published, 0, attack.NOT_SHOWN).astype(np.uint8)
     if boxes is None:
         boxes = np.flatnonzero((n.reshape(-1) > 0) & (n.reshape(-1) < k) & ~published.reshape(-1))
-    return D.Attacker(n, why, lattice, k).intervals(boxes)
+    return attack.Attacker(n, why, lattice, k).intervals(boxes)
 
 
 def failures(found: dict, k: int) -> dict:
@@ -64,9 +65,9 @@ NARROWEST: list = []
 def test_random_tables_hold_against_the_integer_attack_once_strengthened(table):
     """The partner rule alone fails here (63 of these 200 tables on the base commit: e.g. an empty partner village
     is learnt to be empty, and non-negativity then pins the sensitive cell); strengthened by the attacker's
-    audit-and-repair (survey.disclosure.strengthen) every table holds."""
+    audit-and-repair (survey.disclosure_attack.strengthen) every table holds."""
     lattice, n, k = table
-    published = D.strengthen(n, D.protect(n, lattice, k), lattice, k)
+    published = attack.strengthen(n, D.protect(n, lattice, k), lattice, k)
     found = attack_table(n, published, lattice, k)
     for b, (lo, hi) in found.items():
         NARROWEST.append((hi - lo + 1, lo, hi, int(n.reshape(-1)[b]), k))
