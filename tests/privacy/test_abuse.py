@@ -240,3 +240,48 @@ def test_a_yaml_alias_bomb_codebook_is_refused_quickly_in_bounded_memory(tmp_pat
     message = str(refused.value)
     assert str(path) in message and message.index("inte tillåtna") < message.index("not allowed")
     assert seconds < 1 and peak < 5 * 2**20, (seconds, peak)  # 9⁹ = 387 million strings if expanded
+
+
+class SourceAddress(requests.adapters.HTTPAdapter):
+    """Connections from another loopback address (127.0.0.2): another visitor as nginx sees it."""
+
+    def __init__(self, source: str, **kwargs):
+        self.source = source
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def test_behind_the_shipped_nginx_the_limiter_counts_per_visitor(processed, fake_oidc, tmp_path):
+    """deploy/cluster.py as shipped (nginx, two instances, Redis, TRUSTED_PROXIES=1): one visitor's wrong guesses
+    lock that visitor out on both instances, not the visitor next to them; staff uploads get nginx's larger body
+    limit; the browser's same-origin Origin (with the port) passes the Origin check."""
+    from deploy.cluster import cluster, nginx_binary, redis_binary
+
+    if not (nginx_binary() and redis_binary()):
+        pytest.skip("nginx or redis-server not installed")
+    env = {k: v for k, v in staff_env(processed, fake_oidc).items() if k != "DATA_DIR"}
+    with cluster(processed, instances=2, workers=1, redis=True, folder=tmp_path, env={**env, "WARM_SECONDS": "0"}) \
+            as running:
+        url = running["url"]
+        session, token = login_form(url)
+        forged = {"X-Forwarded-For": "198.51.100.1"}  # written by the client: nginx appends the real address
+        codes = [attempt(session, url, token, f"fel-{i}", forged if i % 2 else {}) for i in range(12)]
+        assert codes == [401] * 10 + [429] * 2, codes
+        assert attempt(session, url, token, STAFF_PASSWORD) == 429
+        neighbour = requests.Session()
+        neighbour.mount("http://", SourceAddress("127.0.0.2"))
+        form = neighbour.get(url + "/personal/logga-in", timeout=10).text
+        token2 = form.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        assert attempt(neighbour, url, token2, STAFF_PASSWORD, {"Origin": url}) == 302
+        for _ in range(2):  # both instances: the same-origin callback passes, a foreign one does not
+            assert neighbour.post(url + "/personal/_dash-update-component", json=STAFF_CALLBACK, timeout=10,
+                                  headers={"Origin": url}).status_code == 200
+            assert neighbour.post(url + "/personal/_dash-update-component", json=STAFF_CALLBACK, timeout=10,
+                                  headers={"Origin": "http://127.0.0.1:9"}).status_code == 403
+        big = b"x" * (3 * 2**20)  # over the 2 MB of every other route, under the upload limit
+        assert requests.post(url + "/api/v1/questions", data=big, timeout=30).status_code == 413  # nginx's 2 MB
+        response = neighbour.post(url + "/personal/api/uppladdning", files={"filer": ("svar.csv", big)}, timeout=60)
+        assert response.status_code != 413, response.text[:200]  # reaches the app, which judges the file
