@@ -26,15 +26,19 @@ class StateError(RuntimeError):
 class SQLiteState:
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.local = threading.local()
-        db = self._connect()  # create the table once (and check that the file is writable); not kept
         try:
-            db.execute("CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value INTEGER NOT NULL, "
-                       "expires REAL NOT NULL)")
-            db.execute("CREATE INDEX IF NOT EXISTS kv_expires ON kv (expires)")
-        finally:
-            db.close()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = self._connect()  # create the table once (and check that the file is writable); not kept
+            try:
+                db.execute("CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value INTEGER NOT NULL, "
+                           "expires REAL NOT NULL)")
+                db.execute("CREATE INDEX IF NOT EXISTS kv_expires ON kv (expires)")
+            finally:
+                db.close()
+        except (OSError, sqlite3.Error) as err:
+            raise StateError(f"{self.path}: kan inte skrivas, sätt TRYGG_STATE_DB till en skrivbar fil eller "
+                             f"REDIS_URL (not writable: set TRYGG_STATE_DB or REDIS_URL): {err}") from err
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)

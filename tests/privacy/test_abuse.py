@@ -285,3 +285,12 @@ def test_behind_the_shipped_nginx_the_limiter_counts_per_visitor(processed, fake
         assert requests.post(url + "/api/v1/questions", data=big, timeout=30).status_code == 413  # nginx's 2 MB
         response = neighbour.post(url + "/personal/api/uppladdning", files={"filer": ("svar.csv", big)}, timeout=60)
         assert response.status_code != 413, response.text[:200]  # reaches the app, which judges the file
+
+
+def test_an_unwritable_state_file_stops_the_start_with_a_clear_message(tmp_path):
+    from staff.state import SQLiteState, StateError
+
+    blocker = tmp_path / "fil"
+    blocker.write_text("x")
+    with pytest.raises(StateError, match="TRYGG_STATE_DB"):
+        SQLiteState(blocker / "state.sqlite3")  # its folder is a file
