@@ -110,7 +110,9 @@ def cluster(data_dir: str | Path, port: int | None = None, instances: int = 2, w
             app_port = free_port()
             log = open(tmp / f"app-{name}.log", "w")
             logs.append(log)
-            app_env = {**os.environ, "DATA_DIR": str(data_dir), "INSTANCE_NAME": name, **(env or {})}
+            # TRUSTED_PROXIES=1: nginx in front adds the client to X-Forwarded-For (web/security.py, ProxyFix)
+            app_env = {**os.environ, "DATA_DIR": str(data_dir), "INSTANCE_NAME": name, "TRUSTED_PROXIES": "1",
+                       **(env or {})}
             if redis_url:
                 app_env["REDIS_URL"] = redis_url
             procs.append(subprocess.Popen(

@@ -6,7 +6,7 @@ from dash import dcc, html
 
 from survey.results import Results
 
-from .texts import t
+from views.texts import t
 
 # The page's text is in the catalogs (translations/*/LC_MESSAGES/messages.po): methods_body (Markdown with
 # {placeholders}), methods_approximate and methods_unweighted.

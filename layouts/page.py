@@ -10,7 +10,7 @@ from dash import dcc, html
 from survey.results import Results
 
 from .sharing import save_buttons, share_modal, story_panel, table_downloads, view_toolbar
-from .texts import t
+from views.texts import t
 
 GRAPH_CONFIG = {"displaylogo": False, "showSendToCloud": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d"],

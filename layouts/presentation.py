@@ -11,7 +11,7 @@ from dash import dcc, html
 
 from survey.results import Results
 
-from .texts import t
+from views.texts import t
 
 SLIDE_GRAPH_CONFIG = {"displaylogo": False, "showSendToCloud": False, "responsive": True, "displayModeBar": False,
                       "scrollZoom": False, "doubleClick": False}

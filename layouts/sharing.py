@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from .texts import t
+from views.texts import t
 
 
 def view_toolbar(lang: str) -> html.Div:

@@ -5,13 +5,26 @@ SameSite=Lax, Secure behind HTTPS) that holds who logged in and until when (8 ho
 
 - A password, for a small installation: only its hash is configured (werkzeug's generate_password_hash; make
   one with `python -m staff hash`), in the environment (TRYGG_STAFF_PASSWORD_HASH) or in the configuration
-  ([staff] password_hash). The form has a CSRF token; failed attempts are limited per address.
+  ([staff] password_hash). The form has a CSRF token; failed attempts are limited per form and client address
+  in a store all workers share (staff/state.py): MAX_FAILURES in FAILURE_WINDOW, then that address is refused
+  for LOCK_SECONDS, doubling with each further lock (at most MAX_LOCK); other addresses are not affected. The
+  client address is the connection's, or behind a proxy the one it adds to X-Forwarded-For when TRUSTED_PROXIES
+  says how many proxies to trust (web/security.py, ProxyFix).
 - OpenID Connect for municipal single sign-on (e.g. Microsoft Entra ID), with Authlib: authorization code flow
   with state and nonce, the ID token's signature checked against the provider's published keys, and its
   issuer, audience and expiry. Configured by TRYGG_OIDC_METADATA_URL (the provider's
   .well-known/openid-configuration), TRYGG_OIDC_CLIENT_ID, TRYGG_OIDC_CLIENT_SECRET and TRYGG_OIDC_ALLOWED
   (who may in: e-mail addresses and/or @domains, comma-separated), or [staff.oidc] in the configuration
   (the client secret only from the environment). Nobody is let in when the allow list is empty.
+
+A session carries a random id; logout marks it ended in the shared store, so a copy of the cookie is refused
+from then on, on every worker and instance. A password session also carries a fingerprint (HMAC with
+SECRET_KEY) of the password hash it was made with: a new TRYGG_STAFF_PASSWORD_HASH ends every password session.
+
+A state-changing request (POST, PUT, PATCH, DELETE) under /personal/ with a foreign Origin (or, without one, a
+foreign Referer) gets 403: a page elsewhere cannot make a logged-in browser act. Requests without either header
+(non-browser clients) follow the other rules (the login form's CSRF token, the session). The allowed origin is the
+request's own (scheme and Host); TRYGG_ALLOWED_ORIGINS adds others (comma-separated) for a proxy that changes them.
 
 Everything under /personal/ except the login and logout routes needs that session: without it a page gets
 401 with the login form, an API or callback request 401 with JSON. The staff Dash app's callbacks check again.
@@ -27,19 +40,20 @@ import hmac
 import logging
 import os
 import secrets
-import threading
 import time
 import tomllib
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
-from flask import Response, has_request_context, jsonify, redirect, request, session
+from flask import Response, current_app, g, has_request_context, jsonify, redirect, request, session
 from werkzeug.security import check_password_hash
 
 from translations import LANGUAGES, text as catalog_text
 from web.security import Throttle
+
+from .state import StateError, open_state
 
 log = logging.getLogger("trygghetskartan.staff")
 log.addFilter(Throttle())
@@ -50,7 +64,10 @@ OIDC_LOGIN, OIDC_CALLBACK = "/personal/oidc/login", "/personal/oidc/callback"
 OPEN_PATHS = {LOGIN, LOGOUT, OIDC_LOGIN, OIDC_CALLBACK}
 SESSION_SECONDS = 8 * 3600
 LANG = "sv"  # the staff pages' default language; ?lang=en shows them in English (staff_lang)
-MAX_FAILURES, FAILURE_WINDOW = 10, 600  # failed password attempts per address in 10 minutes (per worker)
+MAX_FAILURES, FAILURE_WINDOW = 10, 600  # failed password attempts per (form, address) in 10 minutes, all workers
+LOCK_SECONDS, MAX_LOCK = 600, 24 * 3600  # then refused for 10 minutes, doubling with each further lock, at most 24 h
+STATE = "trygghetskartan.staff"  # server.extensions[STATE]: the shared store and the settings
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 @dataclass
@@ -93,14 +110,44 @@ def load_settings(config_path: str | Path | None = None) -> StaffSettings:
 
 
 def staff_user() -> str | None:
-    """Who is logged in as staff in this request's session (None: nobody, or the session has run out)."""
+    """Who is logged in as staff in this request's session (None: nobody, the session has run out, was logged
+    out, or was made with another password hash)."""
     staff = session.get("staff")
     if not isinstance(staff, dict) or not isinstance(staff.get("until"), (int, float)):
         return None
     if staff["until"] < time.time():
         session.pop("staff", None)
         return None
+    if not _still_valid(staff):
+        return None
     return str(staff.get("user") or "")
+
+
+def _password_fingerprint(password_hash: str | None) -> str:
+    key = str(current_app.secret_key or "").encode()
+    return hmac.new(key, str(password_hash or "").encode(), "sha256").hexdigest()[:32]
+
+
+def _still_valid(staff: dict) -> bool:
+    """The server-side checks of a session (once per request): not logged out, same password hash."""
+    shared = current_app.extensions.get(STATE)
+    if shared is None:  # init_auth not run (a bare app in a test): nothing server-side to check
+        return True
+    sid = staff.get("sid")
+    cached = g.get("_staff_valid")
+    if cached is not None and cached[0] == sid:
+        return cached[1]
+    valid = isinstance(sid, str) and len(sid) >= 16
+    if valid and staff.get("how") == "lösenord":
+        valid = hmac.compare_digest(str(staff.get("pw", "")), _password_fingerprint(shared["settings"].password_hash))
+    if valid:
+        try:
+            valid = shared["state"].get("ended:" + sid) is None
+        except StateError as err:  # the store cannot say: refuse (a login that cannot be checked is no login)
+            log.error("sessionskontroll misslyckades (session check failed): %s", err)
+            valid = False
+    g._staff_valid = (sid, valid)
+    return valid
 
 
 def is_staff() -> bool:
@@ -133,7 +180,10 @@ def lang_query(lang: str) -> str:
 
 def _log_in(user: str, how: str) -> None:
     session.clear()  # a new session at login (no fixation)
-    session["staff"] = {"user": user, "how": how, "until": time.time() + SESSION_SECONDS}
+    session["staff"] = {"user": user, "how": how, "until": time.time() + SESSION_SECONDS,
+                        "sid": secrets.token_urlsafe(18)}
+    if how == "lösenord":
+        session["staff"]["pw"] = _password_fingerprint(current_app.extensions[STATE]["settings"].password_hash)
     log.info("personal inloggad: %s (%s)", user, how)
 
 
@@ -146,10 +196,66 @@ def allowed_user(settings: StaffSettings, claims: dict) -> str | None:
     return email if email in settings.oidc_allowed or (domain and domain in settings.oidc_allowed) else None
 
 
-def init_auth(server, settings: StaffSettings) -> None:
-    """The login and logout routes, OIDC when configured, and the guard on /personal/."""
-    failures: dict[str, list[float]] = {}
-    lock = threading.Lock()
+def foreign_origin() -> bool:
+    """Whether this request comes from a page of another origin: its Origin header, or without one its Referer,
+    names another scheme, host or port than the request's own (or one in TRYGG_ALLOWED_ORIGINS). No header at
+    all (a non-browser client) is not foreign."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        referer = request.headers.get("Referer")
+        if not referer:
+            return False
+        parts = urlsplit(referer)
+        origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else "null"
+    origin = origin.strip().rstrip("/").lower()
+    own = request.host_url.rstrip("/").lower()
+    allowed = {own} | {o.strip().rstrip("/").lower() for o in os.environ.get("TRYGG_ALLOWED_ORIGINS", "").split(",")
+                       if o.strip()}
+    if os.environ.get("TRYGG_HTTPS", "") in ("1", "true", "yes"):  # TLS ended by a proxy that is not trusted
+        allowed.add("https://" + request.host.lower())
+    return origin not in allowed
+
+
+class LoginLimiter:
+    """Failed attempts per key (the form and the client address) in the shared store: after MAX_FAILURES in
+    FAILURE_WINDOW the key is locked for LOCK_SECONDS, doubled for each lock in the last MAX_LOCK seconds."""
+
+    def __init__(self, state):
+        self.state = state
+
+    def retry_after(self, key: str) -> int:
+        """Seconds until `key` may try again (0: now)."""
+        return int(self.state.ttl("lock:" + key) + 0.999) if self.state.get("lock:" + key) else 0
+
+    def attempt(self, key: str) -> int:
+        """Count an attempt before the password is checked (so that parallel attempts on many workers cannot
+        slip past the limit); the seconds to wait if it is over the limit (0: go ahead)."""
+        if self.state.incr("fail:" + key, FAILURE_WINDOW) > MAX_FAILURES:
+            return self._lock(key)
+        return 0
+
+    def failed(self, key: str) -> None:
+        if (self.state.get("fail:" + key) or 0) >= MAX_FAILURES:
+            self._lock(key)
+
+    def succeeded(self, key: str) -> None:
+        self.state.delete("fail:" + key, "lock:" + key, "strikes:" + key)
+
+    def _lock(self, key: str) -> int:
+        strikes = self.state.incr("strikes:" + key, MAX_LOCK)
+        seconds = min(LOCK_SECONDS * 2 ** min(strikes - 1, 16), MAX_LOCK)
+        self.state.put("lock:" + key, 1, seconds)
+        self.state.delete("fail:" + key)
+        log.warning("inloggning spärrad i %d s för %s (login locked)", seconds, key)
+        return seconds
+
+
+def init_auth(server, settings: StaffSettings, data_dir: str | Path | None = None) -> None:
+    """The login and logout routes, OIDC when configured, and the guard on /personal/. The shared store
+    (staff/state.py) is Redis with REDIS_URL, else SQLite next to `data_dir` (or TRYGG_STATE_DB)."""
+    state = open_state(data_dir)
+    server.extensions[STATE] = {"state": state, "settings": settings}
+    limiter = LoginLimiter(state)
     oauth = None
     if settings.oidc:
         from authlib.integrations.flask_client import OAuth
@@ -162,7 +268,15 @@ def init_auth(server, settings: StaffSettings) -> None:
     @server.before_request
     def guard():
         path = request.path
-        if not (path.startswith(PREFIX) or path == PREFIX.rstrip("/")) or path in OPEN_PATHS:
+        if not (path.startswith(PREFIX) or path == PREFIX.rstrip("/")):
+            return None
+        if request.method in UNSAFE_METHODS and foreign_origin():
+            log.warning("främmande Origin/Referer avvisad (foreign origin refused): %s %s",
+                        request.headers.get("Origin") or request.headers.get("Referer", "")[:100], path[:100])
+            response = jsonify({"error": catalog_text("staff_foreign_origin", staff_lang())})
+            response.status_code = 403
+            return response
+        if path in OPEN_PATHS:
             return None
         if is_staff():
             return None
@@ -177,26 +291,43 @@ def init_auth(server, settings: StaffSettings) -> None:
         if request.method == "GET":
             return _login_page(settings)
         lang = staff_lang()  # the form's action keeps the page's ?lang=
-        address = request.remote_addr or "?"
-        now = time.time()
-        with lock:
-            recent = [t for t in failures.get(address, []) if now - t < FAILURE_WINDOW]
-            failures[address] = recent
-            if len(recent) >= MAX_FAILURES:
-                return _login_page(settings, catalog_text("staff_too_many", lang), 429)
-        token = session.get("csrf")
-        if not token or not hmac.compare_digest(str(request.form.get("csrf", "")), token):
-            return _login_page(settings, catalog_text("staff_form_expired", lang), 400)
-        password = request.form.get("password", "")
-        if settings.password_hash and isinstance(password, str) and check_password_hash(settings.password_hash, password):
-            _log_in("personal", "lösenord")
-            return redirect(PREFIX + lang_query(lang))
-        with lock:
-            failures.setdefault(address, []).append(now)
+        key = "lösenord|" + (request.remote_addr or "?")  # the form (one shared account) and the client address
+        try:
+            wait = limiter.retry_after(key)
+            if not wait:
+                token = session.get("csrf")
+                if not token or not hmac.compare_digest(str(request.form.get("csrf", "")), token):
+                    return _login_page(settings, catalog_text("staff_form_expired", lang), 400)
+                wait = limiter.attempt(key)
+            if wait:
+                response = _login_page(settings, catalog_text("staff_too_many", lang), 429)
+                response.headers["Retry-After"] = str(wait)
+                return response
+            password = request.form.get("password", "")
+            if settings.password_hash and isinstance(password, str) \
+                    and check_password_hash(settings.password_hash, password):
+                limiter.succeeded(key)
+                _log_in("personal", "lösenord")
+                return redirect(PREFIX + lang_query(lang))
+            limiter.failed(key)
+        except StateError as err:
+            log.error("inloggningsgränsen kunde inte läsas (login limiter store failed): %s", err)
+            return _login_page(settings, catalog_text("staff_login_failed", lang), 503)
         return _login_page(settings, catalog_text("staff_wrong_password", lang), 401)
 
     @server.route(LOGOUT, methods=["GET", "POST"])
     def staff_logout():
+        staff = session.get("staff")
+        if isinstance(staff, dict) and isinstance(staff.get("sid"), str) \
+                and isinstance(staff.get("until"), (int, float)):
+            remaining = staff["until"] - time.time()
+            if remaining > 0:
+                try:  # ended on the server: a copy of this cookie is refused from now on
+                    state.put("ended:" + staff["sid"], 1, remaining + 60)
+                except StateError as err:
+                    log.error("utloggningen kunde inte sparas (logout not stored): %s", err)
+                    session.clear()
+                    return _login_page(settings, catalog_text("staff_login_failed", staff_lang()), 503)
         session.clear()
         return redirect("/" + lang_query(staff_lang()))
 

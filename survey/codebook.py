@@ -42,6 +42,22 @@ class CodebookError(ValueError):
     """A problem in the codebook file, with the place it was found."""
 
 
+class _AliasFound(Exception):
+    def __init__(self, mark):
+        super().__init__(f"rad {mark.line + 1}, kolumn {mark.column + 1}" if mark else "")
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """yaml.SafeLoader that refuses anchors (&) and aliases (*) before building anything: a codebook needs
+    neither, and nested aliases ("billion laughs") make a few kilobytes into gigabytes."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _AliasFound(event.start_mark)
+        return super().compose_node(parent, index)
+
+
 @dataclass(frozen=True)
 class Option:
     code: str
@@ -184,9 +200,12 @@ def _options(raw_list, where: str, path: Path) -> tuple[Option, ...]:
 def load_codebook(path: str | Path) -> Codebook:
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader
     except FileNotFoundError:
         raise CodebookError(f"{path}: filen finns inte (file not found)") from None
+    except _AliasFound as where:
+        raise CodebookError(f"{path}: YAML-ankare och alias (& och *) är inte tillåtna i en kodbok ({where}) "
+                            "(YAML anchors and aliases are not allowed in a codebook)") from None
     except yaml.YAMLError as err:
         raise CodebookError(f"{path}: inte giltig YAML (not valid YAML): {err}") from None
     for key in ("survey", "area", "groups", "themes", "questions"):

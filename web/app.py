@@ -44,7 +44,7 @@ def create_app(data_dir: str | Path | None = None) -> dash.Dash:
 
     # Staff pages behind a login (/personal/, staff/), then the hardening of every route (security.py).
     config = open_results(data_dir).manifest.get("config")
-    init_auth(server, load_settings(ROOT / config if config else None))
+    init_auth(server, load_settings(ROOT / config if config else None), data_dir)
     app.staff_app = make_staff_app(server, get_results, data_dir)
     harden(server, [app], [app.staff_app])
     # flask-compress leaves bodies under 500 bytes alone; most map updates (a Patch of a municipality's values)

@@ -15,6 +15,12 @@ headers, callback requests checked before Dash sees them, and errors that never 
   session (staff/auth.py). Whatever a callback raises on a strange value becomes a 400, never a 500, and no
   response ever carries a traceback or a file path: errors are logged on the server.
 - Debug mode is off (Flask and Dash), whatever the environment says, under gunicorn.
+- Behind a proxy, TRUSTED_PROXIES (default 0: none) says how many proxies in front of the app to trust: werkzeug's
+  ProxyFix then takes the client address from that many X-Forwarded-For entries from the right (and the scheme
+  from X-Forwarded-Proto), so the login limiter counts per visitor, not per proxy. deploy/cluster.py sets 1 for
+  the shipped nginx. Never set it higher than the number of proxies that really rewrite those headers: a client
+  could then choose its own address.
+- A path with a `..` segment (also %2e%2e), a backslash or a NUL byte is a 404 before any route sees it.
 """
 from __future__ import annotations
 
@@ -27,6 +33,7 @@ import time
 
 from flask import Response, jsonify, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 log = logging.getLogger("trygghetskartan.security")
 
@@ -83,6 +90,9 @@ def harden(server, apps: list, staff_apps: list = ()) -> None:
         SESSION_COOKIE_NAME="trygg_session", DEBUG=False, PROPAGATE_EXCEPTIONS=False, TESTING=False,
     )
     server.debug = False
+    proxies = trusted_proxies()
+    if proxies:
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=proxies, x_proto=proxies)
     all_apps = list(apps) + list(staff_apps)
     routes = {app.config.routes_pathname_prefix + "_dash-update-component": app for app in all_apps}
     staff_outputs = {output for app in staff_apps for output in app.callback_map}
@@ -92,6 +102,12 @@ def harden(server, apps: list, staff_apps: list = ()) -> None:
         if not hashes:  # after every callback (and clientside callback) is registered: at the first request
             hashes.extend(sorted({h for app in all_apps for h in app.csp_hashes()}))
         return hashes
+
+    @server.before_request
+    def no_traversal():
+        if traversal(request.path):
+            return _error(404, "Hittades inte (not found)")
+        return None
 
     @server.before_request
     def check_callback_request():
@@ -139,6 +155,23 @@ def harden(server, apps: list, staff_apps: list = ()) -> None:
         if request.path in routes:
             return _error(400, "Ogiltig begäran (invalid callback request)")
         return _error(500, "Internt fel (internal error)")
+
+
+def trusted_proxies() -> int:
+    """TRUSTED_PROXIES: how many proxies in front of the app set X-Forwarded-For (0 when unset or not a number)."""
+    try:
+        return max(0, int(os.environ.get("TRUSTED_PROXIES", "0")))
+    except ValueError:
+        log.warning("TRUSTED_PROXIES=%r är inte ett heltal: 0 används (not an integer)", os.environ["TRUSTED_PROXIES"])
+        return 0
+
+
+def traversal(path: str) -> bool:
+    """A request path no route serves and a file lookup must never see: a `.` or `..` segment, a backslash (a
+    separator on some systems) or a NUL. `path` is decoded (Werkzeug turns %2e%2e into ..)."""
+    if "\\" in path or "\x00" in path:
+        return True
+    return any(part in ("..", ".") for part in path.split("/"))
 
 
 def content_security_policy(script_hashes: list[str]) -> str:

@@ -144,10 +144,23 @@ def test_failed_logins_are_limited(inprocess):
 
 
 def test_a_session_runs_out(inprocess):
+    from staff.auth import STATE, _password_fingerprint
+
     client = inprocess.server.test_client()
+    with inprocess.server.app_context():  # what a login writes: an id and the password hash's fingerprint
+        fingerprint = _password_fingerprint(inprocess.server.extensions[STATE]["settings"].password_hash)
+    login = {"user": "personal", "how": "lösenord", "sid": "a" * 24, "pw": fingerprint}
     with client.session_transaction() as session:
-        session["staff"] = {"user": "personal", "how": "lösenord", "until": time.time() + 60}
+        session["staff"] = {**login, "until": time.time() + 60}
     assert client.get("/personal/api/fritext").status_code == 200
+    with client.session_transaction() as session:  # without the id, or with another hash's fingerprint: refused
+        session["staff"] = {**login, "until": time.time() + 60, "sid": None}
+    assert client.get("/personal/api/fritext").status_code == 401
+    with client.session_transaction() as session:
+        session["staff"] = {**login, "until": time.time() + 60, "pw": "0" * 32}
+    assert client.get("/personal/api/fritext").status_code == 401
+    with client.session_transaction() as session:
+        session["staff"] = {**login, "until": time.time() + 60}
     with client.session_transaction() as session:
         session["staff"] = {**session["staff"], "until": time.time() - 1}
     assert client.get("/personal/api/fritext").status_code == 401
