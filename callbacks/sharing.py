@@ -58,7 +58,8 @@ def register_link_callbacks(app) -> None:
 
 def register_story_callbacks(app, get_results) -> None:
     """The story: add, remove, move, clear, open a file; its list."""
-    @app.callback(Output("story", "data"), Output("story-status", "children"), Output("story-import-status", "children"),
+    @app.callback(Output("story", "data"), Output("story-status", "children"),
+                  Output("story-import-status", "children"),
                   Input("story-add", "n_clicks"), Input({"type": "story-remove", "index": ALL}, "n_clicks"),
                   Input({"type": "story-up", "index": ALL}, "n_clicks"), Input("story-clear", "n_clicks"),
                   Input("story-upload", "contents"),

@@ -57,8 +57,10 @@ def story_panel(lang: str) -> html.Section:
         html.P(id="story-import-status", className="small mb-2", role="status"),
         html.Div([
             html.Span(t("story_downloads", lang) + ":", className="small me-2"),
-            html.Button(t("story_pptx", lang), id="story-pptx", type="button", className="btn btn-outline-secondary btn-sm"),
-            html.Button(t("story_pdf", lang), id="story-pdf", type="button", className="btn btn-outline-secondary btn-sm"),
+            html.Button(t("story_pptx", lang), id="story-pptx", type="button",
+                        className="btn btn-outline-secondary btn-sm"),
+            html.Button(t("story_pdf", lang), id="story-pdf", type="button",
+                        className="btn btn-outline-secondary btn-sm"),
         ], className="d-flex flex-wrap align-items-center gap-2"),
         dcc.Loading(html.Div([dcc.Download(id="story-file"), html.P(id="story-file-status", className="small mb-0",
                                                                     role="status")]),

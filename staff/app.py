@@ -45,7 +45,8 @@ class StaffDash(dash.Dash):
 
 def make_staff_app(server, get_results, data_dir: Path) -> dash.Dash:
     # assets/: the styles and dropdowns.js (Dash's dropdowns made accessible), not the public page's app.js
-    app = StaffDash("trygghetskartan_staff", server=server, url_base_pathname=PREFIX, title=catalog_text("staff_title", LANG),
+    app = StaffDash("trygghetskartan_staff", server=server, url_base_pathname=PREFIX,
+                    title=catalog_text("staff_title", LANG),
                     assets_folder=str(ROOT / "assets"), assets_ignore=r"^app\.js$", serve_locally=True,
                     suppress_callback_exceptions=True, update_title=None,
                     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},

@@ -159,7 +159,8 @@ def staff_user_label(lang: str) -> str:
     ("personal") in `lang`."""
     user = staff_user() or ""
     staff = session.get("staff")
-    return catalog_text("staff_password_user", lang) if isinstance(staff, dict) and staff.get("how") == "lösenord" else user
+    return (catalog_text("staff_password_user", lang) if isinstance(staff, dict) and staff.get("how") == "lösenord"
+            else user)
 
 
 def staff_lang(search: str | None = None) -> str:
@@ -259,7 +260,6 @@ def init_auth(server, settings: StaffSettings, data_dir: str | Path | None = Non
     oauth = None
     if settings.oidc:
         from authlib.integrations.flask_client import OAuth
-
         oauth = OAuth(server)
         oauth.register("oidc", client_id=settings.oidc_client_id, client_secret=settings.oidc_client_secret,
                        server_metadata_url=settings.oidc_metadata_url,
@@ -392,8 +392,8 @@ def _login_page(settings: StaffSettings, message: str = "", status: int = 200, l
                      f"type=\"submit\">{escape(catalog_text('staff_login_button', lang))}</button></form>")
     if not settings.oidc and not settings.password_hash:
         parts.append(f"<p>{escape(catalog_text('staff_login_not_set_up', lang))}</p>")
-    parts.append(f"<p class=\"mt-3\"><a href=\"/{lang_query(lang)}\">{escape(catalog_text('staff_to_map', lang))}</a></p>"
-                 "</main></body></html>")
+    parts.append(f"<p class=\"mt-3\"><a href=\"/{lang_query(lang)}\">"
+                 f"{escape(catalog_text('staff_to_map', lang))}</a></p></main></body></html>")
     response = Response("".join(parts), status=status, mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"
     return response

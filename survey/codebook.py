@@ -166,7 +166,8 @@ class Codebook:
 def _labels(raw: dict, where: str, path: Path) -> dict[str, str]:
     missing = [lang for lang in LANGUAGES if not str(raw.get(lang) or "").strip()]
     if missing:
-        raise CodebookError(f"{path}: {where} saknar text på {', '.join(missing)} (text missing in {', '.join(missing)})")
+        raise CodebookError(f"{path}: {where} saknar text på {', '.join(missing)} "
+                            f"(text missing in {', '.join(missing)})")
     return {lang: str(raw[lang]).strip() for lang in LANGUAGES}
 
 
@@ -176,7 +177,8 @@ def _aliases(raw, where: str, path: Path) -> tuple[str, ...]:
     if isinstance(raw, (str, int, float)):
         raw = [raw]
     if not isinstance(raw, list) or not all(isinstance(a, (str, int, float)) for a in raw):
-        raise CodebookError(f"{path}: {where}: aliases ska vara en lista med kolumnnamn (aliases must be a list of names)")
+        raise CodebookError(f"{path}: {where}: aliases ska vara en lista med kolumnnamn "
+                            "(aliases must be a list of names)")
     return tuple(str(a) for a in raw)
 
 
@@ -188,7 +190,8 @@ def _options(raw_list, where: str, path: Path) -> tuple[Option, ...]:
         if "code" not in raw:
             raise CodebookError(f"{path}: {where}, alternativ {i} saknar 'code' (option {i} has no code)")
         options.append(Option(code=str(raw["code"]), label=_labels(raw, f"{where}, alternativ {i}", path),
-                              unfavourable=bool(raw.get("unfavourable", False)), exclude=bool(raw.get("exclude", False)),
+                              unfavourable=bool(raw.get("unfavourable", False)),
+                              exclude=bool(raw.get("exclude", False)),
                               column=str(raw["column"]) if raw.get("column") is not None else None,
                               aliases=_aliases(raw.get("aliases"), f"{where}, alternativ {i}", path)))
     codes = [o.code for o in options]
@@ -197,8 +200,8 @@ def _options(raw_list, where: str, path: Path) -> tuple[Option, ...]:
     return tuple(options)
 
 
-def load_codebook(path: str | Path) -> Codebook:
-    path = Path(path)
+def _read_yaml(path: Path) -> dict:
+    """The codebook file's YAML, refusing anchors and aliases, with every required section present."""
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader
     except FileNotFoundError:
@@ -211,83 +214,127 @@ def load_codebook(path: str | Path) -> Codebook:
     for key in ("survey", "area", "groups", "themes", "questions"):
         if key not in (raw or {}):
             raise CodebookError(f"{path}: avsnittet '{key}' saknas (section '{key}' is missing)")
+    return raw
 
-    themes = {t["id"]: _labels(t, f"tema {t.get('id')}", path) for t in raw["themes"]}
-    scales = {name: _options(opts, f"skala {name}", path) for name, opts in (raw.get("scales") or {}).items()}
 
-    groups = tuple(
-        Group(id=g["id"], column=g.get("column", g["id"]), label=_labels(g.get("label", {}), f"grupp {g['id']}", path),
+def _groups(raw_groups: list, path: Path) -> tuple[Group, ...]:
+    return tuple(
+        Group(id=g["id"], column=g.get("column", g["id"]),
+              label=_labels(g.get("label", {}), f"grupp {g['id']}", path),
               options=_options(g.get("options"), f"grupp {g['id']}", path),
               aliases=_aliases(g.get("aliases"), f"grupp {g['id']}", path))
-        for g in raw["groups"]
+        for g in raw_groups
     )
 
-    questions, multis, seen = [], [], set()
-    for raw_q in raw["questions"]:
-        qid = raw_q.get("id")
-        where = f"fråga {qid}"
-        if not qid or qid in seen:
-            raise CodebookError(f"{path}: fråga utan id eller med dubbelt id '{qid}' (missing or duplicate question id)")
-        seen.add(qid)
-        qtype = raw_q.get("type", "single")
-        if qtype not in ("single", "multi", "freetext"):
-            raise CodebookError(f"{path}: {where} har typ '{qtype}', väntade single, multi eller freetext")
-        if raw_q.get("theme") not in themes:
-            raise CodebookError(f"{path}: {where} har tema '{raw_q.get('theme')}', som inte finns bland themes: {sorted(themes)}")
-        options: tuple[Option, ...] = ()
-        if qtype == "single":
-            if "scale" in raw_q:
-                if raw_q["scale"] not in scales:
-                    raise CodebookError(f"{path}: {where} använder skalan '{raw_q['scale']}', som inte finns: {sorted(scales)}")
-                options = scales[raw_q["scale"]]
-            else:
-                options = _options(raw_q.get("options"), where, path)
-            if not any(o.unfavourable for o in options):
-                raise CodebookError(f"{path}: {where} har inget alternativ markerat unfavourable (no unfavourable option)")
-        text = _labels(raw_q.get("text", {}), f"{where} (text)", path)
-        short = _labels(raw_q.get("short", raw_q.get("text", {})), f"{where} (short)", path)
-        aliases = _aliases(raw_q.get("aliases"), where, path)
-        column = str(raw_q.get("column", qid))
-        if qtype == "multi":
-            multi = MultiQuestion(id=qid, theme=raw_q["theme"], column=column, text=text, short=short,
-                                  options=_options(raw_q.get("options"), where, path), aliases=aliases,
-                                  separator=raw_q.get("separator"))
-            multis.append(multi)
-            for option in multi.options:
-                derived = f"{qid}__{option.code}"
-                if derived in seen:
-                    raise CodebookError(f"{path}: {where}: id '{derived}' finns redan (duplicate question id)")
-                seen.add(derived)
-                questions.append(Question(
-                    id=derived, theme=multi.theme, type="single", column=option.column or f"{qid}_{option.code}",
-                    text={lang: f"{text[lang]} – {option.label[lang]}" for lang in LANGUAGES},
-                    short={lang: f"{short[lang]}: {option.label[lang]}" for lang in LANGUAGES},
-                    options=(Option(MULTI_YES, {"sv": "Ja", "en": "Yes"}, unfavourable=True),
-                             Option(MULTI_NO, {"sv": "Nej", "en": "No"})),
-                    aliases=option.aliases, multi=qid, multi_option=option.code))
-            continue
-        questions.append(Question(id=qid, theme=raw_q["theme"], type=qtype, column=column, text=text, short=short,
-                                  options=options, reference=raw_q.get("reference"), aliases=aliases))
 
-    indices = []
-    for raw_i in raw.get("indices") or []:
-        where = f"index {raw_i.get('id')}"
-        if not raw_i.get("id") or raw_i["id"] in seen:
-            raise CodebookError(f"{path}: index utan id eller med ett id som redan finns: '{raw_i.get('id')}'")
-        seen.add(raw_i["id"])
-        if raw_i.get("theme") not in themes:
-            raise CodebookError(f"{path}: {where} har tema '{raw_i.get('theme')}', som inte finns bland themes")
-        items = tuple(raw_i.get("items") or [])
-        unknown = [i for i in items if i not in {q.id for q in questions if q.type == "single"}]
-        if not items or unknown:
-            raise CodebookError(f"{path}: {where}: items måste vara enkelval i kodboken; okända: {unknown or 'inga items'}")
-        scores = {str(k): float(v) for k, v in (raw_i.get("scores") or {}).items()}
-        if not scores or max(scores.values()) <= 0 or min(scores.values()) < 0:
-            raise CodebookError(f"{path}: {where}: scores ska ge varje svarskod en poäng ≥ 0, och minst en > 0")
-        indices.append(Index(id=raw_i["id"], theme=raw_i["theme"], items=items, scores=scores,
-                             text=_labels(raw_i.get("text", {}), f"{where} (text)", path),
-                             short=_labels(raw_i.get("short", raw_i.get("text", {})), f"{where} (short)", path),
-                             min_items=int(raw_i.get("min_items", (len(items) + 1) // 2))))
+def _single_options(raw_q: dict, where: str, scales: dict[str, tuple[Option, ...]],
+                    path: Path) -> tuple[Option, ...]:
+    """A single-choice question's options: its scale's or its own, at least one of them unfavourable."""
+    if "scale" in raw_q:
+        if raw_q["scale"] not in scales:
+            raise CodebookError(f"{path}: {where} använder skalan '{raw_q['scale']}', som inte finns: "
+                                f"{sorted(scales)}")
+        options = scales[raw_q["scale"]]
+    else:
+        options = _options(raw_q.get("options"), where, path)
+    if not any(o.unfavourable for o in options):
+        raise CodebookError(f"{path}: {where} har inget alternativ markerat unfavourable "
+                            "(no unfavourable option)")
+    return options
+
+
+def _question(raw_q: dict, themes: dict, scales: dict[str, tuple[Option, ...]], seen: set,
+              path: Path) -> Question | MultiQuestion:
+    """One entry of `questions`, its id added to `seen`: a Question, or a MultiQuestion for `type: multi`."""
+    qid = raw_q.get("id")
+    where = f"fråga {qid}"
+    if not qid or qid in seen:
+        raise CodebookError(f"{path}: fråga utan id eller med dubbelt id '{qid}' "
+                            "(missing or duplicate question id)")
+    seen.add(qid)
+    qtype = raw_q.get("type", "single")
+    if qtype not in ("single", "multi", "freetext"):
+        raise CodebookError(f"{path}: {where} har typ '{qtype}', väntade single, multi eller freetext")
+    if raw_q.get("theme") not in themes:
+        raise CodebookError(f"{path}: {where} har tema '{raw_q.get('theme')}', som inte finns bland themes: "
+                            f"{sorted(themes)}")
+    options = _single_options(raw_q, where, scales, path) if qtype == "single" else ()
+    text = _labels(raw_q.get("text", {}), f"{where} (text)", path)
+    short = _labels(raw_q.get("short", raw_q.get("text", {})), f"{where} (short)", path)
+    aliases = _aliases(raw_q.get("aliases"), where, path)
+    column = str(raw_q.get("column", qid))
+    if qtype == "multi":
+        return MultiQuestion(id=qid, theme=raw_q["theme"], column=column, text=text, short=short,
+                             options=_options(raw_q.get("options"), where, path), aliases=aliases,
+                             separator=raw_q.get("separator"))
+    return Question(id=qid, theme=raw_q["theme"], type=qtype, column=column, text=text, short=short,
+                    options=options, reference=raw_q.get("reference"), aliases=aliases)
+
+
+def _multi_items(multi: MultiQuestion, seen: set, path: Path) -> list[Question]:
+    """The derived single-choice questions `ID__CODE` of a multi-choice question, one per option (1 = Ja)."""
+    items = []
+    for option in multi.options:
+        derived = f"{multi.id}__{option.code}"
+        if derived in seen:
+            raise CodebookError(f"{path}: fråga {multi.id}: id '{derived}' finns redan (duplicate question id)")
+        seen.add(derived)
+        items.append(Question(
+            id=derived, theme=multi.theme, type="single", column=option.column or f"{multi.id}_{option.code}",
+            text={lang: f"{multi.text[lang]} – {option.label[lang]}" for lang in LANGUAGES},
+            short={lang: f"{multi.short[lang]}: {option.label[lang]}" for lang in LANGUAGES},
+            options=(Option(MULTI_YES, {"sv": "Ja", "en": "Yes"}, unfavourable=True),
+                     Option(MULTI_NO, {"sv": "Nej", "en": "No"})),
+            aliases=option.aliases, multi=multi.id, multi_option=option.code))
+    return items
+
+
+def _questions(raw_questions: list, themes: dict, scales: dict[str, tuple[Option, ...]], seen: set,
+               path: Path) -> tuple[list[Question], list[MultiQuestion]]:
+    """The questions (a multi-choice question as its derived items) and the multi-choice questions as given."""
+    questions, multis = [], []
+    for raw_q in raw_questions:
+        question = _question(raw_q, themes, scales, seen, path)
+        if isinstance(question, MultiQuestion):
+            multis.append(question)
+            questions += _multi_items(question, seen, path)
+        else:
+            questions.append(question)
+    return questions, multis
+
+
+def _index(raw_i: dict, themes: dict, single_ids: set, seen: set, path: Path) -> Index:
+    """One entry of `indices`, its id added to `seen`; its items must be single-choice questions."""
+    where = f"index {raw_i.get('id')}"
+    if not raw_i.get("id") or raw_i["id"] in seen:
+        raise CodebookError(f"{path}: index utan id eller med ett id som redan finns: '{raw_i.get('id')}'")
+    seen.add(raw_i["id"])
+    if raw_i.get("theme") not in themes:
+        raise CodebookError(f"{path}: {where} har tema '{raw_i.get('theme')}', som inte finns bland themes")
+    items = tuple(raw_i.get("items") or [])
+    unknown = [i for i in items if i not in single_ids]
+    if not items or unknown:
+        raise CodebookError(f"{path}: {where}: items måste vara enkelval i kodboken; "
+                            f"okända: {unknown or 'inga items'}")
+    scores = {str(k): float(v) for k, v in (raw_i.get("scores") or {}).items()}
+    if not scores or max(scores.values()) <= 0 or min(scores.values()) < 0:
+        raise CodebookError(f"{path}: {where}: scores ska ge varje svarskod en poäng ≥ 0, och minst en > 0")
+    return Index(id=raw_i["id"], theme=raw_i["theme"], items=items, scores=scores,
+                 text=_labels(raw_i.get("text", {}), f"{where} (text)", path),
+                 short=_labels(raw_i.get("short", raw_i.get("text", {})), f"{where} (short)", path),
+                 min_items=int(raw_i.get("min_items", (len(items) + 1) // 2)))
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    path = Path(path)
+    raw = _read_yaml(path)
+    themes = {t["id"]: _labels(t, f"tema {t.get('id')}", path) for t in raw["themes"]}
+    scales = {name: _options(opts, f"skala {name}", path) for name, opts in (raw.get("scales") or {}).items()}
+    groups = _groups(raw["groups"], path)
+    seen: set = set()   # question and index ids: one namespace
+    questions, multis = _questions(raw["questions"], themes, scales, seen, path)
+    single_ids = {q.id for q in questions if q.type == "single"}
+    indices = [_index(raw_i, themes, single_ids, seen, path) for raw_i in raw.get("indices") or []]
 
     survey = raw["survey"]
     return Codebook(indices=tuple(indices), name=_labels(survey.get("name", {}), "survey.name", path),
@@ -295,7 +342,8 @@ def load_codebook(path: str | Path) -> Codebook:
                     wave_column=survey.get("wave_column", "ar"),
                     area_column=raw["area"]["column"], area_level=raw["area"]["level"],
                     themes=themes, groups=groups, questions=tuple(questions), path=path,
-                    respondent_id_aliases=_aliases(survey.get("respondent_id_aliases"), "survey.respondent_id_aliases", path),
+                    respondent_id_aliases=_aliases(survey.get("respondent_id_aliases"),
+                                                   "survey.respondent_id_aliases", path),
                     wave_aliases=_aliases(survey.get("wave_aliases"), "survey.wave_aliases", path),
                     area_aliases=_aliases(raw["area"].get("aliases"), "area.aliases", path),
                     multis=tuple(multis))

@@ -41,19 +41,23 @@ def shares_figure(row_sets: list[tuple[str, list[dict]]], references: list[dict]
             hover = (f"{value(r, 'share', lang)} ({interval(r, lang)})"
                      + (f" · {t('uncertain', lang)}" if r["unreliable"] else "")
                      + (f" · {t('sig_' + r['vs_rest'], lang)}" if r["vs_rest"] else ""))
-            bars.append((label, r["share"] * 100, (r["share"] - r["share_low"]) * 100, (r["share_high"] - r["share"]) * 100,
+            bars.append((label, r["share"] * 100, (r["share"] - r["share_low"]) * 100,
+                         (r["share_high"] - r["share"]) * 100,
                          "#fdd0a2" if r["unreliable"] else "#e6550d", hover, MARK.get(r["vs_rest"], "")))
     for ref in references:
         if ref["value"] is None:
             continue
-        low, high = ref["low"] if ref["low"] is not None else ref["value"], ref["high"] if ref["high"] is not None else ref["value"]
+        low, high = (ref["low"] if ref["low"] is not None else ref["value"],
+                     ref["high"] if ref["high"] is not None else ref["value"])
         bars.append((f"NTU {ref['year']}<br>{ref['geography']}", ref["value"], ref["value"] - low, high - ref["value"],
                      "#807dba", f"Brå NTU: {ref['value']:.0f}{suffix} ({low:.0f}–{high:.0f}{suffix})", ""))
     labels = [b[0] for b in bars]
-    data = [{"type": "bar", "orientation": "h", "y": labels, "x": [None if b[1] is None else round(b[1], 1) for b in bars],
+    data = [{"type": "bar", "orientation": "h", "y": labels,
+             "x": [None if b[1] is None else round(b[1], 1) for b in bars],
              "marker": {"color": [b[4] for b in bars]},
              "error_x": {"type": "data", "symmetric": False, "array": [round(b[3], 1) for b in bars],
-                         "arrayminus": [round(b[2], 1) for b in bars], "color": "#222222", "thickness": 1.5, "width": 6},
+                         "arrayminus": [round(b[2], 1) for b in bars], "color": "#222222", "thickness": 1.5,
+                         "width": 6},
              # ▲/▼: significantly higher/lower than the rest of the municipality (also said in the hover and table)
              "text": [b[6] for b in bars], "textposition": "outside", "cliponaxis": False,
              "customdata": [b[5] for b in bars], "hovertemplate": "%{customdata}<extra>%{y}</extra>",

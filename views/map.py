@@ -131,7 +131,8 @@ def _hidden_trace(rows, hidden: np.ndarray, geojson_url: str, zmax: float, outli
         shares = rows.column("rolled_up_share")[hidden[rolled]].tolist()
         z[rolled] = [min(zmax, round(share * 100, 1)) for share in shares]
         # each share's text formatted once: a national view rolls thousands of areas up to a few hundred
-        shown = {share: value({"kind": kind, "rolled_up_share": share}, "rolled_up_share", lang) for share in set(shares)}
+        shown = {share: value({"kind": kind, "rolled_up_share": share}, "rolled_up_share", lang)
+                 for share in set(shares)}
         text[rolled] = [f" · {label}: {shown[share]}" for label, share in zip(labels[rolled].tolist(), shares)]
     z, text = z.tolist(), text.tolist()
     return _choropleth("suppressed", rows.column("area_id")[hidden].tolist(), geojson_url, z=z, zmin=below,

@@ -73,7 +73,8 @@ def api_table(server_url: str, params: dict) -> list[dict]:
 def test_table_downloads_hold_the_rows_of_the_view(tab, server_url):
     params = {"question": "p_fortkorning", "level": "distrikt", "by": "kon"}
     load(tab, server_url, "/?question=p_fortkorning&level=distrikt&by=kon")
-    expect(tab.locator("#table-csv")).to_have_attribute("href", "/export/table.csv?question=p_fortkorning&level=distrikt&by=kon")
+    expect(tab.locator("#table-csv")).to_have_attribute("href",
+                                                        "/export/table.csv?question=p_fortkorning&level=distrikt&by=kon")
     expected = api_table(server_url, {**params, "lang": "sv"})
 
     dl = download(tab, "#table-csv")

@@ -215,7 +215,8 @@ def test_oidc_refuses_users_not_allowed_and_bad_tokens(staff_server, fake_oidc):
         assert done.status_code == 401, flaw
         assert session.get(staff_server + "/personal/api/fritext", timeout=10).status_code == 401
     # a callback with a made-up code and state is refused too
-    forged = requests.get(staff_server + "/personal/oidc/callback?code=abc&state=xyz", allow_redirects=False, timeout=10)
+    forged = requests.get(staff_server + "/personal/oidc/callback?code=abc&state=xyz", allow_redirects=False,
+                          timeout=10)
     assert forged.status_code == 401
 
 

@@ -67,7 +67,8 @@ class Truth:
         if item is not None:
             cube = cube[cube["answer"].isin([o.code for o in item.options if not o.exclude])]
         self.groups = [g.id for g in results.codebook.groups]
-        self.codes = {g.id: [o.code for o in g.options] + sorted(set(cube[g.id]) - {o.code for o in g.options} - {""}) + [""]
+        self.codes = {g.id: [o.code for o in g.options] + sorted(set(cube[g.id]) - {o.code for o in g.options} - {""})
+                      + [""]
                       for g in results.codebook.groups}
         self.areas = {results.villages_of(lv, a) for lv in results.levels for a in results.area_ids(lv)} - {frozenset()}
         self.all_villages = max(self.areas, key=len)
@@ -235,7 +236,8 @@ def test_roll_up_shows_the_enclosing_area_labelled(results):
     rows = labelled_query(results, results.parse({"question": "q_otrygg_kvall", "level": "by"}), "sv")
     hidden = [r for r in rows if r["suppressed"]]
     assert hidden and all(r["rolled_up_to"] for r in hidden)
-    deso = {r["area_id"]: r for r in labelled_query(results, results.parse({"question": "q_otrygg_kvall", "level": "deso"}), "sv")}
+    deso = {r["area_id"]: r
+            for r in labelled_query(results, results.parse({"question": "q_otrygg_kvall", "level": "deso"}), "sv")}
     for r in hidden:
         assert r["rolled_up_label"] == f"visar {r['rolled_up_to']}"
         if r["rolled_up_level"] == "deso":

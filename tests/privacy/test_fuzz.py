@@ -44,7 +44,8 @@ def value(rng: random.Random, depth: int = 0):
     if depth < 3 and kind < 0.25:
         return {str(scalar(rng))[:20]: value(rng, depth + 1) for _ in range(rng.randrange(0, 4))}
     if depth < 3 and kind < 0.3:  # plausible component values: a map click, a story
-        return rng.choice([{"points": [{"location": scalar(rng)}]}, {"points": scalar(rng)}, {"views": [value(rng, 3)]}])
+        return rng.choice([{"points": [{"location": scalar(rng)}]}, {"points": scalar(rng)},
+                           {"views": [value(rng, 3)]}])
     return scalar(rng)
 
 

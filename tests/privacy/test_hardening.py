@@ -60,13 +60,16 @@ def test_unknown_values_in_a_callback_give_an_empty_state_with_a_message(staff_s
     for values in ({"question": "nope", "wave": 2019, "level": "by", "lang": "sv"},
                    {"question": "q_otrygg_kvall", "wave": "1066", "level": "by", "lang": "xx"},
                    {"question": {"$ne": 1}, "wave": [2019], "level": None, "lang": None}):
-        response = requests.post(staff_server + "/_dash-update-component", json=map_request(staff_server, **values), timeout=20)
+        response = requests.post(staff_server + "/_dash-update-component", json=map_request(staff_server, **values),
+                                 timeout=20)
         assert response.status_code == 200, response.text[:300]
         body = response.json()["response"]
         assert body["map"]["figure"]["data"] == [] and "Urvalet kunde inte visas" in body["map-note"]["children"]
     # the right values, for comparison
     response = requests.post(staff_server + "/_dash-update-component",
-                             json=map_request(staff_server, question="q_otrygg_kvall", wave=2019, level="by", lang="sv"), timeout=20)
+                             json=map_request(staff_server, question="q_otrygg_kvall", wave=2019, level="by",
+                                              lang="sv"),
+                             timeout=20)
     assert response.status_code == 200 and response.json()["response"]["map"]["figure"]["data"]
 
 

@@ -226,7 +226,8 @@ def staff_pages_with_axe(upload_server, tmp_path, found: dict):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
-            for name, viewport in (("desktop", {"width": 1400, "height": 1000}), ("phone", {"width": 360, "height": 740})):
+            for name, viewport in (("desktop", {"width": 1400, "height": 1000}),
+                                   ("phone", {"width": 360, "height": 740})):
                 page = browser.new_page(viewport=viewport)
                 page.goto(upload_server + "/personal/logga-in")
                 page.wait_for_selector("#password")

@@ -40,7 +40,8 @@ def test_results_rows(server_url):
 
 
 def test_groups_add_up_to_the_total(server_url):
-    rows = get(server_url, "/api/v1/results", question="p_fortkorning", wave=2016, level="kommun", by="alder").json()["rows"]
+    rows = get(server_url, "/api/v1/results", question="p_fortkorning", wave=2016, level="kommun",
+               by="alder").json()["rows"]
     total = next(r for r in rows if r["group"] is None)
     groups = [r for r in rows if r["group"] is not None]
     assert all(not r["suppressed"] for r in groups)
