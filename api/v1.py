@@ -10,7 +10,8 @@ from flask import Blueprint, Response, jsonify, request
 
 from exports.tables import table_file
 from survey.results import QueryError
-from translations import DEFAULT as DEFAULT_LANGUAGE, LANGUAGES
+from translations import DEFAULT as DEFAULT_LANGUAGE
+from translations import LANGUAGES
 from views.labels import labelled_query
 from views.params import query_view
 

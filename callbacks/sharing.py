@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from dash import ALL, Input, Output, State, ClientsideFunction, ctx, dcc, html, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 
 from exports.slides import pdf_bytes, pptx_bytes, render_images
 from layouts.page import map_fit
 from layouts.presentation import empty_slide, slide_content
-from views.texts import t
 from survey.results import QueryError
 from views.params import control_view, parse_view, story_item
 from views.qr import qr_data_uri
 from views.slides import make_slide, screen_figure, story_slides
 from views.story import read_story_file, story_entry_label, story_file
-
+from views.texts import t
 
 FILTER_IDS = State({"type": "filter", "group": ALL}, "id")
 

@@ -16,9 +16,9 @@ import threading
 from datetime import date
 from xml.sax.saxutils import escape
 
-from views.texts import t
 from survey.results import Results
 from views.slides import IMAGE_SIZE, Slide, printable
+from views.texts import t
 
 log = logging.getLogger(__name__)
 

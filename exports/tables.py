@@ -14,11 +14,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from views.texts import t
 from survey.results import Results
 from views.download import download_table
 from views.params import query_params
 from views.table import Table, filename
+from views.texts import t
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"

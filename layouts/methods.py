@@ -5,7 +5,6 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from survey.results import Results
-
 from views.texts import t
 
 # The page's text is in the catalogs (translations/*/LC_MESSAGES/messages.po): methods_body (Markdown with

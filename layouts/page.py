@@ -8,9 +8,9 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from survey.results import Results
+from views.texts import t
 
 from .sharing import save_buttons, share_modal, story_panel, table_downloads, view_toolbar
-from views.texts import t
 
 GRAPH_CONFIG = {"displaylogo": False, "showSendToCloud": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d"],

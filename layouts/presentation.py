@@ -10,7 +10,6 @@ import uuid
 from dash import dcc, html
 
 from survey.results import Results
-
 from views.texts import t
 
 SLIDE_GRAPH_CONFIG = {"displaylogo": False, "showSendToCloud": False, "responsive": True, "displayModeBar": False,

@@ -18,12 +18,11 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 from flask import Blueprint, has_request_context, jsonify, request
 
-from survey.results import QueryError
-
-from . import freetext, upload
 from layouts.page import index_html
+from survey.results import QueryError
 from translations import text as catalog_text
 
+from . import freetext, upload
 from .auth import LANG, LOGOUT, PREFIX, is_staff, lang_query, staff_lang, staff_user_label
 
 ROOT = Path(__file__).resolve().parents[1]

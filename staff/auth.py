@@ -50,7 +50,8 @@ from urllib.parse import parse_qs, urlsplit
 from flask import Response, current_app, g, has_request_context, jsonify, redirect, request, session
 from werkzeug.security import check_password_hash
 
-from translations import LANGUAGES, text as catalog_text
+from translations import LANGUAGES
+from translations import text as catalog_text
 from web.security import Throttle
 
 from .state import StateError, open_state

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from views.texts import t
 from survey.config import KOMMUN_LEVEL_ID
 from survey.results import Query, QueryError, Results
+from views.texts import t
 
 from .figures import EMPTY_FIGURE, bar_figure, message_figure, shares_figure, trend_figure
 from .labels import group_label, labelled_query

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import math
 
-from views.texts import interval, percent, percent_sign, t, value
 from survey.codebook import Question
+from views.texts import interval, percent, percent_sign, t, value
 
 # ColorBrewer YlOrRd (sequential, colour-blind safe): more unfavourable answers = darker.
 SHARE_SCALE = [[0.0, "#ffffb2"], [0.25, "#fecc5c"], [0.5, "#fd8d3c"], [0.75, "#f03b20"], [1.0, "#bd0026"]]

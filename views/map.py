@@ -9,8 +9,8 @@ import math
 
 import numpy as np
 
-from views.texts import half_up_array, percent_sign, t, value
 from survey.results import QueryError, Results
+from views.texts import half_up_array, percent_sign, t, value
 
 from .figures import EMPTY_FIGURE, FONT, SHARE_SCALE, SUPPRESSED_GREY
 from .labels import labelled_query

@@ -15,7 +15,8 @@ from dash import no_update
 
 from survey.config import KOMMUN_LEVEL_ID
 from survey.results import QueryError, Results
-from translations import DEFAULT as DEFAULT_LANGUAGE, LANGUAGES
+from translations import DEFAULT as DEFAULT_LANGUAGE
+from translations import LANGUAGES
 
 
 def known_language(lang, default: str = DEFAULT_LANGUAGE) -> str:

@@ -13,9 +13,9 @@ import json
 import math
 from dataclasses import dataclass, field
 
-from views.texts import integer, interval, t, value
 from survey.config import KOMMUN_LEVEL_ID
 from survey.results import QueryError, Results
+from views.texts import integer, interval, t, value
 
 from .details import details_view
 from .labels import group_label

@@ -5,8 +5,8 @@ adjustment), and a suppressed value is always described as "för få svar".
 """
 from __future__ import annotations
 
-from views.texts import half_up, percent_sign
 from translations import text
+from views.texts import half_up, percent_sign
 
 
 class _Phrases:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from views.texts import half_up, integer, interval, t, value
 from survey.config import KOMMUN_LEVEL_ID
 from survey.results import Query, Results, Rows
+from views.texts import half_up, integer, interval, t, value
 
 from .labels import labelled_query
 

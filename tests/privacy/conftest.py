@@ -22,7 +22,6 @@ from joserfc.jwk import RSAKey
 from werkzeug.security import generate_password_hash
 from werkzeug.serving import make_server
 
-
 ROOT = Path(__file__).resolve().parents[2]
 STAFF_PASSWORD = "ett-långt-test-lösenord-" + secrets.token_hex(4)
 CLIENT_ID, CLIENT_SECRET = "trygghetskartan-test", secrets.token_urlsafe(16)

@@ -301,9 +301,8 @@ def test_axe_finds_nothing_on_the_staff_pages_in_both_languages(staff_server):
 
 
 def staff_pages_with_axe(url: str, found: dict) -> None:
-    from playwright.sync_api import expect, sync_playwright
-
     from browser.meeting import axe_violations
+    from playwright.sync_api import expect, sync_playwright
 
     def check(page, name: str, lang: str) -> None:
         assert page.evaluate("document.documentElement.lang") == lang, name

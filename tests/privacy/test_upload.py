@@ -217,9 +217,8 @@ def test_axe_finds_nothing_on_the_staff_pages(upload_server, tmp_path):
 
 
 def staff_pages_with_axe(upload_server, tmp_path, found: dict):
-    from playwright.sync_api import sync_playwright
-
     from browser.meeting import axe_violations  # tests/browser/meeting.py: the same axe run as the public pages
+    from playwright.sync_api import sync_playwright
 
     bad = tmp_path / "fel.csv"
     bad.write_bytes(broken_export())

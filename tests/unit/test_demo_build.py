@@ -8,10 +8,10 @@ import shapely
 from shapely.geometry import shape
 
 from views.details import details_view
+from views.labels import labelled_query
 from views.map import map_view
 from views.params import area_choice
 from views.texts import half_up
-from views.labels import labelled_query
 
 
 def layer(processed, level):

@@ -17,14 +17,14 @@ from pypdf import PdfReader
 
 import translations
 from exports.slides import pdf_bytes, pptx_bytes
+from exports.tables import table_file
+from survey.results import QueryError
+from views.labels import labelled_query
 from views.params import check_view, parse_view, query_params, story_item, view_search
 from views.qr import qr_data_uri
 from views.slides import story_slides
 from views.story import read_story_file, story_file
-from exports.tables import table_file
 from views.texts import decimal, half_up, integer, percent, t
-from survey.results import QueryError
-from views.labels import labelled_query
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import random
 
-from views.texts import integer, interval, t, value
 from views import table
 from views.details import details_view
+from views.texts import integer, interval, t, value
 
 
 def test_each_row_holds_the_texts_the_table_shows(results):
