@@ -6,8 +6,9 @@ SameSite=Lax, Secure behind HTTPS) that holds who logged in and until when (8 ho
 - A password, for a small installation: only its hash is configured (werkzeug's generate_password_hash; make
   one with `python -m staff hash`), in the environment (TRYGG_STAFF_PASSWORD_HASH) or in the configuration
   ([staff] password_hash). The form has a CSRF token; failed attempts are limited per form and client address
-  in a store all workers share (staff/state.py): MAX_FAILURES in FAILURE_WINDOW, then that address is refused
-  for LOCK_SECONDS, doubling with each further lock (at most MAX_LOCK); other addresses are not affected. The
+  in a store all workers share (staff/state.py; the limiter in staff/limiter.py): MAX_FAILURES in FAILURE_WINDOW,
+  then that address is refused for LOCK_SECONDS, doubling with each further lock (at most MAX_LOCK); other
+  addresses are not affected. The
   client address is the connection's, or behind a proxy the one it adds to X-Forwarded-For when TRUSTED_PROXIES
   says how many proxies to trust (web/security.py, ProxyFix).
 - OpenID Connect for municipal single sign-on (e.g. Microsoft Entra ID), with Authlib: authorization code flow
@@ -54,6 +55,7 @@ from translations import LANGUAGES
 from translations import text as catalog_text
 from web.security import Throttle
 
+from .limiter import LoginLimiter
 from .state import StateError, open_state
 
 log = logging.getLogger("trygghetskartan.staff")
@@ -65,8 +67,6 @@ OIDC_LOGIN, OIDC_CALLBACK = "/personal/oidc/login", "/personal/oidc/callback"
 OPEN_PATHS = {LOGIN, LOGOUT, OIDC_LOGIN, OIDC_CALLBACK}
 SESSION_SECONDS = 8 * 3600
 LANG = "sv"  # the staff pages' default language; ?lang=en shows them in English (staff_lang)
-MAX_FAILURES, FAILURE_WINDOW = 10, 600  # failed password attempts per (form, address) in 10 minutes, all workers
-LOCK_SECONDS, MAX_LOCK = 600, 24 * 3600  # then refused for 10 minutes, doubling with each further lock, at most 24 h
 STATE = "trygghetskartan.staff"  # server.extensions[STATE]: the shared store and the settings
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -218,54 +218,17 @@ def foreign_origin() -> bool:
     return origin not in allowed
 
 
-class LoginLimiter:
-    """Failed attempts per key (the form and the client address) in the shared store: after MAX_FAILURES in
-    FAILURE_WINDOW the key is locked for LOCK_SECONDS, doubled for each lock in the last MAX_LOCK seconds."""
-
-    def __init__(self, state):
-        self.state = state
-
-    def retry_after(self, key: str) -> int:
-        """Seconds until `key` may try again (0: now)."""
-        return int(self.state.ttl("lock:" + key) + 0.999) if self.state.get("lock:" + key) else 0
-
-    def attempt(self, key: str) -> int:
-        """Count an attempt before the password is checked (so that parallel attempts on many workers cannot
-        slip past the limit); the seconds to wait if it is over the limit (0: go ahead)."""
-        if self.state.incr("fail:" + key, FAILURE_WINDOW) > MAX_FAILURES:
-            return self._lock(key)
-        return 0
-
-    def failed(self, key: str) -> None:
-        if (self.state.get("fail:" + key) or 0) >= MAX_FAILURES:
-            self._lock(key)
-
-    def succeeded(self, key: str) -> None:
-        self.state.delete("fail:" + key, "lock:" + key, "strikes:" + key)
-
-    def _lock(self, key: str) -> int:
-        strikes = self.state.incr("strikes:" + key, MAX_LOCK)
-        seconds = min(LOCK_SECONDS * 2 ** min(strikes - 1, 16), MAX_LOCK)
-        self.state.put("lock:" + key, 1, seconds)
-        self.state.delete("fail:" + key)
-        log.warning("inloggning spärrad i %d s för %s (login locked)", seconds, key)
-        return seconds
-
-
 def init_auth(server, settings: StaffSettings, data_dir: str | Path | None = None) -> None:
     """The login and logout routes, OIDC when configured, and the guard on /personal/. The shared store
     (staff/state.py) is Redis with REDIS_URL, else SQLite next to `data_dir` (or TRYGG_STATE_DB)."""
     state = open_state(data_dir)
     server.extensions[STATE] = {"state": state, "settings": settings}
-    limiter = LoginLimiter(state)
-    oauth = None
-    if settings.oidc:
-        from authlib.integrations.flask_client import OAuth
-        oauth = OAuth(server)
-        oauth.register("oidc", client_id=settings.oidc_client_id, client_secret=settings.oidc_client_secret,
-                       server_metadata_url=settings.oidc_metadata_url,
-                       client_kwargs={"scope": "openid email profile"})
+    _add_guard(server, settings)
+    _add_password_routes(server, settings, state)
+    _add_oidc_routes(server, settings)
 
+
+def _add_guard(server, settings: StaffSettings) -> None:
     @server.before_request
     def guard():
         path = request.path
@@ -286,6 +249,10 @@ def init_auth(server, settings: StaffSettings, data_dir: str | Path | None = Non
         response = jsonify({"error": catalog_text("staff_login_required", staff_lang()), "login": LOGIN})
         response.status_code = 401
         return response
+
+
+def _add_password_routes(server, settings: StaffSettings, state) -> None:
+    limiter = LoginLimiter(state)
 
     @server.route(LOGIN, methods=["GET", "POST"])
     def staff_login():
@@ -331,6 +298,16 @@ def init_auth(server, settings: StaffSettings, data_dir: str | Path | None = Non
                     return _login_page(settings, catalog_text("staff_login_failed", staff_lang()), 503)
         session.clear()
         return redirect("/" + lang_query(staff_lang()))
+
+
+def _add_oidc_routes(server, settings: StaffSettings) -> None:
+    oauth = None
+    if settings.oidc:
+        from authlib.integrations.flask_client import OAuth  # only where OIDC is configured
+        oauth = OAuth(server)
+        oauth.register("oidc", client_id=settings.oidc_client_id, client_secret=settings.oidc_client_secret,
+                       server_metadata_url=settings.oidc_metadata_url,
+                       client_kwargs={"scope": "openid email profile"})
 
     @server.get(OIDC_LOGIN)
     def staff_oidc_login():

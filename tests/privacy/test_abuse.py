@@ -83,7 +83,7 @@ def test_login_limiter_holds_across_workers_and_spares_other_addresses(proxied_s
 
 def test_limiter_store_semantics_sqlite_and_redis(tmp_path):
     """The store the limiter and the logout use: a fixed-window counter, markers with an expiry; both backends."""
-    from staff.auth import MAX_FAILURES, LoginLimiter
+    from staff.limiter import MAX_FAILURES, LoginLimiter
     from staff.state import RedisState, SQLiteState
 
     stores = [SQLiteState(tmp_path / "state.sqlite3")]
