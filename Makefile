@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8050
 CONFIG ?= config/demo.toml
 # The build is redone when any of its inputs is newer than the processed data.
-BUILD_INPUTS := $(CONFIG) $(shell find data/demo -type f 2>/dev/null) $(wildcard survey/*.py survey/results/*.py)
+BUILD_INPUTS := $(CONFIG) $(shell find data/demo survey -type f -name "*.py" -o -type f -path "data/demo/*" 2>/dev/null)
 
 .PHONY: run test lint build demo-data browser clean translations audit servers precompress bench bench-national
 
