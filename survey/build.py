@@ -28,6 +28,7 @@ from .ingest import area_matching_summary, counted, ingest, load_population, tho
 from .ingest.accounting import KINDS as ACCOUNTING_KINDS
 from .ingest.accounting import accounting_table
 from .reference import load_reference
+from .results import write_tables
 from .weighting import rake
 
 KEEP_BUILDS = 3
@@ -280,8 +281,6 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     # Every (wave, question)'s table with its disclosure control, by the query's own code, stored with the build.
-    from .results import write_tables
-
     write_tables(folder)
     return manifest
 
