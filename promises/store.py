@@ -108,13 +108,19 @@ def get_promise(db: Database, promise_id: int) -> Promise:
         return _promise(session, promise_id)
 
 
-def create_promise(db: Database, who: str, fields: dict) -> int:
+def create_promise(db: Database, who: str, fields: dict, indicators: list[dict] = ()) -> int:
+    """A new promise, with `indicators` (checked by promises/followup.py) in the same transaction."""
     values = clean_promise(fields)
     with db.transaction() as session:
         promise = Promise(**values)
         session.add(promise)
         session.flush()
         _log(session, promise.id, who, "created", {k: [None, v] for k, v in values.items() if v})
+        for indicator in indicators:
+            row = Indicator(promise_id=promise.id, **indicator)
+            session.add(row)
+            session.flush()
+            _log(session, promise.id, who, "indicator_added", {"indicator": dict(indicator, id=row.id)})
         return promise.id
 
 
