@@ -22,19 +22,24 @@ from .render import STATUS_KEYS
 TOP_PROBLEMS = 3
 
 
-def area_row(results: Results, question: str, level: str, area_id: str) -> dict | None:
-    """The area's all-respondents row of a question in the newest wave (the API's row)."""
-    rows = results.query(Query(question=question, wave=results.waves[-1], level=level))
+def area_row(results: Results, question: str, level: str, area_id: str, wave: int | None = None) -> dict | None:
+    """The area's all-respondents row of a question in the newest wave (or `wave`): the API's row."""
+    rows = results.query(Query(question=question, wave=wave or results.waves[-1], level=level))
     return next((r for r in rows if r["area_id"] == area_id and r["group"] is None), None)
 
 
-def main_results(results: Results, level: str, area_id: str, lang: str) -> list[dict]:
+def problem_questions(results: Results) -> list:
+    """The problems: the single-choice questions of the codebook's largest theme (the police survey's "problem i
+    området" block), without the headline question."""
     codebook = results.codebook
     themes = Counter(q.theme for q in codebook.single_choice)
     largest = themes.most_common(1)[0][0] if themes else None
-    headline = codebook.single_choice[0]
-    problems = [q for q in codebook.single_choice if q.theme == largest and q.id != headline.id]
-    rows = [(q, area_row(results, q.id, level, area_id)) for q in problems]
+    return [q for q in codebook.single_choice if q.theme == largest and q is not codebook.single_choice[0]]
+
+
+def main_results(results: Results, level: str, area_id: str, lang: str) -> list[dict]:
+    headline = results.codebook.single_choice[0]
+    rows = [(q, area_row(results, q.id, level, area_id)) for q in problem_questions(results)]
     ranked = sorted((pair for pair in rows if pair[1] and not pair[1]["suppressed"]),
                     key=lambda pair: -pair[1]["share"])[:TOP_PROBLEMS]
     out = []

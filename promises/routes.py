@@ -14,6 +14,7 @@ def install(server, get_results, data_dir: str | Path) -> Database:
     """Migrate the database (once, under a lock) and register the pages on `server`."""
     db = Database(database_url(data_dir))
     db.migrate()
+    db.dispose()  # gunicorn preloads the app: each worker opens its own connections after the fork
     server.extensions[DB] = {"db": db, "get_results": get_results}
     server.register_blueprint(staff_pages.make_blueprint())
     server.register_blueprint(public_pages.make_blueprint())

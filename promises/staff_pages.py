@@ -22,6 +22,7 @@ from views.texts import t
 
 from . import store
 from .followup import area_choices, check_indicator, describe, follow_up, indicator_from_view
+from .priorities import priorities
 from .render import STATUS_KEYS, database, keep, language, page, results
 
 PREFIX = "/personal/loften"
@@ -46,6 +47,7 @@ def check_request() -> str:
 def staff_page(template: str, title: str, lang: str, status: int = 200, **context) -> Response:
     nav = [(t("staff_nav_freetext", lang), "/personal/" + keep(lang), False),
            (t("promise_nav", lang), PREFIX + "/" + keep(lang), request.path == PREFIX + "/"),
+           (t("priority_nav", lang), PREFIX + "/prioritering" + keep(lang), request.path == PREFIX + "/prioritering"),
            (t("aterkoppling_nav", lang), "/aterkoppling/" + keep(lang), False),
            (t("staff_nav_map", lang), "/" + keep(lang), False)]
     messages = [(kind, text) for kind, text in get_flashed_messages(with_categories=True)] + \
@@ -100,7 +102,7 @@ def register_promise_routes(bp: Blueprint) -> None:
     def new_promise():
         lang = language()
         indicator = request.values.get("indicator")  # from "Följ upp som indikator": the view's parameters
-        fields = {"problems": request.args.getlist("problem")}
+        fields = {"problems": request.args.getlist("problem"), "areas": request.args.getlist("area")}
         if request.method == "POST":
             who = check_request()
             fields = form_fields()
@@ -256,6 +258,23 @@ def register_part_routes(bp: Blueprint) -> None:
         store.remove_indicator(database(), who, pid, iid)
         flash(t("promise_indicator_removed", lang), "success")
         return redirect(f"{PREFIX}/{pid}{keep(lang)}#indikatorer")
+
+    @bp.get("/prioritering")
+    def priority_view():
+        """Problems side by side for an area (promises/priorities.py); each starts a promise."""
+        lang, data = language(), results()
+        choices = area_choices(data, lang)
+        chosen = request.args.get("area") or choices[0][0]
+        if chosen not in dict(choices):
+            raise QueryError("area", chosen, [c for c, _ in choices])
+        wave = request.args.get("wave") or str(data.waves[-1])
+        if wave not in {str(w) for w in data.waves}:
+            raise QueryError("wave", wave, data.waves)
+        level, _, area_id = chosen.partition(":")
+        return staff_page("priorities.html", t("priority_title", lang, area=dict(choices)[chosen], wave=wave), lang,
+                          rows=priorities(data, level, area_id, int(wave), lang), area_options=choices,
+                          chosen=chosen, wave=int(wave), waves=data.waves,
+                          start_query=lambda problem: keep(lang, problem=problem, area=chosen))
 
     @bp.get("/indikator")
     def pick_promise():

@@ -1,7 +1,8 @@
-"""Medborgarlöften in Chromium (issue 23): as staff, two indicators taken from dashboard views with "Följ upp som
-indikator", three actions, a status change and the change log; as a resident (no login), the area's återkoppling
-page with the promise, its actions and the indicators' baseline and change, on a desktop and a phone, axe-clean,
-and its flyer. The app runs under gunicorn with a staff password and a database of its own (SQLite)."""
+"""Medborgarlöften in Chromium (issue 23): as staff, a promise started from the prioritisation view, two indicators
+taken from dashboard views with "Följ upp som indikator", three actions, a status change and the change log; as a
+resident (no login), the area's återkoppling page with the promise, its actions and the indicators' baseline and
+change, on a desktop and a phone, axe-clean, and its flyer. The app runs under gunicorn with a staff password and a
+database of its own (SQLite)."""
 from __future__ import annotations
 
 import os
@@ -89,17 +90,24 @@ def test_staff_make_a_promise_and_residents_see_how_it_went(browser, promise_ser
     tab.click("button[type=submit]")
     tab.wait_for_url(url + "/personal/")
 
-    # Indicator 1 from a view: a new promise with it.
-    follow_up_from_view(tab, url, {"question": "p_fortkorning", **IDRE})
-    expect(tab.locator("#indicator-text")).to_contain_text("Fortkörning i Idre (alla), utgångsläge 2016")
-    tab.click("#new-with-indicator")
+    # The prioritisation view: the problems of Idre side by side; a promise started from one of them.
+    tab.goto(url + "/personal/loften/prioritering?area=distrikt:distrikt_idre")
+    expect(tab.locator("#priority-table tbody tr").first).to_be_visible()
+    tab.get_by_role("link", name="Starta ett löfte om Fortkörning").click()
+    expect(tab.locator("#problems option[value=p_fortkorning]")).to_have_js_property("selected", True)
+    expect(tab.locator("#areas option[value='distrikt:distrikt_idre']")).to_have_js_property("selected", True)
     tab.fill("#title", TITLE)
     tab.fill("#text", "Polisen gör fler trafikkontroller och kommunen lagar belysningen.")
     tab.fill("#parties", "Älvdalens kommun, Polisen")
-    tab.select_option("#areas", ["distrikt:distrikt_idre"])
     tab.click("#save-promise")
     expect(tab.locator("#promise-title")).to_have_text(TITLE)
     promise_url = tab.url
+
+    # Indicator 1 from a view.
+    follow_up_from_view(tab, url, {"question": "p_fortkorning", **IDRE})
+    expect(tab.locator("#indicator-text")).to_contain_text("Fortkörning i Idre (alla), utgångsläge 2016")
+    tab.get_by_role("button", name=f"Lägg till i ”{TITLE}”").click()
+    expect(tab.locator("article.indicator")).to_have_count(1)
 
     # Indicator 2 from another view (women only), added to the promise.
     follow_up_from_view(tab, url, {"question": "q_otrygg_kvall", **IDRE, "kon": "1"})
