@@ -79,3 +79,14 @@ class Change(Base):
     who: Mapped[str] = mapped_column(sa.String(200))
     what: Mapped[str] = mapped_column(sa.String(50))
     detail: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+
+class ReportText(Base):
+    """A part of the lägesbild that staff write (what the survey cannot say), by section key."""
+    __tablename__ = "report_text"
+    key: Mapped[str] = mapped_column(sa.String(50), primary_key=True)
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime, default=now, onupdate=now)
+    updated_by: Mapped[str] = mapped_column(sa.String(200), default="")
+    __mapper_args__ = {"version_id_col": version}

@@ -22,6 +22,7 @@ from views.texts import t
 
 from . import store
 from .followup import area_choices, check_indicator, describe, follow_up, indicator_from_view
+from .lagesbild import WRITTEN, lagesbild, lagesbild_docx
 from .priorities import priorities
 from .render import STATUS_KEYS, database, keep, language, page, results
 
@@ -48,6 +49,7 @@ def staff_page(template: str, title: str, lang: str, status: int = 200, **contex
     nav = [(t("staff_nav_freetext", lang), "/personal/" + keep(lang), False),
            (t("promise_nav", lang), PREFIX + "/" + keep(lang), request.path == PREFIX + "/"),
            (t("priority_nav", lang), PREFIX + "/prioritering" + keep(lang), request.path == PREFIX + "/prioritering"),
+           (t("lagesbild_nav", lang), PREFIX + "/lagesbild" + keep(lang), request.path == PREFIX + "/lagesbild"),
            (t("aterkoppling_nav", lang), "/aterkoppling/" + keep(lang), False),
            (t("staff_nav_map", lang), "/" + keep(lang), False)]
     messages = [(kind, text) for kind, text in get_flashed_messages(with_categories=True)] + \
@@ -275,6 +277,39 @@ def register_part_routes(bp: Blueprint) -> None:
                           rows=priorities(data, level, area_id, int(wave), lang), area_options=choices,
                           chosen=chosen, wave=int(wave), waves=data.waves,
                           start_query=lambda problem: keep(lang, problem=problem, area=chosen))
+
+    @bp.get("/lagesbild")
+    def report_page():
+        lang = language()
+        return staff_page("lagesbild.html", t("lagesbild_title", lang), lang,
+                          sections=lagesbild(results(), database(), lang))
+
+    @bp.get("/lagesbild.docx")
+    def report_docx():
+        lang, data = language(), results()
+        title = t("lagesbild_document_title", lang, kommun=data.manifest.get("kommun", {}).get("name", ""),
+                  wave=data.waves[-1])
+        body = lagesbild_docx(lagesbild(data, database(), lang), title, lang)
+        return Response(body, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                        headers={"Content-Disposition": 'attachment; filename="lagesbild.docx"',
+                                 "Cache-Control": "no-store"})
+
+    @bp.post("/lagesbild/<key>")
+    def save_report_part(key: str):
+        who, lang = check_request(), language()
+        if key not in WRITTEN:
+            abort(404)
+        version = request.form.get("version", "")
+        try:
+            store.save_report_text(database(), who, key, int(version) if version.isdigit() else None,
+                                   request.form.get("text", ""))
+            flash(t("promise_saved", lang), "success")
+        except store.Conflict:
+            flash(t("lagesbild_conflict", lang), "warning")
+        except store.InputError as err:
+            flash(t("promise_input_error", lang, field=t("lagesbild_section_" + key, lang), error=t(err.key, lang)),
+                  "danger")
+        return redirect(f"{PREFIX}/lagesbild{keep(lang)}#{key}")
 
     @bp.get("/indikator")
     def pick_promise():

@@ -12,11 +12,12 @@ import re
 from datetime import date
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from .db import Database
-from .models import STATUSES, Action, Change, Indicator, Promise
+from .models import STATUSES, Action, Change, Indicator, Promise, ReportText
 
 PROMISE_FIELDS = ("title", "text", "parties", "areas", "period_start", "period_end", "problems")
 ACTION_FIELDS = ("what", "who", "when", "status")
@@ -231,3 +232,30 @@ def delete_promise(db: Database, promise_id: int) -> None:
         promise = _promise(session, promise_id)
         session.delete(promise)
         session.execute(delete(Change).where(Change.promise_id == promise_id))
+
+
+def report_texts(db: Database) -> dict[str, ReportText]:
+    with db.transaction() as session:
+        return {r.key: r for r in session.scalars(select(ReportText))}
+
+
+def save_report_text(db: Database, who: str, key: str, version: int | None, text: str) -> None:
+    """Save one written part of the lägesbild; `version` None for a part not yet written. Conflict when someone
+    saved it since the form was made."""
+    text = str(text or "").strip()
+    if len(text) > 20_000:
+        raise InputError(key, "promise_error_too_long")
+    try:
+        with db.transaction() as session:
+            row = session.get(ReportText, key)
+            if row is None:
+                if version is not None:
+                    raise Conflict(key)
+                session.add(ReportText(key=key, text=text, updated_by=who))
+                return
+            if row.version != version:
+                raise Conflict(key)
+            if row.text != text:
+                row.text, row.updated_by = text, who
+    except (StaleDataError, IntegrityError):
+        raise Conflict(key) from None

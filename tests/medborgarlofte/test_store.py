@@ -15,9 +15,9 @@ from promises.models import Promise
 def test_migrations_make_every_table_from_empty_and_run_again_harmlessly(db):
     db.migrate()  # a second start: nothing to do
     tables = set(sa.inspect(db.engine).get_table_names())
-    assert {"promise", "indicator", "action", "change_log", "alembic_version"} <= tables
+    assert {"promise", "indicator", "action", "change_log", "report_text", "alembic_version"} <= tables
     with db.engine.connect() as connection:
-        assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0001"
+        assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == "0002"
 
 
 def test_a_promise_its_actions_and_their_log(db):
