@@ -88,6 +88,7 @@ def make_blueprint() -> Blueprint:
     bp = Blueprint("promises_staff", __name__, url_prefix=PREFIX, template_folder="templates")
     register_promise_routes(bp)
     register_part_routes(bp)
+    register_view_routes(bp)
     return bp
 
 
@@ -261,6 +262,10 @@ def register_part_routes(bp: Blueprint) -> None:
         flash(t("promise_indicator_removed", lang), "success")
         return redirect(f"{PREFIX}/{pid}{keep(lang)}#indikatorer")
 
+
+
+def register_view_routes(bp: Blueprint) -> None:
+    """Pages made from the survey: the prioritisation, the lägesbild, a dashboard view as an indicator."""
     @bp.get("/prioritering")
     def priority_view():
         """Problems side by side for an area (promises/priorities.py); each starts a promise."""
