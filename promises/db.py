@@ -18,6 +18,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -47,6 +48,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached, created or migrated (the message names the setting to change)."""
+
+
 class Database:
     """One database: its URL, a per-process engine, migrations and transactions."""
 
@@ -56,6 +61,11 @@ class Database:
         self._engine: sa.Engine | None = None
         self._pid: int | None = None
         self._lock = threading.Lock()
+
+    @property
+    def safe_url(self) -> str:
+        """The URL without its password, for messages."""
+        return sa.engine.make_url(self.url).render_as_string(hide_password=True)
 
     @property
     def engine(self) -> sa.Engine:
@@ -69,7 +79,17 @@ class Database:
             return self._engine
 
     def migrate(self) -> None:
-        """Bring the schema to the newest migration, once even when several processes start together."""
+        """Bring the schema to the newest migration, once even when several processes start together;
+        DatabaseUnavailable when the database cannot be reached or written."""
+        try:
+            self._migrate()
+        except (SQLAlchemyError, OSError) as err:  # stop the start with a message that says what to set
+            raise DatabaseUnavailable(
+                f"Medborgarlöftenas databas kan inte öppnas eller migreras ({self.safe_url}): sätt DATABASE_URL "
+                "till en nåbar PostgreSQL eller TRYGG_PROMISES_DB till en skrivbar fil (the promises' database "
+                f"cannot be opened or migrated: {type(err).__name__}: {str(err).splitlines()[0][:300]})") from None
+
+    def _migrate(self) -> None:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         if self.sqlite:

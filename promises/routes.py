@@ -13,7 +13,7 @@ from .render import DB
 def install(server, get_results, data_dir: str | Path) -> Database:
     """Migrate the database (once, under a lock) and register the pages on `server`."""
     db = Database(database_url(data_dir))
-    db.migrate()
+    db.migrate()  # DatabaseUnavailable (a RuntimeError saying what to set) stops the start
     db.dispose()  # gunicorn preloads the app: each worker opens its own connections after the fork
     server.extensions[DB] = {"db": db, "get_results": get_results}
     server.register_blueprint(staff_pages.make_blueprint())

@@ -2,14 +2,21 @@
 write with its log line, a failed write leaves nothing, two staff editing at once lose neither's work."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from promises import store
+from promises.db import Database, database_url
 from promises.models import Promise
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_migrations_make_every_table_from_empty_and_run_again_harmlessly(db):
@@ -105,3 +112,41 @@ def test_two_staff_editing_at_once_lose_neither(db):
 
 def _fields(promise) -> dict:
     return {k: getattr(promise, k) for k in store.PROMISE_FIELDS}
+
+
+def test_processes_starting_together_migrate_a_new_database_once(database_url, tmp_path):
+    """Several workers or instances starting at once on an empty database: each waits for the lock, one migrates."""
+    if database_url.startswith("sqlite"):
+        fresh = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    else:
+        admin = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://"),
+                                 isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(sa.text("CREATE DATABASE fresh"))
+        admin.dispose()
+        fresh = database_url.rsplit("/", 1)[0] + "/fresh"
+    code = ("import os; from promises.db import Database, database_url; "
+            "Database(database_url(None)).migrate()")
+    env = {**os.environ, "DATABASE_URL": fresh}
+    starts = [subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT, stderr=subprocess.PIPE)
+              for _ in range(3)]
+    assert [p.wait(timeout=120) for p in starts] == [0, 0, 0], [p.stderr.read().decode()[-500:] for p in starts]
+    from promises.db import Database
+    from promises.db import database_url as resolve
+    os.environ["DATABASE_URL"], before = fresh, os.environ.get("DATABASE_URL")
+    try:
+        engine = Database(resolve(None)).engine
+    finally:
+        os.environ["DATABASE_URL"] = before or ""
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM alembic_version")).scalar() == 1
+    engine.dispose()
+
+
+def test_an_unreachable_database_stops_the_start_with_a_message(monkeypatch):
+    from promises.db import DatabaseUnavailable
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://trygg:hemligt@127.0.0.1:1/ingen")
+    with pytest.raises(DatabaseUnavailable) as err:
+        Database(database_url(None)).migrate()
+    assert "DATABASE_URL" in str(err.value) and "hemligt" not in str(err.value)
