@@ -51,7 +51,10 @@ def main_results(results: Results, level: str, area_id: str, lang: str) -> list[
                     "value": percent(row["share"], lang) if shown else t("followup_hidden", lang),
                     "low": percent(row["share_low"], lang) if shown else "",
                     "high": percent(row["share_high"], lang) if shown else "", "n": row["n"] if shown else None,
-                    "headline": question is headline})
+                    "headline": question is headline,
+                    # a hidden area: the enclosing area whose number is published (the API's roll-up)
+                    "rolled_up": (row["rolled_up_level"], row["rolled_up_id"], row["rolled_up_to"])
+                    if row is not None and row["suppressed"] and row["rolled_up_id"] else None})
     return out
 
 

@@ -31,5 +31,6 @@ def priorities(results: Results, level: str, area_id: str, wave: int, lang: str)
             "vs_rest_code": row["vs_rest"] if shown else None,
             "change": (t(CHANGE[row["change"]], lang, wave=row["previous_wave"])
                        if shown and row["previous_share"] is not None else ""),
+            "change_code": row["change"] if shown else None,
         })
     return sorted(out, key=lambda r: (r["share"] is None, -(r["share"] or 0)))

@@ -66,4 +66,4 @@ def area_page(level: str, area_id: str) -> Response:
                 f=feedback, sentence=lambda indicator: change_sentence(indicator, lang), other_areas=others,
                 is_kommun=level == kommun_area(data)[0], kommun=kommun,
                 pdf_href=f"{PREFIX}/{level}/{area_id}/flygblad.pdf{keep(lang)}",
-                kommun_href=f"{PREFIX}/{keep(lang)}")
+                kommun_href=f"{PREFIX}/{keep(lang)}", area_href=lambda lv, a: f"{PREFIX}/{lv}/{a}{keep(lang)}")

@@ -188,6 +188,7 @@ def show_promise(pid: int, lang: str, mine: dict | None = None, status: int = 20
     followups = [(i, follow_up(data, i, lang)) for i in promise.indicators]
     fields = mine or {k: getattr(promise, k) for k in store.PROMISE_FIELDS}
     return staff_page("promise_page.html", promise.title, lang, status=status, promise=promise, fields=fields,
+                      status_open=mine is not None,
                       version=promise.version, followups=followups, log=store.change_log(db, pid),
                       log_line=lambda change: log_line(change, lang), waves=data.waves,
                       **promise_form_context(lang))
