@@ -54,14 +54,17 @@ browser:
 translations: $(VENV)/.installed
 	$(PY) -m translations
 
-# nginx and Redis for the scaling-out setup and its test (deploy/, tests/server/test_nginx.py): installed when
-# missing and we are root; otherwise that test is skipped and says why.
+# nginx and Redis for the scaling-out setup and its test (deploy/, tests/server/test_nginx.py), PostgreSQL for the
+# promises' database tests (tests/medborgarlofte/): installed when missing and we are root; otherwise those tests
+# are skipped and say why.
 servers:
-	@if command -v nginx >/dev/null && command -v redis-server >/dev/null; then :; \
+	@if command -v nginx >/dev/null && command -v redis-server >/dev/null \
+		&& { command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light redis-server >/dev/null; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light redis-server \
+			postgresql >/dev/null; \
 	else \
-		echo "The nginx test needs nginx and Redis: run 'sudo apt-get install nginx-light redis-server' (skipped meanwhile)."; \
+		echo "The nginx and PostgreSQL tests need them: run 'sudo apt-get install nginx-light redis-server postgresql' (skipped meanwhile)."; \
 	fi
 
 # The script bundles compressed once at brotli's best (web/static.py; the copies live in .cache/precompressed).

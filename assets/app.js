@@ -54,7 +54,8 @@
         return [search, window.location.href, path + search, window.location.href,
                 path + viewSearch(view, defaults, other),
                 "/export/table.csv" + search, "/export/table.xlsx" + search,
-                "/presentation" + (lang !== defaults.lang ? "?lang=" + lang : "")];
+                "/presentation" + (lang !== defaults.lang ? "?lang=" + lang : ""),
+                "/personal/loften/indikator" + search];
       },
 
       /* The view's table from its texts (views/table.py, table_data): the html Dash would have sent, made

@@ -42,7 +42,7 @@ def register_link_callbacks(app) -> None:
         ClientsideFunction("tk", "syncUrl"),
         Output("url", "search"), Output("url", "href"), Output("view-search", "data"), Output("share-url", "value"),
         Output("language-link", "href"), Output("table-csv", "href"), Output("table-xlsx", "href"),
-        Output("story-start", "href"),
+        Output("story-start", "href"), Output("follow-up-link", "href"),
         *controls, FILTER_IDS, State("lang", "data"), State("view-defaults", "data"), State("page-token", "data"))
 
     @app.callback(Output("share-modal", "is_open"), Output("share-qr", "src"), Output("share-qr", "alt"),

@@ -7,6 +7,8 @@ from dash import dcc, html
 
 from views.texts import t
 
+FOLLOW_UP = "/personal/loften/indikator"  # promises/staff_pages.py
+
 
 def view_toolbar(lang: str) -> html.Div:
     """Under the view's title: share it, or add it to the presentation."""
@@ -15,6 +17,9 @@ def view_toolbar(lang: str) -> html.Div:
                     className="btn btn-outline-primary btn-sm me-2", **{"aria-haspopup": "dialog"}),
         html.Button(t("story_add", lang), id="story-add", type="button", className="btn btn-primary btn-sm"),
         html.Span(id="story-status", className="small ms-2", role="status"),
+        # staff (issue 23): the view as an indicator of a medborgarlöfte; the href follows the view (assets/app.js)
+        html.A(t("follow_up_link", lang), id="follow-up-link", href=FOLLOW_UP + ("?lang=en" if lang == "en" else ""),
+               className="btn btn-link btn-sm ms-auto"),
     ], className="view-toolbar d-flex flex-wrap align-items-center gap-1 mb-2")
 
 

@@ -27,6 +27,7 @@ from .auth import LANG, LOGOUT, PREFIX, is_staff, lang_query, staff_lang, staff_
 
 ROOT = Path(__file__).resolve().parents[1]
 UPLOAD = PREFIX + "uppladdning"
+PROMISES = PREFIX + "loften/"  # the medborgarlöften's pages (promises/staff_pages.py)
 GROUP_IDS = "staff-group-"
 
 
@@ -129,6 +130,7 @@ def frame(content, pathname: str | None, lang: str) -> html.Div:
             html.Nav([
                 nav_link("staff_nav_freetext", PREFIX),
                 nav_link("staff_nav_upload", UPLOAD),
+                nav_link("staff_nav_promises", PROMISES),
                 html.A(catalog_text("staff_nav_map", lang), href="/" + keep, className="me-3"),
                 html.A(catalog_text("language_link", lang), href=f"?lang={other}", lang=other, id="staff-language-link",
                        className="btn btn-outline-primary btn-sm me-2"),

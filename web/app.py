@@ -13,6 +13,7 @@ from callbacks import register_callbacks
 from callbacks.view import TRIGGER_FREE, WAIT_ONLY
 from exports.routes import make_blueprint as make_export_blueprint
 from layouts.page import index_html, shell
+from promises.routes import install as install_promises
 from staff import init_auth, load_settings, make_staff_app
 from survey.results import open_results
 
@@ -46,6 +47,7 @@ def create_app(data_dir: str | Path | None = None) -> dash.Dash:
     config = open_results(data_dir).manifest.get("config")
     init_auth(server, load_settings(ROOT / config if config else None), data_dir)
     app.staff_app = make_staff_app(server, get_results, data_dir)
+    install_promises(server, get_results, data_dir)  # medborgarlöften: staff pages, återkoppling (issue 23)
     harden(server, [app], [app.staff_app])
     # flask-compress leaves bodies under 500 bytes alone; most map updates (a Patch of a municipality's values)
     # are 300–800 bytes of JSON and about half that compressed, and a village hall meeting shares a slow line.

@@ -285,16 +285,14 @@ def view_column(results: Results, q: Query, name: str, columns: dict, base: list
     raise KeyError(f"Rows.column: no column {name!r}")
 
 
-def area_trend(results: Results, q: Query, area_id: str) -> list[dict]:
-    """One area's all-respondents row of q's level under q's filters, in every wave: wave, kind, n, share,
-    share_low, share_high, suppressed. The same sums, estimate and disclosure as the view's rows (the
-    trend's points are those rows: tests/unit/test_results.py compares them), for the one area only."""
+def area_estimates(results: Results, q: Query, area_id: str) -> list[tuple[int, Estimates]]:
+    """One area's all-respondents estimate (an Estimates of one cell, no estimate where hidden) of q's level under
+    q's filters, in every wave: the same sums, estimate and disclosure as the view's rows."""
     index = results.area_index
     _, unfavourable = unfavourable_of(results, q.question)
-    is_index = results.codebook.question(q.question) is None
     area = index.order[q.level].index(area_id)
     area_class, coords = int(index.classes[q.level][area]), box_coords(results, q, None)
-    points = []
+    out = []
     for wave in results.waves:
         table, sums = results.tables.summary(wave, q.question), results.sums.of_query(wave, q)
         found = no_estimates(1)
@@ -303,9 +301,21 @@ def area_trend(results: Results, q: Query, area_id: str) -> list[dict]:
             found = estimate(results, sums, np.arange(sums.areas), table["options"], unfavourable)
             found = Estimates(**{f.name: None if getattr(found, f.name) is None else getattr(found, f.name)[[area]]
                                  for f in fields(Estimates)})
-        shown = bool(found.ok[0])
-        p, low, high = floats_or_none(found.p), floats_or_none(found.low), floats_or_none(found.high)
-        points.append({"wave": wave, "kind": "index" if is_index else "share",
-                       "n": int(found.n[0]) if shown else None, "share": p[0], "share_low": low[0],
-                       "share_high": high[0], "suppressed": not shown})
-    return points
+        out.append((wave, found))
+    return out
+
+
+def area_trend(results: Results, q: Query, area_id: str) -> list[dict]:
+    """One area's all-respondents row of q's level under q's filters, in every wave: wave, kind, n, share,
+    share_low, share_high, suppressed. The same sums, estimate and disclosure as the view's rows (the
+    trend's points are those rows: tests/unit/test_results.py compares them), for the one area only."""
+    is_index = results.codebook.question(q.question) is None
+    return [trend_point(wave, found, is_index) for wave, found in area_estimates(results, q, area_id)]
+
+
+def trend_point(wave: int, found: Estimates, is_index: bool) -> dict:
+    """A wave's point of one area (area_estimates' Estimates of one cell) as a dict."""
+    shown = bool(found.ok[0])
+    p, low, high = floats_or_none(found.p), floats_or_none(found.low), floats_or_none(found.high)
+    return {"wave": wave, "kind": "index" if is_index else "share", "n": int(found.n[0]) if shown else None,
+            "share": p[0], "share_low": low[0], "share_high": high[0], "suppressed": not shown}

@@ -12,7 +12,7 @@ from cachetools import LRUCache, cached
 
 from ..codebook import Codebook, load_codebook
 from ..cube import CubeParts
-from . import compute
+from . import change, compute
 from .areas import AreaIndex
 from .parameters import Query, group_filters, parse_query
 from .rows import Rows
@@ -84,6 +84,11 @@ class Results:
     def area_trend(self, q: Query, area_id: str) -> list[dict]:
         """One area's all-respondents row of q's level under q's filters in every wave (compute.area_trend)."""
         return compute.area_trend(self, q, area_id)
+
+    def indicator_change(self, q: Query, area_id: str, baseline: int) -> list[dict]:
+        """One area's value under q's filters from the baseline wave on, each later wave tested against it
+        (change.indicator_change)."""
+        return change.indicator_change(self, q, area_id, baseline)
 
     def reference_rows(self, question: str, year: int) -> list[dict]:
         """External reference values (NTU) for a question in the given year, one per geography, own first."""

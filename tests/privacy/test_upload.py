@@ -244,3 +244,46 @@ def staff_pages_with_axe(upload_server, tmp_path, found: dict):
                 page.close()
         finally:
             browser.close()
+
+
+def third_wave_export() -> bytes:
+    """The demo and a generated third wave, 2022: the 2019 respondents again (new ids), except that three in four of
+    those who saw speeding as a big problem now answer "to some extent" (a clear decrease)."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO("\n".join(DEMO))))
+    head = rows[0]
+    year, rid, speeding = head.index("ar"), head.index("respondent_id"), head.index("p_fortkorning")
+    later = []
+    for i, row in enumerate(r for r in rows[1:] if r[year] == "2019"):
+        row = list(row)
+        row[year], row[rid] = "2022", row[rid].replace("2019", "2022", 1)
+        if row[speeding] == "3" and i % 4 != 0:
+            row[speeding] = "2"
+        later.append(row)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows + later)
+    return out.getvalue().encode("utf-8")
+
+
+def test_a_new_wave_updates_the_promise_follow_up_without_any_staff_edit(staff, upload_server):
+    """Issue 23: a promise's indicator (speeding, the whole municipality, baseline 2019) shows the published 2022
+    wave and its verdict on the återkoppling page as soon as the build is swapped in; nobody edits the promise."""
+    form = staff.get(upload_server + "/personal/loften/nytt?indicator=1&question=p_fortkorning&wave=2019", timeout=30)
+    token = form.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    made = staff.post(upload_server + "/personal/loften/nytt?indicator=1", timeout=30, allow_redirects=False, data={
+        "csrf": token, "title": "Lugnare trafik i hela kommunen", "areas": "kommun:2039", "question": "p_fortkorning",
+        "level": "kommun", "area_id": "2039", "baseline_wave": "2019", "filters": ""})
+    assert made.status_code == 302, made.text[-500:]
+    before = requests.get(upload_server + "/aterkoppling/", timeout=30).text
+    assert "Fortkörning i Älvdalens kommun (alla): " in before and "ingen ny enkät än" in before
+    r = upload(staff, upload_server, [("trygghet 2022.csv", third_wave_export())])
+    assert r.status_code == 200, r.text
+    published = staff.post(upload_server + "/personal/api/publicera", json={"upload_id": r.json()["upload_id"]},
+                           timeout=120)
+    assert published.status_code == 200, published.text
+    after = requests.get(upload_server + "/aterkoppling/", timeout=30).text
+    assert "2022" in after and "minskat, statistiskt säkerställt" in after
+    page = staff.get(upload_server + made.headers["Location"], timeout=30).text
+    assert "<th scope=\"row\">2022</th>" in page and "minskat, statistiskt säkerställt" in page

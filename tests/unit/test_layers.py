@@ -13,7 +13,8 @@ from graphlib import CycleError, TopologicalSorter
 
 import grimp
 
-PACKAGES = ("survey", "views", "callbacks", "layouts", "api", "exports", "staff", "web", "translations", "deploy")
+PACKAGES = ("survey", "views", "callbacks", "layouts", "api", "exports", "staff", "promises", "web", "translations",
+            "deploy")
 
 
 def import_graph() -> dict[str, set[str]]:

@@ -20,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 # What runs in production: the app, the build CLI, staff pages, exports and the scale-out launcher. Not tests/,
 # bench/ or tools/ (a developer's screenshot script), whose packages come from requirements-dev/-bench.
 RUNTIME = ["app.py", "gunicorn.conf.py", "web",
-           "api", "callbacks", "config", "deploy", "exports", "layouts", "staff", "survey", "translations", "views"]
+           "api", "callbacks", "config", "deploy", "exports", "layouts", "promises", "staff", "survey", "translations",
+           "views"]
 
 
 def runtime_files() -> list[Path]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from translations import LANGUAGES, read_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE = [p for folder in ("app.py", "api", "callbacks", "exports", "layouts", "staff", "survey", "views")
+CODE = [p for folder in ("app.py", "api", "callbacks", "exports", "layouts", "promises", "staff", "survey", "views")
         for p in ([ROOT / folder] if folder.endswith(".py") else sorted((ROOT / folder).rglob("*.py")))]
 # t("key", …) / text("key", …) / catalog_text("key", …): a literal key asked for by name (keys built at run time
 # are checked by their tests)

@@ -1,0 +1,94 @@
+"""The återkoppling of one area as a one-page A4 PDF for the notice board and the meeting (reportlab; its Helvetica
+covers å, ä, ö and the dashes). The same words and numbers as the page (promises/feedback.py). When the text does
+not fit one page the type is made smaller, step by step; at the smallest size what is left is cut with a line
+saying that the rest is on the web page."""
+from __future__ import annotations
+
+import io
+from xml.sax.saxutils import escape
+
+from views.texts import t
+
+from .feedback import change_sentence
+
+SCALES = (1.0, 0.9, 0.8, 0.72, 0.65)
+
+
+def styles(scale: float) -> dict:
+    from reportlab.lib.styles import ParagraphStyle
+
+    def style(name, size, bold=False, before=0.0, colour="#000000"):
+        return ParagraphStyle(name, fontName="Helvetica-Bold" if bold else "Helvetica", fontSize=size * scale,
+                              leading=size * scale * 1.25, spaceBefore=before * scale, textColor=colour)
+    return {"title": style("title", 24, True), "sub": style("sub", 11, colour="#333333"),
+            "h2": style("h2", 15, True, 12, "#0b4fb3"), "h3": style("h3", 12, True, 6),
+            "body": style("body", 11, before=2), "small": style("small", 9, before=2, colour="#333333"),
+            "big": style("big", 13, True, 4)}
+
+
+def flowables(feedback: dict, lang: str, demo: bool, s: dict) -> list:
+    from reportlab.platypus import Paragraph
+
+    def p(text: str, style: str):
+        return Paragraph(escape(text), s[style])
+    out = [p(t("feedback_title", lang, area=feedback["area"]), "title"),
+           p(t("feedback_intro", lang, wave=feedback["wave"]), "sub")]
+    if demo:
+        out.append(p(t("demo_banner", lang), "small"))
+    out.append(p("1. " + t("feedback_answered_heading", lang), "h2"))
+    for a in feedback["answers"]:
+        if a["share"] is None:
+            out.append(p(t("feedback_answer_hidden", lang, question=a["question"]), "body"))
+            continue
+        out.append(p(f"{a['value']} {a['question']}", "big" if a["headline"] else "h3"))
+        out.append(p(t("feedback_interval", lang, answers=a["answers"], low=a["low"], high=a["high"], n=a["n"]),
+                     "small"))
+    out.append(p("2. " + t("feedback_doing_heading", lang), "h2"))
+    for promise in feedback["promises"]:
+        out.append(p(promise["title"], "h3"))
+        if promise["text"]:
+            out.append(p(promise["text"], "body"))
+        out += [p(f"• {a['status_text']}: {a['what']}" + (f" ({a['who']})" if a["who"] else ""), "body")
+                for a in promise["actions"]]
+    if not feedback["promises"]:
+        out.append(p(t("feedback_no_promises", lang), "body"))
+    out.append(p("3. " + t("feedback_results_heading", lang), "h2"))
+    sentences = [change_sentence(i, lang) for promise in feedback["promises"] for i in promise["indicators"]]
+    out += [p("• " + s_, "body") for s_ in sentences] or [p(t("feedback_no_indicators", lang), "body")]
+    out.append(p(t("feedback_method_note", lang), "small"))
+    return out
+
+
+def flyer_pdf(feedback: dict, lang: str, demo: bool = False, url: str = "") -> bytes:
+    """One A4 page (portrait), 18 mm margins."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Frame, Paragraph
+
+    width, height = A4
+    for scale in SCALES:
+        s = styles(scale)
+        story = flowables(feedback, lang, demo, s)
+        frame = Frame(18 * mm, 24 * mm, width - 36 * mm, height - 42 * mm, leftPadding=0, rightPadding=0,
+                      topPadding=0, bottomPadding=0, showBoundary=0)
+        out = io.BytesIO()
+        canvas = Canvas(out, pagesize=A4, pageCompression=1)
+        canvas.setTitle(t("feedback_title", lang, area=feedback["area"]))
+        canvas.setAuthor("Trygghetskartan")
+        canvas.setSubject(t("feedback_flyer", lang))
+        left = list(story)
+        frame.addFromList(left, canvas)
+        if left and scale == SCALES[-1]:  # still too long at the smallest type: say where the rest is
+            Frame(18 * mm, 14 * mm, width - 36 * mm, 10 * mm, leftPadding=0, rightPadding=0, topPadding=0,
+                  bottomPadding=0).addFromList([Paragraph(escape(t("feedback_flyer_more", lang)), s["small"])],
+                                               canvas)
+        elif left:
+            continue
+        canvas.setFont("Helvetica", 8)
+        canvas.setFillColor("#333333")
+        canvas.drawString(18 * mm, 10 * mm, t("feedback_flyer_footer", lang, url=url or "/aterkoppling"))
+        canvas.showPage()
+        canvas.save()
+        return out.getvalue()
+    raise AssertionError("unreachable: the smallest scale always returns")
