@@ -321,8 +321,19 @@ def check_unmatched_areas(found: _Found, matcher: AreaMatcher, level: str, allow
         raise IngestError(problems + [
             "Rätta stavningen i filen, lägg till ett alias ([inputs.area_aliases] i konfigurationen eller en "
             "aliases-kolumn i områdesfilen) eller sätt [inputs] allow_unmatched_areas = true för att bygga ändå "
-            "med raderna i karantän (fix the spelling, add an alias, or allow them)."], found.warnings)
+            "med raderna i karantän (fix the spelling, add an alias, or allow them)."], found.warnings,
+            unknown_areas=_unknown_areas(found.unmatched, matcher))
     found.warnings.append("\n".join(problems) + "\n  Raderna ligger i karantän (allow_unmatched_areas = true).")
+
+
+def _unknown_areas(unmatched, matcher: AreaMatcher) -> list[dict]:
+    """Each unknown value once, with its rows in every file and the ids of the closest areas, most rows first."""
+    rows: dict[str, list[int]] = defaultdict(list)
+    for _file, _column, value, found_rows in unmatched:
+        rows[value] += [int(r) for r in found_rows]
+    return [{"value": value, "rows": sorted(r),
+             "closest": [matcher.exact_name[n] for n in matcher.closest(value) if matcher.exact_name.get(n)]}
+            for value, r in sorted(rows.items(), key=lambda item: (-len(item[1]), item[0]))]
 
 
 def _unmatched_problems(unmatched, matcher: AreaMatcher, level: str) -> list[str]:
