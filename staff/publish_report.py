@@ -24,25 +24,23 @@ def _name(path: str) -> str:
     return Path(path).name
 
 
-def table(caption: str, head: list[str], rows: list[list], flags: list[bool] | None = None, **attrs) -> html.Div:
-    """A readable table: a caption, a header row, numbers right-aligned; a flagged row is highlighted."""
+NUMBERS = {"published", "new", "change", "rows_in", "rows_used", "quarantined", "rows", *KINDS}
+
+
+def table(caption: str, lang: str, columns: tuple[str, ...], rows: list[list], flags: list[bool] | None = None,
+          **attrs) -> html.Div:
+    """A readable table: a caption, the columns' headings (pub_col_<name> in the catalogs), number columns
+    right-aligned, a flagged row highlighted."""
     flags = flags or [False] * len(rows)
-
-    def cell(value):
-        numeric = isinstance(value, (int, float)) or (isinstance(value, str) and value[:1] in "−+0123456789")
-        return html.Td(value, className="text-end" if numeric else None)
-
-    body = [html.Tr([cell(v) for v in row], className="table-warning" if flagged else None)
-            for row, flagged in zip(rows, flags)]
-    return html.Div(dbc.Table([html.Caption(caption, className="caption-top fw-semibold text-body"),
-                               html.Thead(html.Tr([html.Th(h, scope="col") for h in head])), html.Tbody(body)],
-                              bordered=False, striped=True, size="sm", className="small mb-3", **attrs),
+    align = ["text-end" if c in NUMBERS else None for c in columns]
+    body = [html.Tr([html.Td(v, className=a) for v, a in zip(row, align)],
+                    className="table-warning" if flagged else None) for row, flagged in zip(rows, flags)]
+    head = html.Thead(html.Tr([html.Th(t("pub_col_" + c, lang), scope="col", className=a)
+                               for c, a in zip(columns, align)]))
+    return html.Div(dbc.Table([html.Caption(caption, className="caption-top fw-semibold text-body"), head,
+                               html.Tbody(body)],
+                              bordered=False, striped=True, size="sm", className="small mb-3 w-auto", **attrs),
                     className="table-responsive", tabIndex=0)
-
-
-def heads(lang: str, *names: str) -> list[str]:
-    """Column headings (pub_col_<name> in the catalogs)."""
-    return [t("pub_col_" + name, lang) for name in names]
 
 
 def _signed(value: int, lang: str) -> str:
@@ -63,7 +61,7 @@ def comparison(found: dict, questions: dict[str, str], levels: dict[str, str], l
     """Respondents per wave and area, and the largest changes of the published shares, flagged when implausible."""
     if found["published"] is None:
         return html.Section(html.P(t("compare_nothing_published", lang)))
-    waves = table(t("compare_waves", lang), heads(lang, "wave", "published", "new", "change"),
+    waves = table(t("compare_waves", lang), lang, ("wave", "published", "new", "change"),
                   [[str(w["wave"]), integer(w["old"], lang), integer(w["new"], lang),
                     (FLAG + t("compare_lost_most", lang) + " " if w["flag"] else "") + _signed(w["change"], lang)]
                    for w in found["waves"]], [w["flag"] for w in found["waves"]], id="staff-compare-waves")
@@ -71,13 +69,13 @@ def comparison(found: dict, questions: dict[str, str], levels: dict[str, str], l
     if found["areas"]:
         parts.append(table(
             t("compare_areas", lang).format(shown=len(found["areas"]), n=found["areas_changed"]),
-            heads(lang, "wave", "area", "published", "new", "change"),
+            lang, ("wave", "area", "published", "new", "change"),
             [[str(a["wave"]), a["name"], integer(a["old"], lang), integer(a["new"], lang), _signed(a["change"], lang)]
              for a in found["areas"]], [a["flag"] for a in found["areas"]], id="staff-compare-areas"))
     if found["shares"]:
         parts.append(table(
             t("compare_shares", lang).format(shown=len(found["shares"]), n=found["shares_compared"]),
-            heads(lang, "wave", "question", "level", "area", "published", "new", "change"),
+            lang, ("wave", "question", "level", "area", "published", "new", "change"),
             [[str(s["wave"]), questions.get(s["question"], s["question"]), levels.get(s["level"], s["level"]),
               s["name"], _value(s["old"], s["kind"], lang), _value(s["new"], s["kind"], lang),
               (FLAG + t("compare_implausible", lang) + " " if s["flag"] else "") + _points(s["change"], lang)]
@@ -100,13 +98,13 @@ def _summary(found: dict, lang: str) -> dbc.Alert:
 
 def files_and_answers(manifest: dict, lang: str) -> list:
     """Rows per file (in, used, quarantined), then every file × question's cells."""
-    files = table(t("report_files", lang), heads(lang, "file", "rows_in", "rows_used", "quarantined"),
+    files = table(t("report_files", lang), lang, ("file", "rows_in", "rows_used", "quarantined"),
                   [[_name(f["file"]), integer(f["rows_in"], lang), integer(f["rows_used"], lang),
                     integer(f["rows_quarantined"], lang)] for f in manifest["files"]])
     entries = manifest.get("accounting") or []
     accounting = table(
         t("report_accounting", lang),
-        heads(lang, "file", "question", "rows", *KINDS),
+        lang, ("file", "question", "rows", *KINDS),
         [[_name(e["file"]), e["question"] + (f" ({t('report_group', lang)})" if e["kind"] == "grupp" else ""),
           integer(e["rows"], lang), *(integer(e[k], lang) for k in KINDS)] for e in entries],
         [e["unrecognised"] > 0 for e in entries], id="staff-accounting")
@@ -117,7 +115,7 @@ def area_matching(manifest: dict, lang: str) -> list:
     loose = (manifest.get("area_matching") or {}).get("loose") or []
     if not loose:
         return []
-    return [table(t("report_areas_matched", lang), heads(lang, "value", "area", "how", "rows"),
+    return [table(t("report_areas_matched", lang), lang, ("value", "area", "how", "rows"),
                   [[m["value"], m["name"], m["how"], integer(m["rows"], lang)] for m in loose])]
 
 
@@ -149,8 +147,9 @@ def unknown_areas_form(unknown: list[dict], areas: list[tuple[str, str]], lang: 
     return html.Section([
         html.H3(t("alias_heading", lang), className="h6 mt-3"),
         html.P(t("alias_intro", lang), className="small"),
-        html.Div(dbc.Table([html.Thead(html.Tr([html.Th(h, scope="col")
-                                                for h in heads(lang, "value", "rows", "closest", "area")])),
+        html.Div(dbc.Table([html.Thead(html.Tr([html.Th(t("pub_col_" + c, lang), scope="col",
+                                                        className="text-end" if c == "rows" else None)
+                                                for c in ("value", "rows", "closest", "area")])),
                             html.Tbody(rows)], size="sm", className="small"), className="table-responsive"),
         html.Button(t("alias_save", lang), id="staff-alias-save", className="btn btn-primary btn-sm"),
     ], id="staff-alias-form")
