@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..codebook import Codebook
 from ..config import ResponseFile
-from .accounting import MAX_UNRECOGNISED, check_accounting
+from .accounting import MAX_UNRECOGNISED, check_accounting, check_missing_questions
 from .answers import decode_answers, decode_groups, multi_choice_answers
 from .coverage import Coverage, check_coverage, coverage
 from .matching import MATCH_HOW, AreaMatcher, Columns, code_key, known_names
@@ -163,6 +163,7 @@ def ingest(paths: Iterable[Path | ResponseFile], codebook: Codebook, area_names:
     check_usable_rows(result, sources, found.quarantined)
     check_coverage(found.coverage, result.warnings)
     check_accounting(result.accounting, codebook, max_unrecognised, unrecognised_allowed or {}, result.warnings)
+    check_missing_questions(found.questions, codebook, unrecognised_allowed or {}, result.warnings)
     return result
 
 

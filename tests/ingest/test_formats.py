@@ -136,7 +136,8 @@ def test_sav_with_value_labels_and_question_text_as_label(project):
                              "V1": {1: "Älvdalen", 2: "Idre fjäll", 3: "Särna"},
                              "V2": {spss_q1[c]: label for c, label in Q1_LABELS.items()},
                              "kon": {1: "Kvinna", 2: "Man"}})
-    res, manifest = project.build(["svar.sav"])
+    # this export has neither the free-text nor the multiple-choice question: allowed, or the build would stop
+    res, manifest = project.build(["svar.sav"], inputs="[inputs.unrecognised_allowed]\nfri = true\nprob = true")
     assert_expected(res)
     assert manifest["files"][0]["read_as"] == "SPSS"
     assert manifest["area_matching"]["rows"] == {"id": 0, "namn": 16, "normaliserat": 0, "alias": 0}
