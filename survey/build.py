@@ -23,7 +23,7 @@ from . import geography
 from .codebook import load_codebook
 from .config import KOMMUN_LEVEL_ID, Config, all_area_aliases
 from .cube import write_cube
-from .ingest import area_matching_summary, counted, ingest, load_population, thousands
+from .ingest import IngestError, area_matching_summary, counted, ingest, load_population, thousands
 from .ingest.accounting import KINDS as ACCOUNTING_KINDS
 from .ingest.accounting import accounting_table
 from .publishing import swap_in
@@ -173,10 +173,14 @@ def prepare(config: Config, progress=None) -> dict:
     if config.population_margins:
         progress(f"Läser befolkningen {config.population_margins} …")
         population = load_population(config.population_margins, codebook, areas)
-    data = ingest(_sources(config), codebook, shapes[level_ids[0]].drop(columns="geometry"),
-                  area_aliases=all_area_aliases(config), allow_unmatched_areas=config.allow_unmatched_areas,
-                  progress=progress, max_unrecognised=config.max_unrecognised,
-                  unrecognised_allowed=config.unrecognised_allowed)
+    try:
+        data = ingest(_sources(config), codebook, shapes[level_ids[0]].drop(columns="geometry"),
+                      area_aliases=all_area_aliases(config), allow_unmatched_areas=config.allow_unmatched_areas,
+                      progress=progress, max_unrecognised=config.max_unrecognised,
+                      unrecognised_allowed=config.unrecognised_allowed)
+    except IngestError as err:  # the boundaries' repairs are reported with the answers' errors too
+        err.warnings[:0] = geo_warnings
+        raise
     data.warnings[:0] = geo_warnings
     # Nothing lost: the rows of every file are used or quarantined, and the tables hold exactly those.
     assert sum(c["rows_in"] for c in data.file_counts) == len(data.respondents) + len(data.quarantine)
