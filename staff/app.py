@@ -22,7 +22,7 @@ from layouts.page import index_html
 from survey.results import QueryError
 from translations import text as catalog_text
 
-from . import freetext, upload
+from . import freetext, upload, upload_page
 from .auth import LANG, LOGOUT, PREFIX, is_staff, lang_query, staff_lang, staff_user_label
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,7 +62,7 @@ def make_staff_app(server, get_results, data_dir: Path) -> dash.Dash:
         if not is_staff():  # the guard has already answered 401; this is the second check
             return html.P(catalog_text("staff_login_first", lang))
         if pathname == UPLOAD:
-            content = upload.page(lang)
+            content = upload_page.page(data_dir, lang)
         else:
             content = freetext_page(get_results(), lang)
         return frame(content, pathname, lang)
@@ -84,7 +84,8 @@ def make_staff_app(server, get_results, data_dir: Path) -> dash.Dash:
         return answer_list(found, lang)
 
     server.register_blueprint(api_blueprint(get_results))
-    upload.register(app, server, get_results, data_dir)
+    upload.register(server, get_results, data_dir)
+    upload_page.register_callbacks(app, get_results, data_dir)
     return app
 
 

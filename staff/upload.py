@@ -4,44 +4,46 @@
    optionally a new codebook. The files are saved on the server under a fresh folder of their own
    (<data dir>/../uploads/<time>-<random>/, or TRYGG_UPLOAD_DIR), under safe names; only .csv, .xlsx, .sav
    (answers) and .yaml/.yml (codebook) are taken, each at most UPLOAD_LIMIT bytes.
-2. The same check as `python -m survey check` runs on them (survey.outcome: the very words the command prints:
-   rows in, used and quarantined per file, how the areas matched, warnings, or each error with file, row, column).
-3. "Publicera" runs the build (survey.build: written to a new folder, swapped in with one rename; a failure leaves
-   the published data as it was) and the public map serves the new build at its next request, without a restart.
-   One publish at a time (a lock file); the build runs in the request (the demo takes about a second; gunicorn's
-   timeout of 60 s bounds a larger one).
+2. The same check as `python -m survey check` runs on them, as a build staged beside the published one and not
+   published (survey.outcome "stage": the very words the command prints, or each error with file, row, column).
+   The page (staff/upload_page.py) compares it with the published build (survey/compare.py) and offers to map
+   unknown area values to known areas (staff/area_aliases.py).
+3. "Publicera" swaps the staged build in (survey/publishing.py: one rename; without a staged build it builds
+   first) and the public map serves it at its next request, without a restart. "Återställ" swaps the previous
+   build back the same way. One publish or restore at a time (a lock file). Old uploads are deleted by the rule
+   in staff/upload_cleanup.py.
 
-The page and the JSON API (/personal/api/uppladdning, /personal/api/publicera) call the same functions below.
+The page and the JSON API (/personal/api/uppladdning, /personal/api/publicera, /personal/api/aterstall) call the
+same functions below.
 Everything here is behind the staff login (staff/auth.py guards /personal/); each callback and route checks again.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import fcntl
+import json
 import os
-import re
 import secrets
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-import dash_bootstrap_components as dbc
-from dash import Input, Output, State, dcc, html, no_update
 from flask import Blueprint, jsonify, request
 from werkzeug.utils import secure_filename
 
-from survey.config import ResponseFile, load_config
+from survey.config import ResponseFile, area_aliases_path, load_config
 from survey.outcome import Outcome, run
+from survey.publishing import RestoreError, linked, restore, swap_in
 from translations import text as t
 
 from .auth import LANG, PREFIX, is_staff, staff_lang
+from .upload_cleanup import UPLOAD_ID, clean, uploads_of
 
 ROOT = Path(__file__).resolve().parents[1]
 UPLOAD_LIMIT = 50 * 1024 * 1024  # bytes per file
 ANSWERS, CODEBOOK = (".csv", ".xlsx", ".sav"), (".yaml", ".yml")
-UPLOAD_ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}$")
 API_UPLOAD, API_PUBLISH = PREFIX + "api/uppladdning", PREFIX + "api/publicera"
+API_RESTORE = PREFIX + "api/aterstall"
 
 
 class UploadError(ValueError):
@@ -79,6 +81,7 @@ def save(files: list[tuple[str, bytes]], data_dir: Path, lang: str = LANG) -> st
             name = "_" + name
         seen.add(name)
         (folder / name).write_bytes(content)
+    clean(uploads_root(data_dir), Path(data_dir))
     return upload_id
 
 
@@ -100,6 +103,11 @@ def upload_config(upload_id: str, data_dir: Path, base_config: Path, lang: str =
         output_dir=Path(data_dir))
 
 
+def aliases_file(data_dir: Path, base_config: Path) -> Path:
+    """Where the page saves area aliases: the file the upload's check and build read (survey.config)."""
+    return area_aliases_path(dataclasses.replace(load_config(base_config), output_dir=Path(data_dir)))
+
+
 def _plain(outcome: Outcome, upload_id: str, data_dir: Path) -> Outcome:
     """File names as the staff member uploaded them (without the server's upload folder)."""
     outcome.text = outcome.text.replace(f"{uploads_root(data_dir) / upload_id}{os.sep}", "")
@@ -107,99 +115,82 @@ def _plain(outcome: Outcome, upload_id: str, data_dir: Path) -> Outcome:
 
 
 def check(upload_id: str, data_dir: Path, base_config: Path) -> Outcome:
-    return _plain(run("check", upload_config(upload_id, data_dir, base_config)), upload_id, data_dir)
+    """The check, as a build staged beside the published one (not published): the page compares the two, and
+    Publicera then swaps in exactly the build that was checked and compared."""
+    return _plain(run("stage", upload_config(upload_id, data_dir, base_config)), upload_id, data_dir)
 
 
-def publish(upload_id: str, data_dir: Path, base_config: Path, lang: str = LANG) -> Outcome:
-    """Build and swap in; one at a time (a second publish meanwhile is told so and changes nothing)."""
-    config = upload_config(upload_id, data_dir, base_config, lang)
-    lock_path = uploads_root(data_dir) / ".publicera.lock"
-    with open(lock_path, "w") as lock:
+def staged_build(upload_id: str, data_dir: Path) -> Path | None:
+    """The newest build staged from this upload and not published yet (a pruned one is built again)."""
+    builds = Path(data_dir).parent / "builds"
+    found = [b for b in sorted(builds.iterdir()) if b.is_dir() and uploads_of(b) == {upload_id}] \
+        if builds.is_dir() else []
+    return found[-1] if found and found[-1] != linked(Path(data_dir)) else None
+
+
+@contextmanager
+def publishing_lock(data_dir: Path):
+    """One publish or restore at a time: yields False when another holds the lock."""
+    root = uploads_root(data_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".publicera.lock", "w") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            yield False
+            return
+        yield True
+
+
+def publish(upload_id: str, data_dir: Path, base_config: Path, lang: str = LANG) -> Outcome:
+    """Swap in the build the check staged (or build it, when there is none); one at a time (a second publish
+    meanwhile is told so and changes nothing)."""
+    config = upload_config(upload_id, data_dir, base_config, lang)
+    with publishing_lock(data_dir) as held:
+        if not held:
             return Outcome(False, t("upload_busy", lang))
-        return _plain(run("build", config), upload_id, data_dir)
+        staged = staged_build(upload_id, data_dir)
+        if staged is None:
+            outcome = _plain(run("build", config), upload_id, data_dir)
+        else:
+            swap_in(staged, Path(data_dir))
+            manifest = json.loads((staged / "manifest.json").read_text(encoding="utf-8"))
+            outcome = Outcome(True, f"Klart: {manifest['respondents']} svarande, {len(manifest['waves'])} omgångar, "
+                                    f"bygge {manifest['build_id']} publicerat (published)", manifest)
+    clean(uploads_root(data_dir), Path(data_dir))
+    return outcome
 
 
-# ---- the page ----------------------------------------------------------------------------------------------------
-
-def page(lang: str = LANG) -> html.Div:
-    """The page in `lang`; the check's report is in the words of `python -m survey` (Swedish, with English
-    in brackets where it matters)."""
-    mb = UPLOAD_LIMIT // 2**20
-    return html.Div([
-        html.H2(t("upload_heading", lang), className="h5"),
-        dcc.Markdown(t("upload_intro", lang).format(mb=mb), className="small"),
-        # In a <label>: the file input inside gets its name from the text (WCAG 1.3.1/4.1.2), and a click on the
-        # label opens the file chooser (the browser's own label behaviour, so Upload's own click is off).
-        html.Label(dcc.Upload(id="staff-upload-files", multiple=True, accept=",".join(ANSWERS + CODEBOOK),
-                              disable_click=True,
-                              children=html.Div([t("upload_drop", lang), " ", html.Span(
-                                  t("upload_choose", lang), className="text-decoration-underline")]),
-                              className="staff-upload-drop border border-2 rounded p-4 text-center",
-                              style={"borderStyle": "dashed", "cursor": "pointer"}),
-                   className="d-block mb-3"),
-        dcc.Store(id="staff-upload-id"),
-        dcc.Loading(html.Div(id="staff-upload-report", **{"aria-live": "polite"}), type="default"),
-        html.Button(t("upload_publish", lang), id="staff-publish", disabled=True, className="btn btn-primary my-3"),
-        dcc.Loading(html.Div(id="staff-publish-result", **{"aria-live": "polite"}), type="default"),
-    ], id="staff-upload")
+def restore_previous(data_dir: Path, lang: str = LANG) -> Outcome:
+    """Publish the previous build again (survey.publishing.restore), under the publishing lock."""
+    with publishing_lock(data_dir) as held:
+        if not held:
+            return Outcome(False, t("upload_busy", lang))
+        try:
+            folder = restore(Path(data_dir))
+        except RestoreError:
+            return Outcome(False, t("upload_no_previous", lang))
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    return Outcome(True, t("upload_restored", lang).format(build=manifest["build_id"]), manifest)
 
 
-def _report(outcome: Outcome, ok_key: str, bad_key: str, lang: str) -> list:
-    return [dbc.Alert(t(ok_key if outcome.ok else bad_key, lang), color="success" if outcome.ok else "danger",
-                      className="mb-2"),
-            html.Pre(outcome.text, className="staff-report border rounded p-2 small", tabIndex=0, lang="sv",
-                     style={"whiteSpace": "pre-wrap"})]
+def config_of(get_results) -> Path:
+    """The configuration the published build was made with (the upload's base)."""
+    return ROOT / get_results().manifest["config"]
 
 
-def register(app, server, get_results, data_dir: Path) -> None:
-    """The page's callbacks, the JSON API, and a larger request size for uploads by staff."""
+def register(server, get_results, data_dir: Path) -> None:
+    """The JSON API, and a larger request size for uploads by staff (the page's callbacks: staff/upload_page.py)."""
     data_dir = Path(data_dir)
 
     def base_config() -> Path:
-        return ROOT / get_results().manifest["config"]
+        return config_of(get_results)
 
     @server.before_request
     def allow_large_uploads():
         # web/security.py caps every request at 2 MiB; a staff member's upload may be larger (base64 in a callback).
         if request.path in (PREFIX + "_dash-update-component", API_UPLOAD) and is_staff():
             request.max_content_length = UPLOAD_LIMIT * 2
-
-    @app.callback(Output("staff-upload-report", "children"), Output("staff-upload-id", "data"),
-                  Output("staff-publish", "disabled"), Output("staff-publish-result", "children"),
-                  Input("staff-upload-files", "contents"), State("staff-upload-files", "filename"),
-                  State("staff-url", "search"), prevent_initial_call=True)
-    def check_files(contents, names, search):
-        lang = staff_lang(search)
-        if not is_staff():
-            return html.P(t("staff_login_first", lang)), None, True, None
-        try:
-            files = [(name, base64.b64decode(content.split(",", 1)[1], validate=True))
-                     for name, content in zip(names or [], contents or [])]
-            upload_id = save(files, data_dir, lang)
-            outcome = check(upload_id, data_dir, base_config())
-        except (UploadError, binascii.Error, IndexError) as err:
-            return dbc.Alert(str(err) or t("upload_unreadable", lang), color="danger"), None, True, None
-        report = _report(outcome, "upload_check_ok", "upload_check_failed", lang)
-        return report, upload_id if outcome.ok else None, not outcome.ok, None
-
-    @app.callback(Output("staff-publish-result", "children", allow_duplicate=True),
-                  Output("staff-publish", "disabled", allow_duplicate=True),
-                  Input("staff-publish", "n_clicks"), State("staff-upload-id", "data"), State("staff-url", "search"),
-                  prevent_initial_call=True)
-    def publish_upload(clicks, upload_id, search):
-        lang = staff_lang(search)
-        if not is_staff():
-            return html.P(t("staff_login_first", lang)), True
-        if not clicks or not upload_id:
-            return no_update, no_update
-        try:
-            outcome = publish(upload_id, data_dir, base_config(), lang)
-        except UploadError as err:
-            return dbc.Alert(str(err), color="danger"), True
-        return _report(outcome, "upload_published", "upload_publish_failed", lang), outcome.ok
 
     api = Blueprint("staff_upload_api", __name__)
 
@@ -227,5 +218,14 @@ def register(app, server, get_results, data_dir: Path) -> None:
         body = {"ok": outcome.ok, "report": outcome.text,
                 "build_id": outcome.manifest["build_id"] if outcome.manifest else None}
         return jsonify(body), 200 if outcome.ok else 422
+
+    @api.post(API_RESTORE)
+    def api_restore():
+        if not is_staff():
+            return jsonify({"error": t("staff_login_required", staff_lang())}), 401
+        outcome = restore_previous(data_dir, staff_lang())
+        body = {"ok": outcome.ok, "report": outcome.text,
+                "build_id": outcome.manifest["build_id"] if outcome.manifest else None}
+        return jsonify(body), 200 if outcome.ok else 409
 
     server.register_blueprint(api)

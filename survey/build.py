@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import shutil
 import time
 from datetime import datetime, timezone
@@ -22,16 +21,15 @@ from pandas.api.types import union_categoricals
 
 from . import geography
 from .codebook import load_codebook
-from .config import KOMMUN_LEVEL_ID, Config
+from .config import KOMMUN_LEVEL_ID, Config, all_area_aliases
 from .cube import write_cube
-from .ingest import area_matching_summary, counted, ingest, load_population, thousands
+from .ingest import IngestError, area_matching_summary, counted, ingest, load_population, thousands
 from .ingest.accounting import KINDS as ACCOUNTING_KINDS
 from .ingest.accounting import accounting_table
+from .publishing import swap_in
 from .reference import load_reference
 from .results import write_tables
 from .weighting import rake
-
-KEEP_BUILDS = 3
 
 
 def _sha256(path: Path) -> str:
@@ -175,10 +173,14 @@ def prepare(config: Config, progress=None) -> dict:
     if config.population_margins:
         progress(f"Läser befolkningen {config.population_margins} …")
         population = load_population(config.population_margins, codebook, areas)
-    data = ingest(_sources(config), codebook, shapes[level_ids[0]].drop(columns="geometry"),
-                  area_aliases=config.area_aliases, allow_unmatched_areas=config.allow_unmatched_areas,
-                  progress=progress, max_unrecognised=config.max_unrecognised,
-                  unrecognised_allowed=config.unrecognised_allowed)
+    try:
+        data = ingest(_sources(config), codebook, shapes[level_ids[0]].drop(columns="geometry"),
+                      area_aliases=all_area_aliases(config), allow_unmatched_areas=config.allow_unmatched_areas,
+                      progress=progress, max_unrecognised=config.max_unrecognised,
+                      unrecognised_allowed=config.unrecognised_allowed)
+    except IngestError as err:  # the boundaries' repairs are reported with the answers' errors too
+        err.warnings[:0] = geo_warnings
+        raise
     data.warnings[:0] = geo_warnings
     # Nothing lost: the rows of every file are used or quarantined, and the tables hold exactly those.
     assert sum(c["rows_in"] for c in data.file_counts) == len(data.respondents) + len(data.quarantine)
@@ -219,6 +221,15 @@ def prepare(config: Config, progress=None) -> dict:
     return {"codebook": codebook, "areas": areas, "shapes": shapes, "lineage": lineage, "respondents": respondents,
             "cube": cube, "data": data, "waves": waves, "reference": reference, "simplified": simple,
             "population": population}
+
+
+def _respondents_by_wave_area(respondents: pd.DataFrame) -> dict:
+    """{wave: {finest area id: respondents}}: what the upload page compares with the published build."""
+    counts = respondents.groupby(["wave", "area_id"]).size()
+    out: dict[str, dict[str, int]] = {}
+    for (wave, area_id), n in counts.items():
+        out.setdefault(str(int(wave)), {})[str(area_id)] = int(n)
+    return out
 
 
 def write(config: Config, prepared: dict, folder: Path) -> dict:
@@ -277,6 +288,7 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
         "quarantined_rows": len(data.quarantine),
         "area_matching": area_matching_summary(data.area_matches),
         "accounting": data.accounting,
+        "respondents_by_wave_area": _respondents_by_wave_area(data.respondents),
         "warnings": data.warnings,
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -285,22 +297,9 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
     return manifest
 
 
-def swap_in(folder: Path, target: Path) -> None:
-    """Point `target` (a symlink) at `folder` in one atomic step, then prune old builds."""
-    if target.exists() and not target.is_symlink():
-        raise RuntimeError(f"{target} är en vanlig mapp, inte en länk; flytta undan den (move it away) och bygg igen")
-    link = target.with_name(target.name + ".new")
-    if link.is_symlink():
-        link.unlink()
-    link.symlink_to(os.path.relpath(folder, target.parent))
-    os.replace(link, target)
-    builds = sorted(p for p in folder.parent.iterdir() if p.is_dir())
-    for old in builds[:-KEEP_BUILDS]:
-        if old.resolve() != folder.resolve():
-            shutil.rmtree(old, ignore_errors=True)
-
-
-def build(config: Config, progress=None) -> dict:
+def stage(config: Config, progress=None) -> dict:
+    """Build into a new folder of data/builds/ without publishing it (the upload page compares it with the
+    published build first); its manifest is returned, with `seconds`."""
     started = time.perf_counter()
     prepared = prepare(config, progress)
     if progress:
@@ -312,8 +311,13 @@ def build(config: Config, progress=None) -> dict:
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    swap_in(folder, config.output_dir)
     manifest["seconds"] = round(time.perf_counter() - started, 2)
+    return manifest
+
+
+def build(config: Config, progress=None) -> dict:
+    manifest = stage(config, progress)
+    swap_in(config.output_dir.parent / "builds" / manifest["build_id"], config.output_dir)
     return manifest
 
 

@@ -63,6 +63,7 @@ class Config:
     kommun_full_name: str = ""                  # [kommun] fullnamn: "Moras kommun", as the municipality writes it
     max_unrecognised: float = 0.05              # [inputs]: the share of a question's answers that may be unrecognised
     unrecognised_allowed: dict[str, float] = field(default_factory=dict)  # [inputs.unrecognised_allowed] per question
+    area_aliases_file: Path | None = None       # [inputs]: staff's saved aliases (default: area_aliases_path)
 
 
 KOMMUN_LEVEL_ID = "kommun"
@@ -118,10 +119,7 @@ def load_config(path: str | Path) -> Config:
     if isinstance(responses, (str, dict)):
         responses = [responses]
     response_files = tuple(_response_file(path, i, r) for i, r in enumerate(responses, start=1))
-    area_aliases = inputs.get("area_aliases", {})
-    if not isinstance(area_aliases, dict) or not all(isinstance(v, str) for v in area_aliases.values()):
-        raise ConfigError(f'{path}: [inputs] area_aliases ska vara en tabell "stavning" = "områdets id eller namn" '
-                          "(must be a table of spelling = area id or name)")
+    area_aliases = _aliases(f"{path}: [inputs] area_aliases", inputs.get("area_aliases", {}))
     max_unrecognised, unrecognised_allowed = _unrecognised(path, inputs)
     population_margins = inputs.get("population") or raw.get("weighting", {}).get("population")
     app = raw.get("app", {})
@@ -143,6 +141,7 @@ def load_config(path: str | Path) -> Config:
         default_language=app.get("default_language", "sv"),
         source_credit=app.get("source_credit", ""),
         output_dir=Path(raw.get("output", {}).get("dir", "data/processed")),
+        area_aliases_file=Path(inputs["area_aliases_file"]) if inputs.get("area_aliases_file") else None,
         population=Path(weighting["population"]) if weighting.get("population") else None,
         weight_dimensions=tuple(weighting.get("dimensions", ())),
         weight_cap=float(weighting.get("cap", 5.0)),
@@ -150,11 +149,40 @@ def load_config(path: str | Path) -> Config:
         reliable_max_width=float(reliability.get("max_interval_width", 0.25)),
         response_files=response_files,
         allow_unmatched_areas=bool(inputs.get("allow_unmatched_areas", False)),
-        area_aliases={str(k): v for k, v in area_aliases.items()},
+        area_aliases=area_aliases,
         population_margins=Path(population_margins) if population_margins else None,
         roll_up=bool(raw.get("privacy", {}).get("roll_up", True)),
         max_unrecognised=max_unrecognised, unrecognised_allowed=unrecognised_allowed,
     )
+
+
+def _aliases(where: str, aliases) -> dict[str, str]:
+    if not isinstance(aliases, dict) or not all(isinstance(v, str) for v in aliases.values()):
+        raise ConfigError(f'{where} ska vara en tabell "stavning" = "områdets id eller namn" '
+                          "(must be a table of spelling = area id or name)")
+    return {str(k): v for k, v in aliases.items()}
+
+
+def area_aliases_path(config: Config) -> Path:
+    """Where staff's area aliases are saved (staff/area_aliases.py): `[inputs] area_aliases_file`, or
+    area_aliases.toml beside the data folder (data/area_aliases.toml)."""
+    return config.area_aliases_file or config.output_dir.parent / "area_aliases.toml"
+
+
+def all_area_aliases(config: Config) -> dict[str, str]:
+    """The aliases the build uses: the saved ones, and the configuration's own [inputs.area_aliases] over them."""
+    return saved_area_aliases(area_aliases_path(config)) | config.area_aliases
+
+
+def saved_area_aliases(path: Path) -> dict[str, str]:
+    """The aliases in a saved file (`[area_aliases]` "spelling" = "area id"); none if it is absent."""
+    if not path.is_file():
+        return {}
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: inte giltig TOML (not valid TOML): {err}") from None
+    return _aliases(str(path), raw.get("area_aliases", {}))
 
 
 def _share(where: str, value) -> float:

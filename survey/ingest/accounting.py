@@ -137,6 +137,21 @@ def check_accounting(entries: list[dict], codebook: Codebook, max_share: float, 
         raise IngestError(problems + [ADVICE], warnings)
 
 
+def check_missing_questions(found: set[str], codebook: Codebook, allowed: dict[str, float],
+                            warnings: list[str]) -> None:
+    """Stop the build on a question whose column no file has (its answers would be lost without a trace), unless
+    `[inputs.unrecognised_allowed]` allows anything for it (`q1 = true`: a question not asked in this survey)."""
+    ids = [q.id for q in codebook.questions if not q.multi] + [m.id for m in codebook.multis]
+    missing = [q for q in ids if q not in found and not any(f.startswith(q + "__") for f in found)
+               and allowed_share(q, 0.0, allowed) < 1]
+    if missing:
+        raise IngestError([f"fråga {', '.join(missing)} finns inte i någon fil (question missing from every file): "
+                           "lägg till exportens kolumnnamn i frågans aliases i kodboken (varningarna ovan nämner "
+                           "kolumner som liknar frågan), eller, om frågan inte ställdes, [inputs.unrecognised_allowed] "
+                           f"{missing[0]} = true (add the export's header to the question's aliases, or allow it)"],
+                          warnings)
+
+
 def accounting_table(entries: list[dict]) -> list[str]:
     """The accounting as text lines: "Fil | fråga | rader | räknade | tomma | uteslutna | okända"."""
     lines = ["Fil | fråga | rader | " + " | ".join(KIND_WORDS[k] for k in KINDS)]

@@ -25,11 +25,14 @@ REASON_DUPLICATE_WAVE = ("dubbelt id i omgången, raden med samma id i en tidiga
 class IngestError(ValueError):
     """A problem that stops the build: names the file, row, column, value and what was expected.
 
-    `problems` holds one line per problem; `warnings` what was found before it (shown by `check`)."""
+    `problems` holds one line per problem; `warnings` what was found before it (shown by `check`); `unknown_areas`
+    the area values that matched no area, as {value, rows, closest: [area ids]} (the upload page offers to map them)."""
 
-    def __init__(self, problems: str | list[str], warnings: list[str] | None = None):
+    def __init__(self, problems: str | list[str], warnings: list[str] | None = None,
+                 unknown_areas: list[dict] | None = None):
         self.problems = [problems] if isinstance(problems, str) else list(problems)
         self.warnings = list(warnings or [])
+        self.unknown_areas = list(unknown_areas or [])
         super().__init__("\n".join(self.problems))
 
 

@@ -105,7 +105,7 @@ def _records_csv(path: Path) -> tuple[list[list[str]], str]:
     return records, f"CSV, {encoding}, {name}"
 
 
-def _records_xlsx(path: Path, sheet: str | None) -> tuple[list[list[str]], str]:
+def _records_xlsx(path: Path, sheet: str | None, known: set[str]) -> tuple[list[list[str]], str]:
     import openpyxl
 
     try:
@@ -114,7 +114,7 @@ def _records_xlsx(path: Path, sheet: str | None) -> tuple[list[list[str]], str]:
         raise IngestError(f"{path}: kunde inte läsa Excel-filen (could not read the Excel file): {err}") from None
     try:
         if sheet is None:
-            ws = book.worksheets[0]
+            ws = _data_sheet(path, book, known)
         elif sheet in book.sheetnames:
             ws = book[sheet]
         else:
@@ -124,6 +124,27 @@ def _records_xlsx(path: Path, sheet: str | None) -> tuple[list[list[str]], str]:
         return records, f"Excel, blad '{ws.title}'"
     finally:
         book.close()
+
+
+def _data_sheet(path: Path, book, known: set[str]):
+    """The sheet whose header has the most of the codebook's column names (at least two): the answers are often
+    not on the first sheet (a cover sheet, a codebook sheet). None has them: an error naming each sheet's columns."""
+    if len(book.worksheets) == 1 or not known:
+        return book.worksheets[0]
+    found = []
+    for ws in book.worksheets:
+        head = [[_cell(v) for v in row] for row in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
+        at = _find_header(head, known) if head else 0
+        columns = [c.strip() for c in (head[at] if head else []) if c.strip()]
+        found.append((sum(normalise(c) in known for c in columns), ws, columns))
+    best = max(found, key=lambda f: f[0])  # the first of the best
+    if best[0] >= 2:
+        return best[1]
+    listed = "; ".join(f"'{ws.title}': " + (", ".join(columns[:8]) + (" …" if len(columns) > 8 else "") or "(tomt)")
+                       for _, ws, columns in found)
+    raise IngestError(f"{path}: inget blad har kodbokens kolumner (no sheet has the codebook's columns); bladen "
+                      f"och deras kolumner (the sheets and their columns): {listed}. Välj bladet med sheet = \"...\" "
+                      "eller rätta kolumnnamnen i kodboken (aliases)")
 
 
 def _read_sav(path: Path) -> Table:
@@ -172,7 +193,7 @@ def read_table(source: Path | ResponseFile, known: set[str] = frozenset()) -> Ta
         raise IngestError(f"{path}: det gamla Excel-formatet .xls läses inte (not supported): "
                           "spara som .xlsx eller CSV")
     if suffix in (".xlsx", ".xlsm"):
-        records, details = _records_xlsx(path, spec.sheet)
+        records, details = _records_xlsx(path, spec.sheet, known)
     else:
         records, details = _records_csv(path)
     if spec.header_row is not None:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..codebook import Codebook
 from ..config import ResponseFile
-from .accounting import MAX_UNRECOGNISED, check_accounting
+from .accounting import MAX_UNRECOGNISED, check_accounting, check_missing_questions
 from .answers import decode_answers, decode_groups, multi_choice_answers
 from .coverage import Coverage, check_coverage, coverage
 from .matching import MATCH_HOW, AreaMatcher, Columns, code_key, known_names
@@ -163,6 +163,7 @@ def ingest(paths: Iterable[Path | ResponseFile], codebook: Codebook, area_names:
     check_usable_rows(result, sources, found.quarantined)
     check_coverage(found.coverage, result.warnings)
     check_accounting(result.accounting, codebook, max_unrecognised, unrecognised_allowed or {}, result.warnings)
+    check_missing_questions(found.questions, codebook, unrecognised_allowed or {}, result.warnings)
     return result
 
 
@@ -321,8 +322,19 @@ def check_unmatched_areas(found: _Found, matcher: AreaMatcher, level: str, allow
         raise IngestError(problems + [
             "Rätta stavningen i filen, lägg till ett alias ([inputs.area_aliases] i konfigurationen eller en "
             "aliases-kolumn i områdesfilen) eller sätt [inputs] allow_unmatched_areas = true för att bygga ändå "
-            "med raderna i karantän (fix the spelling, add an alias, or allow them)."], found.warnings)
+            "med raderna i karantän (fix the spelling, add an alias, or allow them)."], found.warnings,
+            unknown_areas=_unknown_areas(found.unmatched, matcher))
     found.warnings.append("\n".join(problems) + "\n  Raderna ligger i karantän (allow_unmatched_areas = true).")
+
+
+def _unknown_areas(unmatched, matcher: AreaMatcher) -> list[dict]:
+    """Each unknown value once, with its rows in every file and the ids of the closest areas, most rows first."""
+    rows: dict[str, list[int]] = defaultdict(list)
+    for _file, _column, value, found_rows in unmatched:
+        rows[value] += [int(r) for r in found_rows]
+    return [{"value": value, "rows": sorted(r),
+             "closest": [matcher.exact_name[n] for n in matcher.closest(value) if matcher.exact_name.get(n)]}
+            for value, r in sorted(rows.items(), key=lambda item: (-len(item[1]), item[0]))]
 
 
 def _unmatched_problems(unmatched, matcher: AreaMatcher, level: str) -> list[str]:

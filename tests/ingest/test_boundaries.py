@@ -126,6 +126,25 @@ def test_bow_tie_polygon_is_repaired_and_named_in_a_warning(project, responses):
     assert repaired.geom_type == "MultiPolygon" and repaired.is_valid
 
 
+def test_geometry_repairs_reach_the_check_report_when_it_passes_and_when_it_fails(project, capsys):
+    geo = json.loads(project.path("by.geojson").read_text())
+    for feature in geo["features"]:
+        if feature["properties"]["id"] == "by2":
+            feature["geometry"] = {"type": "Polygon", "coordinates": [
+                [[14.1, 61.0], [14.2, 61.1], [14.2, 61.0], [14.1, 61.1], [14.1, 61.0]]]}
+    project.path("by.geojson").write_text(json.dumps(geo))
+    repaired = (f"Varning: {project.path('by.geojson')}: 1 ogiltiga geometrier lagades med make_valid (invalid "
+                "geometries repaired): Idre fjäll (by2): Self-intersection[14.15 61.05]")
+    recs = records()
+    write_csv(project.path("svar.csv"), recs)
+    assert main(["check", "--config", str(project.config(["svar.csv"]))]) == 0
+    assert repaired in capsys.readouterr().out.splitlines()
+    recs[0]["by"] = "Atlantis"
+    write_csv(project.path("svar.csv"), recs)
+    assert main(["check", "--config", str(project.config(["svar.csv"]))]) == 1
+    assert repaired in capsys.readouterr().err.splitlines()
+
+
 def test_hierarchy_by_spatial_containment(project, responses):
     project.levels = level_toml(project.path("by.geojson"), project.path("deso.geojson"), parent=False)
     res, _ = project.build(responses)

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from corpus import Q1_LABELS, RESP, assert_expected, numbers, records, write_csv
 
-from survey.ingest import read_table
+from survey.ingest import IngestError, read_table
 
 
 @pytest.mark.parametrize("sep", [",", ";", "\t"], ids=["comma", "semicolon", "tab"])
@@ -99,6 +99,25 @@ def test_xlsx_unknown_sheet_names_the_sheets(project, capsys):
         in capsys.readouterr().err
 
 
+def test_xlsx_answers_on_another_sheet_are_found_by_the_codebooks_columns(project):
+    # A cover sheet first (as many survey tools export): the sheet with the codebook's columns is read.
+    _xlsx(project.path("svar.xlsx"), {"Om enkäten": [["Trygghetsenkät 2019"], ["Exporterad", "2019-11-02"]],
+                                      "Svar": _typed(records())})
+    res, manifest = project.build(["svar.xlsx"])
+    assert_expected(res)
+    assert manifest["files"][0]["read_as"] == "Excel, blad 'Svar', rubrik på rad 1"
+
+
+def test_xlsx_without_a_sheet_of_the_codebooks_columns_names_each_sheets_columns(project):
+    _xlsx(project.path("svar.xlsx"), {"Info": [["Läs mig"]], "Data": [["V1", "V2", "V3"], [1, 2, 3]], "Tom": []})
+    with pytest.raises(IngestError) as err:
+        project.build(["svar.xlsx"])
+    assert err.value.problems == [
+        f"{project.path('svar.xlsx')}: inget blad har kodbokens kolumner (no sheet has the codebook's columns); "
+        "bladen och deras kolumner (the sheets and their columns): 'Info': Läs mig; 'Data': V1, V2, V3; "
+        "'Tom': (tomt). Välj bladet med sheet = \"...\" eller rätta kolumnnamnen i kodboken (aliases)"]
+
+
 def test_sav_with_value_labels_and_question_text_as_label(project):
     import pyreadstat
 
@@ -117,7 +136,8 @@ def test_sav_with_value_labels_and_question_text_as_label(project):
                              "V1": {1: "Älvdalen", 2: "Idre fjäll", 3: "Särna"},
                              "V2": {spss_q1[c]: label for c, label in Q1_LABELS.items()},
                              "kon": {1: "Kvinna", 2: "Man"}})
-    res, manifest = project.build(["svar.sav"])
+    # this export has neither the free-text nor the multiple-choice question: allowed, or the build would stop
+    res, manifest = project.build(["svar.sav"], inputs="[inputs.unrecognised_allowed]\nfri = true\nprob = true")
     assert_expected(res)
     assert manifest["files"][0]["read_as"] == "SPSS"
     assert manifest["area_matching"]["rows"] == {"id": 0, "namn": 16, "normaliserat": 0, "alias": 0}

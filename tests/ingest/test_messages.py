@@ -8,15 +8,25 @@ from corpus import area_frames, records, write_csv
 from survey.build import build
 from survey.config import load_config
 from survey.geography import GeographyError
+from survey.ingest import IngestError
 
 
-def test_a_near_miss_header_is_named_with_the_question(project):
+def test_a_near_miss_header_is_named_with_the_question_and_the_missing_question_stops_the_build(project):
     write_csv(project.path("svar.csv"), records(),
               rename={"q1": "Hur trygg känner du dig ute ensam sent på kvällen?"})
-    res, manifest = project.build(["svar.csv"])
+    with pytest.raises(IngestError) as err:
+        project.build(["svar.csv"])
     assert (f"{project.path('svar.csv')}: kolumnen för fråga q1 (q1) saknas; kolumnen 'Hur trygg känner du dig ute "
             "ensam sent på kvällen?' liknar frågan (nearly matches): lägg till den i frågans aliases"
-            ) in manifest["warnings"]
+            ) in err.value.warnings
+    assert err.value.problems == [
+        "fråga q1 finns inte i någon fil (question missing from every file): lägg till exportens kolumnnamn i frågans "
+        "aliases i kodboken (varningarna ovan nämner kolumner som liknar frågan), eller, om frågan inte ställdes, "
+        "[inputs.unrecognised_allowed] q1 = true (add the export's header to the question's aliases, or allow it)"]
+    # Allowed (a question this survey did not ask): built, with the warning, and no q1 in the tables.
+    res, manifest = project.build(["svar.csv"], inputs="[inputs.unrecognised_allowed]\nq1 = true")
+    assert any("liknar frågan (nearly matches)" in w for w in manifest["warnings"])
+    assert manifest["respondents"] == 16 and "q1" not in {a["question"] for a in manifest["accounting"]}
 
 
 def test_an_area_whose_parent_is_missing_is_named_with_id_and_name(project):

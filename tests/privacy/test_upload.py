@@ -5,7 +5,10 @@
   byte-identical and the app, polled every 50 ms throughout, answers every request with the same body.
 - A good export: checked, published; the app then serves the new numbers without a restart, and the poller saw
   nothing but 200s during the swap.
-- In Chromium: a staff member logs in, uploads, reads the report, and Publicera is enabled only for good files.
+- In Chromium (the issue's walk-through): a staff member logs in, uploads a broken file (refused), then an export
+  with an unknown village, maps it to a known one on the page, the check passes, the comparison shows the changes,
+  Publicera, then one click restores the previous build; the public API answers 200 throughout and gives the
+  previous numbers again.
 """
 from __future__ import annotations
 
@@ -154,7 +157,8 @@ def test_a_good_export_is_published_and_served_without_a_restart(staff, upload_s
     r = upload(staff, upload_server, [("trygghet 2024.csv", good_export())])
     assert r.status_code == 200, r.text
     assert "trygghet_2024.csv | 1200 | 1200 | 0" in r.json()["report"]
-    assert r.json()["report"].endswith("Kontrollen gick bra; inget skrevs (check passed; nothing written).")
+    assert r.json()["report"].endswith("Kontrollen gick bra; inget publicerades än (check passed; nothing published "
+                                       "yet).")
     poller = Poller(upload_server)
     poller.start()
     published = staff.post(upload_server + "/personal/api/publicera", json={"upload_id": r.json()["upload_id"]},
@@ -170,16 +174,39 @@ def test_a_good_export_is_published_and_served_without_a_restart(staff, upload_s
     assert new[0]["n"] < old[0]["n"]  # 400 fewer respondents in 2016, served without a restart
 
 
-def test_in_chromium_staff_upload_check_and_publish(upload_server, tmp_path):
-    in_a_thread(upload_in_chromium, upload_server, tmp_path)
+def misspelt_export() -> bytes:
+    """The demo without its first 100 respondents (of 2016), with the village Väsa spelt 'Wäsa' (unknown until it
+    is mapped to Väsa): 680 respondents in 2016, 820 in 2019."""
+    lines = DEMO[:1] + [line.replace(",Väsa,", ",Wäsa,") for line in DEMO[101:]]
+    assert sum(",Wäsa," in line for line in lines) > 0
+    return csv_bytes(lines)
 
 
-def upload_in_chromium(upload_server, tmp_path):
+def test_in_chromium_map_an_unknown_village_compare_publish_and_restore(upload_server, own_build, tmp_path):
+    """The issue's walk-through: a broken file is refused; an export with an unknown village is mapped to a known
+    one on the page, the check passes, the comparison shows the changes, Publicera, then one click restores the
+    previous build. The public API answers 200 throughout and shows the previous numbers again after the restore."""
+    view = VIEW.replace("2019", "2016") + "&level=kommun"
+    before = requests.get(upload_server + view, timeout=10).json()
+    poller = Poller(upload_server)
+    poller.start()
+    try:
+        in_a_thread(upload_in_chromium, upload_server, tmp_path, view, before)
+    finally:
+        answers = poller.stop()
+    assert len(answers) >= 20 and {status for status, _ in answers} == {200}
+    assert requests.get(upload_server + view, timeout=10).json() == before  # the previous numbers, exactly
+    saved = (own_build.parent / "area_aliases.toml").read_text(encoding="utf-8")
+    assert '"Wäsa" = "by_vasa"' in saved
+
+
+def upload_in_chromium(upload_server, tmp_path, view: str, before: dict):
+    from browser.meeting import choose
     from playwright.sync_api import expect, sync_playwright
 
-    bad, good = tmp_path / "fel.csv", tmp_path / "svar.csv"
+    bad, misspelt = tmp_path / "fel.csv", tmp_path / "svar.csv"
     bad.write_bytes(broken_export())
-    good.write_bytes(good_export())
+    misspelt.write_bytes(misspelt_export())
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
@@ -190,20 +217,35 @@ def upload_in_chromium(upload_server, tmp_path):
             page.wait_for_selector("#staff-answer-list", timeout=30_000)
             page.goto(upload_server + "/personal/uppladdning")
             page.wait_for_selector("#staff-upload", timeout=30_000)
-            publish = page.locator("#staff-publish")
+            publish, report = page.locator("#staff-publish"), page.locator("#staff-upload-report")
             expect(publish).to_be_disabled()
             page.locator("#staff-upload-files input[type=file]").set_input_files(str(bad))
-            report = page.locator("#staff-upload-report")
             expect(report).to_contain_text("'Atlantis': rad 5", timeout=30_000)
             expect(report).to_contain_text("Filerna har fel och kan inte publiceras")
             expect(publish).to_be_disabled()
-            page.locator("#staff-upload-files input[type=file]").set_input_files(str(good))
-            expect(report).to_contain_text("Kontrollen gick bra", timeout=30_000)
+            # The unknown village: mapped to Väsa on the page, saved, checked again.
+            page.locator("#staff-upload-files input[type=file]").set_input_files(str(misspelt))
+            form = page.locator("#staff-alias-form")
+            expect(form).to_contain_text("'Wäsa'", timeout=30_000)
+            expect(form).to_contain_text("Väsa")  # the closest name, beside the choice
+            expect(publish).to_be_disabled()
+            choose(page, '{"index":0,"type":"staff-alias-area"}', "Väsa")
+            page.click("#staff-alias-save")
+            expect(report).to_contain_text("Kontrollen gick bra", timeout=60_000)
             expect(publish).to_be_enabled()
+            # The comparison: 2016 has 680 respondents in the new build; the shares that moved most are listed.
+            waves = page.locator("#staff-compare-waves")
+            expect(waves.locator("tr", has_text="2016")).to_contain_text("680")
+            expect(waves.locator("tr", has_text="2019")).to_contain_text("820")
+            expect(page.locator("#staff-compare-shares tbody tr")).to_have_count(15)
+            expect(page.locator("#staff-accounting")).to_contain_text("q_otrygg_kvall")
             publish.click()
             expect(page.locator("#staff-publish-result")).to_contain_text("Publicerat", timeout=60_000)
-            expect(page.locator("#staff-publish-result")).to_contain_text("Klart: 1200 svarande")
             expect(publish).to_be_disabled()  # published once; a new upload enables it again
+            published = requests.get(upload_server + view, timeout=10).json()
+            assert published["rows"][0]["n"] != before["rows"][0]["n"]
+            page.click("#staff-restore")
+            expect(page.locator("#staff-publish-result")).to_contain_text("Återställt", timeout=30_000)
         finally:
             browser.close()
 
@@ -239,7 +281,7 @@ def staff_pages_with_axe(upload_server, tmp_path, found: dict):
                 page.wait_for_selector("#staff-upload", timeout=30_000)
                 found[f"{name}: upload"] = axe_violations(page)
                 page.locator("#staff-upload-files input[type=file]").set_input_files(str(bad))
-                page.wait_for_selector("#staff-upload-report pre", timeout=30_000)
+                page.wait_for_selector("#staff-alias-form", timeout=30_000)  # the unknown area: a form
                 found[f"{name}: upload report"] = axe_violations(page)
                 page.close()
         finally:
