@@ -70,7 +70,10 @@
                            el("Td", r[3], {className: "num"}), el("Td", r[4], {className: "num"}), el("Td", r[5])],
                     r[6] ? {className: r[6]} : {});
         }));
-        var table = el("Table", [head, body], {className: "table table-sm table-striped", id: "result-table"});
+        // the caption names who the rows are about (views/labels.py view_label: "Kvinnor 65–84 år, uppdelat efter …")
+        var caption = data.caption ? [el("Caption", data.caption, {className: "caption-top", id: "table-caption"})] : [];
+        var table = el("Table", caption.concat([head, body]),
+                       {className: "table table-sm table-striped", id: "result-table"});
         if (!data.part) { return table; }
         return el("Div", [el("P", [data.part.text, " ", el("A", data.part.link, {href: data.part.href})],
                              {className: "small", id: "table-part"}), table]);
