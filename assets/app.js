@@ -51,7 +51,9 @@
           else { window.history.pushState(null, "", path + search); }
         }
         var other = lang === "sv" ? "en" : "sv";
-        return [search, window.location.href, path + search, window.location.href,
+        // "Dela" links to the public address when the configuration names one ([app] public_url, views/qr.py)
+        var shared = (defaults.public_url || window.location.origin) + path + search;
+        return [search, window.location.href, path + search, shared,
                 path + viewSearch(view, defaults, other),
                 "/export/table.csv" + search, "/export/table.xlsx" + search,
                 "/presentation" + (lang !== defaults.lang ? "?lang=" + lang : "")];

@@ -8,6 +8,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from survey.results import Results
+from views.labels import source_credit
+from views.qr import public_url
 from views.texts import t
 
 from .sharing import save_buttons, share_modal, story_panel, table_downloads, view_toolbar
@@ -95,7 +97,8 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
         dcc.Store(id="view-defaults", data={"question": results.codebook.single_choice[0].id,
                                             "wave": str(results.waves[-1]), "level": results.levels[0],
                                             "lang": manifest.get("default_language", "sv"),
-                                            "groups": [g.id for g in results.codebook.groups]}),
+                                            "groups": [g.id for g in results.codebook.groups],
+                                            "public_url": public_url(manifest)}),  # "Dela" links to it
         share_modal(lang),
         html.Span(id="chart-saved", hidden=True),
         dcc.Store(id="page-token", data=uuid.uuid4().hex),  # new with every page drawn (see assets/app.js)
@@ -152,7 +155,7 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
             html.Div(story_panel(lang), className="layout-story pb-3"),
         ], className="dashboard-grid container-fluid"),
         html.Footer(dbc.Container(html.P(t("footer_data", lang, built=manifest["built_at"][:10],
-                                           credit=manifest.get("source_credit", "")), className="small mb-0 py-2"),
+                                           credit=source_credit(manifest, lang)), className="small mb-0 py-2"),
                                   fluid=True), className="border-top mt-3"),
     ], lang=lang)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from survey.results import Results
 
 from .details import details_view
+from .labels import source_credit
 from .table import Table, view_rows, view_table
 
 
@@ -17,5 +18,5 @@ def download_table(results: Results, params: dict, area: str | None, lang: str, 
     shown = details_view(results, params, area, lang)
     table = view_table(results, query, shown["rows"], lang)
     table.lines = [shown["title"], shown["subtitle"], shown["who"], shown["summary"], shown["note"],
-                   results.manifest.get("source_credit", "")]
+                   source_credit(results.manifest, lang)]
     return table

@@ -162,3 +162,8 @@ def labelled(results: Results, query: Query, rows: Rows, lang: str) -> Rows:
 def labelled_query(results: Results, query: Query, lang: str) -> Rows:
     """results.query(query) with its labels in `lang`."""
     return labelled(results, query, results.query(query), lang)
+
+
+def source_credit(manifest: dict, lang: str) -> str:
+    """The source line in `lang` (`[app] source_credit = {sv, en}`; a build made before it: the one text)."""
+    return (manifest.get("source_credits") or {}).get(lang) or manifest.get("source_credit", "")
