@@ -31,6 +31,16 @@
 
   var lastRendered = null;
 
+  /* "Välj fråga och grupp" on a phone: opens and folds the controls (layouts/page.py, style.css). In the DOM, not a
+     callback: React keeps the class, since the button's and the panel's props do not change. */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("#controls-toggle");
+    if (!button) { return; }
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    document.getElementById("controls-panel").classList.toggle("open", open);
+  });
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     tk: {
       /* Controls → URL. The first call after a page is drawn replaces the history entry (a shared link is only
