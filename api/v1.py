@@ -12,7 +12,7 @@ from exports.tables import table_file
 from survey.results import QueryError
 from translations import DEFAULT as DEFAULT_LANGUAGE
 from translations import LANGUAGES
-from views.labels import labelled_query
+from views.labels import breakdown_phrase, filter_phrase, group_label, labelled_query
 from views.params import query_view
 
 FORMATS = ["json", "csv", "xlsx"]
@@ -61,6 +61,11 @@ def make_blueprint(get_results) -> Blueprint:
         return jsonify({
             "query": {"question": query.question, "wave": query.wave, "level": query.level, "by": query.by,
                       "filters": dict(query.filters), "lang": lang},
+            "filters": {"groups": [{"group": g, "group_name": data.codebook.group(g).label[lang], "code": c,
+                                    "label": group_label(data, g, c, lang)} for g, c in query.filters],
+                        "label": filter_phrase(data, query.filters, lang)},
+            "breakdown": {"group": query.by, "group_name": data.codebook.group(query.by).label[lang],
+                          "label": breakdown_phrase(data, query.by, lang)} if query.by else None,
             "min_n": data.min_n,
             "build_id": data.manifest["build_id"],
             "demo": data.manifest.get("demo", False),

@@ -31,6 +31,16 @@
 
   var lastRendered = null;
 
+  /* "Välj fråga och grupp" on a phone: opens and folds the controls (layouts/page.py, style.css). In the DOM, not a
+     callback: React keeps the class, since the button's and the panel's props do not change. */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("#controls-toggle");
+    if (!button) { return; }
+    var open = button.getAttribute("aria-expanded") !== "true";
+    button.setAttribute("aria-expanded", String(open));
+    document.getElementById("controls-panel").classList.toggle("open", open);
+  });
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     tk: {
       /* Controls → URL. The first call after a page is drawn replaces the history entry (a shared link is only
@@ -51,7 +61,9 @@
           else { window.history.pushState(null, "", path + search); }
         }
         var other = lang === "sv" ? "en" : "sv";
-        return [search, window.location.href, path + search, window.location.href,
+        // "Dela" links to the public address when the configuration names one ([app] public_url, views/qr.py)
+        var shared = (defaults.public_url || window.location.origin) + path + search;
+        return [search, window.location.href, path + search, shared,
                 path + viewSearch(view, defaults, other),
                 "/export/table.csv" + search, "/export/table.xlsx" + search,
                 "/presentation" + (lang !== defaults.lang ? "?lang=" + lang : ""),
@@ -71,7 +83,10 @@
                            el("Td", r[3], {className: "num"}), el("Td", r[4], {className: "num"}), el("Td", r[5])],
                     r[6] ? {className: r[6]} : {});
         }));
-        var table = el("Table", [head, body], {className: "table table-sm table-striped", id: "result-table"});
+        // the caption names who the rows are about (views/labels.py view_label: "Kvinnor 65–84 år, uppdelat efter …")
+        var caption = data.caption ? [el("Caption", data.caption, {className: "caption-top", id: "table-caption"})] : [];
+        var table = el("Table", caption.concat([head, body]),
+                       {className: "table table-sm table-striped", id: "result-table"});
         if (!data.part) { return table; }
         return el("Div", [el("P", [data.part.text, " ", el("A", data.part.link, {href: data.part.href})],
                              {className: "small", id: "table-part"}), table]);

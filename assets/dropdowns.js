@@ -75,6 +75,9 @@
     new MutationObserver(function () { fixMenu(content); })
       .observe(content, {childList: true, subtree: true, attributes: true,
                          attributeFilter: ["aria-selected", "role", "disabled"]});
+    // its side is set on the content's wrapper too; watch the content's own data-side (Radix sets it when placed)
+    new MutationObserver(function () { roomBelow(content); })
+      .observe(content, {attributes: true, attributeFilter: ["data-side"]});
     fixMenu(content);
   }
 
@@ -82,7 +85,19 @@
     var buttons = document.querySelectorAll("button.dash-dropdown[tabindex='-1']");
     for (var i = 0; i < buttons.length; i++) { buttons[i].setAttribute("tabindex", "0"); }
     var menus = document.querySelectorAll(".dash-dropdown-content");
-    for (var j = 0; j < menus.length; j++) { watchMenu(menus[j]); }
+    for (var j = 0; j < menus.length; j++) { watchMenu(menus[j]); roomBelow(menus[j]); }
+  }
+
+  /* 4. A menu opens below its control. Radix flips it above when the window has too little room below, and there
+     it covers the controls above (the Åldersgrupp menu over Kön). So when a menu opens above its control, the page
+     scrolls until there is room for it below (Radix follows the scroll and puts it there), when the page can. */
+  function roomBelow(content) {
+    var open = document.querySelector("button.dash-dropdown[aria-expanded=true]");
+    if (!open || content.getAttribute("data-side") !== "top" || content.__tkRoomMade === open) { return; }
+    content.__tkRoomMade = open;  // once per opening of this control
+    var need = content.getBoundingClientRect().height + 16;
+    var below = window.innerHeight - open.getBoundingClientRect().bottom;
+    if (below < need) { window.scrollBy({top: need - below, behavior: "instant"}); }
   }
 
   new MutationObserver(scan).observe(document.documentElement, {childList: true, subtree: true});

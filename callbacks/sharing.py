@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import dash_bootstrap_components as dbc
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 
 from exports.slides import pdf_bytes, pptx_bytes, render_images
@@ -16,7 +17,7 @@ from layouts.page import map_fit
 from layouts.presentation import empty_slide, slide_content
 from survey.results import QueryError
 from views.params import control_view, parse_view, story_item
-from views.qr import qr_data_uri
+from views.qr import only_this_computer, public_url, qr_data_uri, shared_url
 from views.slides import make_slide, screen_figure, story_slides
 from views.story import read_story_file, story_entry_label, story_file
 from views.texts import t
@@ -25,13 +26,13 @@ FILTER_IDS = State({"type": "filter", "group": ALL}, "id")
 
 
 def register_sharing_callbacks(app, get_results) -> None:
-    register_link_callbacks(app)
+    register_link_callbacks(app, get_results)
     register_story_callbacks(app, get_results)
     register_story_file_callbacks(app, get_results)
     register_presentation_callbacks(app, get_results)
 
 
-def register_link_callbacks(app) -> None:
+def register_link_callbacks(app, get_results) -> None:
     """The view → the URL, the links that depend on it, and "Dela" (the link and its QR code)."""
     filters = Input({"type": "filter", "group": ALL}, "value")
     controls = [Input("question", "value"), Input("wave", "value"), Input("level", "value"), Input("by", "value"),
@@ -46,12 +47,19 @@ def register_link_callbacks(app) -> None:
         *controls, FILTER_IDS, State("lang", "data"), State("view-defaults", "data"), State("page-token", "data"))
 
     @app.callback(Output("share-modal", "is_open"), Output("share-qr", "src"), Output("share-qr", "alt"),
+                  Output("share-warning", "children"),
                   Input("share-button", "n_clicks"), Input("share-close", "n_clicks"),
                   State("share-url", "value"), State("lang", "data"), prevent_initial_call=True)
     def share(open_clicks, close_clicks, url, lang):
         if ctx.triggered_id == "share-close" or not url:
-            return False, no_update, no_update
-        return True, qr_data_uri(url), t("qr_alt", lang, url=url)
+            return False, no_update, no_update, no_update
+        public = public_url(get_results().manifest)
+        url = shared_url(url, public)  # the page writes it so too (app.js); the QR code never names another
+        warning = None
+        if not public and only_this_computer(url):
+            warning = dbc.Alert(t("share_local_warning", lang), color="warning", className="small mb-2",
+                                id="share-local-warning")
+        return True, qr_data_uri(url), t("qr_alt", lang, url=url), warning
 
 
 

@@ -74,7 +74,7 @@ def register_callbacks(app, get_results) -> None:
                   Input("map-painted", "data"))  # only to wait for the map: it is drawn first (map_patch.py)
     def update_details(question, wave, level, by, filter_values, area, ids, lang, _map_painted):
         view = details_view(get_results(), view_params(question, wave, level, by, filter_values, ids), area, lang)
-        return tuple(view[k] for k in ("bars", "shares", "trend", "table", "title", "subtitle", "summary", "note",
+        return tuple(view[k] for k in ("bars", "shares", "trend", "table", "title", "page_subtitle", "summary", "note",
                                        "csv"))
 
     register_sharing_callbacks(app, get_results)

@@ -8,14 +8,33 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from survey.results import Results
+from views.labels import source_credit
+from views.qr import public_url
 from views.texts import t
 
+from .plotly_sv import SV
 from .sharing import save_buttons, share_modal, story_panel, table_downloads, view_toolbar
 
 GRAPH_CONFIG = {"displaylogo": False, "showSendToCloud": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d"],
                 # the camera button saves a PNG drawn by plotly in the browser: works offline
                 "toImageButtonOptions": {"format": "png", "filename": "trygghetskartan", "scale": 2}}
+
+
+def graph_config(lang: str) -> dict:
+    """GRAPH_CONFIG in the page's language: plotly's toolbar and messages in Swedish on the Swedish page."""
+    if lang != "sv":
+        return GRAPH_CONFIG
+    return {**GRAPH_CONFIG, "locale": "sv", "locales": {"sv": SV}}
+
+
+def dropdown_labels(lang: str) -> dict:
+    """Dash 4's dropdown texts ("Search", "No options found" …) in the page's language."""
+    return {key: t("dropdown_" + key, lang) for key in DROPDOWN_LABELS}
+
+
+DROPDOWN_LABELS = ("select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection",
+                   "no_options_found")
 
 
 def index_html(lang: str) -> str:
@@ -58,6 +77,7 @@ def controls(results: Results, lang: str, view: dict | None = None) -> html.Div:
                  dcc.Dropdown(id={"type": "filter", "group": group.id},
                               options=[{"label": o.label[lang], "value": o.code} for o in group.options],
                               placeholder=t("filter_all", lang), clearable=True, searchable=False,
+                              labels=dropdown_labels(lang),
                               value=filters.get(group.id)),
                  f'{{"group":"{group.id}","type":"filter"}}')
         for group in codebook.groups
@@ -65,6 +85,7 @@ def controls(results: Results, lang: str, view: dict | None = None) -> html.Div:
     return html.Div([
         _control(t("question", lang), dcc.Dropdown(id="question", options=question_options(results, lang),
                                                    value=first_question, clearable=False, maxHeight=420,
+                                                   labels=dropdown_labels(lang),
                                                    optionHeight=36), "question"),
         _control(t("wave", lang), dbc.RadioItems(id="wave", value=int(view.get("wave") or results.waves[-1]),
                                                   inline=True,
@@ -73,12 +94,12 @@ def controls(results: Results, lang: str, view: dict | None = None) -> html.Div:
         _control(t("level", lang), dbc.RadioItems(id="level", value=view.get("level") or results.levels[0],
                                                    options=level_options(results, lang)), "level"),
         _control(t("by", lang), dcc.Dropdown(
-            id="by", value=view.get("by") or "", clearable=False, searchable=False,
+            id="by", value=view.get("by") or "", clearable=False, searchable=False, labels=dropdown_labels(lang),
             options=[{"label": t("by_none", lang), "value": ""}]
             + [{"label": g.label[lang], "value": g.id} for g in codebook.groups]), "by"),
         html.Fieldset([html.Legend(t("filters", lang), className="fs-6 fw-semibold"), *group_filters],
                       className="border rounded p-2"),
-    ], className="controls")
+    ], className="controls", id="controls")
 
 
 def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
@@ -95,17 +116,22 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
         dcc.Store(id="view-defaults", data={"question": results.codebook.single_choice[0].id,
                                             "wave": str(results.waves[-1]), "level": results.levels[0],
                                             "lang": manifest.get("default_language", "sv"),
-                                            "groups": [g.id for g in results.codebook.groups]}),
+                                            "groups": [g.id for g in results.codebook.groups],
+                                            "public_url": public_url(manifest)}),  # "Dela" links to it
         share_modal(lang),
         html.Span(id="chart-saved", hidden=True),
         dcc.Store(id="page-token", data=uuid.uuid4().hex),  # new with every page drawn (see assets/app.js)
         banner,
         _header(lang, manifest["kommun"]["name"]),
         # A grid (style.css): controls and the presentation panel on the left, the view on the right; on a phone the
-        # view comes right after the controls and the presentation panel last.
+        # view comes right after the folded controls ("Välj fråga och grupp") and the presentation panel last.
         html.Div([
-            html.Aside(controls(results, lang, view), **{"aria-label": t("question", lang)},
-                       className="layout-controls py-3"),
+            # On a phone the controls fold away behind a button, so the answer (summary, map) comes first.
+            html.Aside([html.Button(t("controls_toggle", lang), id="controls-toggle", type="button",
+                                    className="controls-toggle btn btn-outline-primary w-100",
+                                    **{"aria-expanded": "false", "aria-controls": "controls"}),
+                        controls(results, lang, view)],
+                       **{"aria-label": t("question", lang)}, className="layout-controls py-3", id="controls-panel"),
             html.Main([
                 html.H2(id="view-title", className="h4 mt-3"),
                 html.P(id="view-subtitle", className="text-body-secondary"),
@@ -118,7 +144,7 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
                         html.P(t("map_help", lang), className="small mb-1"),
                         dcc.Store(id="map-drawn"),  # which map the browser shows (callbacks/map_patch.py)
                         dcc.Store(id="map-painted"),  # when plotly has drawn it (the details wait for it)
-                        html.Figure([dcc.Graph(id="map", config=GRAPH_CONFIG, className="map-graph"),
+                        html.Figure([dcc.Graph(id="map", config=graph_config(lang), className="map-graph"),
                                      html.Figcaption(t("chart_text", lang), className="visually-hidden")],
                                     className="mb-1", **map_fit(results)),
                         save_buttons("map", t("map_heading", lang), lang),
@@ -128,6 +154,7 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
                         html.H3(t("bars_heading", lang), className="h5"),
                         _control(t("choose_area", lang), dcc.Dropdown(
                             id="area", placeholder=t("whole_kommun", lang), clearable=True,
+                            labels=dropdown_labels(lang),
                             options=[{"label": results.area_name(level, a), "value": a}
                                      for a in results.area_ids(level)], value=view.get("area")), "area"),
                         _chart("bars", t("bars_heading", lang), lang, className="bars-graph"),
@@ -152,7 +179,7 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
             html.Div(story_panel(lang), className="layout-story pb-3"),
         ], className="dashboard-grid container-fluid"),
         html.Footer(dbc.Container(html.P(t("footer_data", lang, built=manifest["built_at"][:10],
-                                           credit=manifest.get("source_credit", "")), className="small mb-0 py-2"),
+                                           credit=source_credit(manifest, lang)), className="small mb-0 py-2"),
                                   fluid=True), className="border-top mt-3"),
     ], lang=lang)
 
@@ -188,7 +215,7 @@ def map_fit(results: Results) -> dict:
 
 def _chart(chart_id: str, name: str, lang: str, className: str | None = None) -> html.Figure:
     """A chart with its text alternative (the summary and the table) and its PNG/SVG buttons."""
-    return html.Figure([dcc.Graph(id=chart_id, config=GRAPH_CONFIG, className=className),
+    return html.Figure([dcc.Graph(id=chart_id, config=graph_config(lang), className=className),
                         html.Figcaption(t("chart_text", lang), className="visually-hidden"),
                         save_buttons(chart_id, name, lang)], className="mb-1")
 

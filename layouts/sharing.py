@@ -28,6 +28,8 @@ def share_modal(lang: str) -> dbc.Modal:
         dbc.ModalHeader(dbc.ModalTitle(t("share_title", lang), id="share-title"), close_button=True),
         dbc.ModalBody([
             html.P(t("share_help", lang), className="mb-2"),
+            # says so when the link is only this computer's address (callbacks/sharing.py, views/qr.py)
+            html.Div(id="share-warning", role="status"),
             dbc.Label(t("share_link_label", lang), html_for="share-url", className="fw-semibold mb-1"),
             html.Div([
                 dbc.Input(id="share-url", type="url", readonly=True, value="", className="me-2"),

@@ -276,6 +276,8 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
         "reliability": {"min_n": config.reliable_min_n, "max_interval_width": config.reliable_max_width},
         "default_language": config.default_language,
         "source_credit": config.source_credit,
+        "source_credits": config.source_credits,
+        "public_url": config.public_url,
         "reference_geography": config.reference_geography,
         "levels": [{"id": lv.id, "label": lv.label, "approximate": lv.approximate, "bounds": bounds.get(lv.id)}
                    for lv in config.levels],

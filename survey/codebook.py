@@ -5,11 +5,17 @@ A codebook is one YAML file (see data/demo/codebook.yaml):
     survey:    {name: {sv, en}, respondent_id: COLUMN, wave_column: COLUMN,
                 respondent_id_aliases?: [COLUMN], wave_aliases?: [COLUMN]}
     area:      {column: COLUMN, level: LEVEL_ID, aliases?: [COLUMN]}  # the response column naming the area
-    groups:    [{id, column, aliases?: [COLUMN], label: {sv, en}, options: [{code, sv, en}]}]  # kön, ålder ...
+    groups:    [{id, column, aliases?: [COLUMN], label: {sv, en}, options: [{code, sv, en, who?: WHO}]}]  # kön, ålder
     themes:    [{id, sv, en}]
     scales:    {SCALE_ID: [{code, sv, en, unfavourable?: bool, exclude?: bool}]}
     questions: [{id, theme, type: single|multi|freetext, column?: COLUMN, aliases?: [COLUMN], text: {sv, en},
                  short: {sv, en}, scale: SCALE_ID | options: [...], reference?: NTU variable name}]
+
+A group option's `who` says how a sentence names the people in it, so that a summary reads "bland kvinnor
+65–84 år som bor i lägenhet" / "among women aged 65–84 who live in a flat" (views/labels.py puts them together):
+`{sv, en, as: noun|after|clause}`: `noun` names the people ("kvinnor"/"women"), `after` follows the noun
+("65–84 år"/"aged 65–84"), `clause` ends the phrase ("som bor i lägenhet"/"who live in a flat"). Without `who`
+an option is named as "svarande (kön: Kvinna)" / "respondents (sex: Woman)".
 
 A column is found in an export by its name (`column`, default the id), by one of its `aliases`, or, for a
 question, by its exact question text (sv or en) as the survey tool exported it; case, spacing and Unicode form
@@ -30,7 +36,7 @@ share who ticked it. A respondent is in the base of every option of the question
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -66,6 +72,11 @@ class Option:
     exclude: bool = False
     column: str | None = None          # multi-choice options only: the option's own column in an export
     aliases: tuple[str, ...] = ()
+    who: dict[str, str] | None = None   # group options only: the people, as a sentence names them (see above)
+    who_as: str = ""                     # "noun", "after" or "clause"
+
+
+WHO_AS = ("noun", "after", "clause")
 
 
 @dataclass(frozen=True)
@@ -217,14 +228,27 @@ def _read_yaml(path: Path) -> dict:
     return raw
 
 
+def _with_who(option: Option, raw: dict, where: str, path: Path) -> Option:
+    """A group option with its `who` ({sv, en, as}), checked."""
+    who = raw.get("who") if isinstance(raw, dict) else None
+    if who is None:
+        return option
+    where = f"{where}, alternativ {option.code}: who"
+    if not isinstance(who, dict) or who.get("as") not in WHO_AS:
+        raise CodebookError(f"{path}: {where} ska vara {{sv, en, as}} med as = {' | '.join(WHO_AS)} "
+                            f"(who must be {{sv, en, as}}, as one of {', '.join(WHO_AS)})")
+    return replace(option, who=_labels(who, where, path), who_as=who["as"])
+
+
 def _groups(raw_groups: list, path: Path) -> tuple[Group, ...]:
-    return tuple(
-        Group(id=g["id"], column=g.get("column", g["id"]),
-              label=_labels(g.get("label", {}), f"grupp {g['id']}", path),
-              options=_options(g.get("options"), f"grupp {g['id']}", path),
-              aliases=_aliases(g.get("aliases"), f"grupp {g['id']}", path))
-        for g in raw_groups
-    )
+    groups = []
+    for g in raw_groups:
+        where = f"grupp {g['id']}"
+        options = _options(g.get("options"), where, path)
+        groups.append(Group(id=g["id"], column=g.get("column", g["id"]), label=_labels(g.get("label", {}), where, path),
+                            options=tuple(_with_who(o, raw, where, path) for o, raw in zip(options, g["options"])),
+                            aliases=_aliases(g.get("aliases"), where, path)))
+    return tuple(groups)
 
 
 def _single_options(raw_q: dict, where: str, scales: dict[str, tuple[Option, ...]],

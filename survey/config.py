@@ -1,6 +1,7 @@
 """The build configuration: one TOML file naming the inputs, the area levels and the privacy threshold."""
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,8 @@ class Config:
     max_unrecognised: float = 0.05              # [inputs]: the share of a question's answers that may be unrecognised
     unrecognised_allowed: dict[str, float] = field(default_factory=dict)  # [inputs.unrecognised_allowed] per question
     area_aliases_file: Path | None = None       # [inputs]: staff's saved aliases (default: area_aliases_path)
+    source_credits: dict[str, str] = field(default_factory=dict)  # [app] source_credit = {sv, en}: per language
+    public_url: str = ""                        # [app] the address the audience reaches ("Dela", the QR code)
 
 
 KOMMUN_LEVEL_ID = "kommun"
@@ -139,7 +142,9 @@ def load_config(path: str | Path) -> Config:
         levels=tuple(levels),
         min_n=min_n,
         default_language=app.get("default_language", "sv"),
-        source_credit=app.get("source_credit", ""),
+        source_credit=_credits(path, app)[app.get("default_language", "sv")],
+        source_credits=_credits(path, app),
+        public_url=_public_url(path, app),
         output_dir=Path(raw.get("output", {}).get("dir", "data/processed")),
         area_aliases_file=Path(inputs["area_aliases_file"]) if inputs.get("area_aliases_file") else None,
         population=Path(weighting["population"]) if weighting.get("population") else None,
@@ -183,6 +188,30 @@ def saved_area_aliases(path: Path) -> dict[str, str]:
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: inte giltig TOML (not valid TOML): {err}") from None
     return _aliases(str(path), raw.get("area_aliases", {}))
+
+
+def _credits(path: Path, app: dict) -> dict[str, str]:
+    """`[app] source_credit`: one text, or a text per language {sv = "Källa: …", en = "Source: …"}."""
+    credit = app.get("source_credit", "")
+    if isinstance(credit, str):
+        return {"sv": credit, "en": credit}
+    if not isinstance(credit, dict) or not all(isinstance(credit.get(lang), str) for lang in ("sv", "en")):
+        raise ConfigError(f'{path}: [app] source_credit ska vara en text eller {{sv = "…", en = "…"}} '
+                          "(a text, or one per language)")
+    return {"sv": credit["sv"], "en": credit["en"]}
+
+
+def _public_url(path: Path, app: dict) -> str:
+    """`[app] public_url`: where the audience's phones reach the app, e.g. "https://trygghet.kommun.se" or
+    "http://192.168.1.10:8050" ("Dela" and its QR code use it); "" when not set."""
+    url = app.get("public_url", "")
+    if url == "":
+        return ""
+    if not isinstance(url, str) or not re.fullmatch(r"https?://[^/?#\s]+/?", url.strip()):
+        raise ConfigError(f"{path}: [app] public_url = {url!r}, väntade en adress som "
+                          '"https://trygghet.kommun.se" eller "http://192.168.1.10:8050", utan sökväg '
+                          "(expected scheme, host and port only)")
+    return url.strip().rstrip("/")
 
 
 def _share(where: str, value) -> float:

@@ -11,15 +11,16 @@ from survey.results import Query, QueryError, Results
 from views.texts import t
 
 from .figures import EMPTY_FIGURE, bar_figure, message_figure, shares_figure, trend_figure
-from .labels import group_label, labelled_query
+from .labels import labelled_query, people, rolled_up_name, view_label
 from .params import known_language
-from .summary import summarise
+from .summary import join_words, summarise
 from .table import municipality_rows, table_data, table_part, table_rows
 
 
 def invalid_details(message: str) -> dict:
     return {"bars": EMPTY_FIGURE, "shares": EMPTY_FIGURE, "trend": EMPTY_FIGURE, "table": message,
-            "title": message, "subtitle": "", "summary": "", "note": "", "csv": "#", "rows": []}
+            "title": message, "subtitle": "", "who": "", "page_subtitle": "", "summary": "", "note": "", "csv": "#",
+            "rows": []}
 
 
 def unfavourable_answers(results: Results, query: Query, lang: str) -> list[str]:
@@ -51,7 +52,7 @@ def details_notes(results: Results, query: Query, references: list, lang: str) -
 
 def subtitle(results: Results, query: Query, answers: list[str], lang: str) -> str:
     if results.codebook.question(query.question):
-        what = t("unfavourable", lang, answers=f" {t('or', lang)} ".join(answers))
+        what = t("unfavourable", lang, answers=join_words(answers, "or", lang))
     else:
         what = t("index_subtitle", lang, n=len(results.codebook.index(query.question).items))
     return f"{what} ({query.wave})"
@@ -76,19 +77,23 @@ def details_view(results: Results, params: dict, area: str | None, lang: str) ->
     # The summary speaks of the chosen area (or the municipality); its verdicts are the map's.
     focus_rows = row_sets[0][1]
     answers = unfavourable_answers(results, query, lang)
-    filters = [group_label(results, g, code, lang) for g, code in query.filters]
-    summary = summarise(focus_rows[0], focus_rows[1:], answers, filters, results.min_n, lang, chosen is None)
+    focus = focus_rows[0]
+    summary = summarise(focus, focus_rows[1:], answers, people(results, query, lang), results.min_n, lang,
+                        chosen is None, rolled_up_name(results, focus, lang) if focus["rolled_up_to"] else None)
     references = results.reference_rows(query.question, query.wave) if not query.filters else []
     rows = table_rows(level_rows, kommun_rows, query.level)
     whole = kommun_rows if query.level != KOMMUN_LEVEL_ID else []
+    who = view_label(results, query.filters, query.by, lang)  # "Kvinnor 65–84 år, uppdelat efter åldersgrupp"
     csv = "/api/v1/results?" + urlencode({**params, "format": "csv", "lang": lang})
     return {
         "bars": bar_figure(row_sets, question, lang) if question else message_figure(t("index_no_distribution", lang)),
         "shares": shares_figure(row_sets, references, lang),
         "trend": trend_figure(trend_series(results, params, query, row_sets, chosen, lang), lang),
-        "table": table_data(table_part(level_rows, whole, chosen), lang, len(rows), csv),
+        "table": table_data(table_part(level_rows, whole, chosen), lang, len(rows), csv, who),
         "title": (question or results.codebook.index(query.question)).text[lang],
         "subtitle": subtitle(results, query, answers, lang),
+        "who": who,
+        "page_subtitle": f"{subtitle(results, query, answers, lang)} · {who}",  # the page names the filter at the top
         "summary": summary,
         "note": details_notes(results, query, references, lang),
         "csv": csv,

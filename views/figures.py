@@ -34,7 +34,7 @@ def shares_figure(row_sets: list[tuple[str, list[dict]]], references: list[dict]
     bars = []  # (label, value, minus, plus, colour, hover)
     for area_name, rows in row_sets:
         for r in rows:
-            label = f"{area_name}<br>{r['group_label'] or t('all_respondents', lang)}"
+            label = f"{area_name}<br>{r['group_text']}"
             if r["suppressed"]:
                 bars.append((label, None, 0, 0, SUPPRESSED_GREY, t("too_few", lang), t("too_few", lang)))
                 continue
@@ -101,7 +101,7 @@ def bar_figure(row_sets: list[tuple[str, list[dict]]], question: Question, lang:
     labels, bars = [], []
     for area_name, rows in row_sets:
         for r in rows:
-            group = r["group_label"] or t("all_respondents", lang)
+            group = r["group_text"]
             n_text = t("too_few", lang) if r["suppressed"] else t("n_of", lang, n=r["n"])
             labels.append(f"{area_name}<br>{group} ({n_text})")
             bars.append(r)

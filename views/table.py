@@ -10,7 +10,7 @@ from survey.config import KOMMUN_LEVEL_ID
 from survey.results import Query, Results, Rows
 from views.texts import half_up, integer, interval, t, value
 
-from .labels import labelled_query
+from .labels import filter_phrase, first_upper, labelled_query
 
 MAX_TABLE_ROWS = 500  # rows of the table on the page (table_part)
 TABLE_COLUMNS = ("area", "group", "n", "share", "interval", "remarks")
@@ -46,23 +46,20 @@ def remarks(r: dict, lang: str) -> str:
     return "; ".join(notes)
 
 
-def first_upper(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def table_data(rows: list[dict], lang: str, total: int | None = None, csv: str | None = None) -> dict:
+def table_data(rows: list[dict], lang: str, total: int | None = None, csv: str | None = None,
+               caption: str | None = None) -> dict:
     """The view's rows as the table's texts, for the store `table-data`; the page draws the table from it
     (tk.table in assets/app.js). Texts rather than html elements: a national table of 500 rows was 360 KB of
     element JSON (9 ms to encode, most of the details answer) and is 40 KB so. `total` > len(rows): the table
-    shows a part and says where the whole one is (`part`)."""
+    shows a part and says where the whole one is (`part`). `caption`: who the view is about (labels.view_label)."""
     data = {"head": [t(k, lang) for k in TABLE_COLUMNS], "rows": [
-        [r["area_name"], r["group_label"] or t("all_respondents", lang),
+        [r["area_name"], r["group_text"],
          t("too_few", lang) if r["suppressed"] else integer(r["n"], lang),
          "–" if r["suppressed"] else value(r, "share", lang), "" if r["suppressed"] else interval(r, lang),
          first_upper(r.get("rolled_up_label") or "") if r["suppressed"] else remarks(r, lang),
          "suppressed" if r["suppressed"] else ("uncertain" if r["unreliable"] else None)]
         for r in rows
-    ], "part": None}
+    ], "part": None, "caption": caption}
     if total is not None and total > len(rows):
         data["part"] = {"text": t("table_part", lang, shown=integer(len(rows), lang), total=integer(total, lang)),
                         "link": t("table_whole_csv", lang), "href": csv}
@@ -99,20 +96,22 @@ def _one_decimal(share: float | None) -> float | None:
 
 def table_columns(kind: str, options: list, lang: str) -> list[str]:
     """The download's headers: what a reader needs first (area, group, answers, value, interval, remarks), then
-    the codes to join on (area id, level, group code), whether the value is hidden, and the answers' distribution."""
+    the codes to join on (area id, level, group code), whether the value is hidden, the answers' distribution,
+    and last who the view is about and its breakdown (the same on every row: a file read alone says it)."""
     value_header = t("index_label", lang) + " (0–100)" if kind == "index" else t("share", lang) + " (%)"
     return [t("area", lang), t("group", lang), t("n", lang), value_header, t("interval_low", lang),
             t("interval_high", lang), t("remarks", lang), t("area_id", lang), t("level", lang), t("group_code", lang),
-            t("hidden_column", lang)] + [f"{o.label[lang]} (%)" for o in options]
+            t("hidden_column", lang)] + [f"{o.label[lang]} (%)" for o in options] + [
+        t("filter_column", lang), t("breakdown_column", lang)]
 
 
-def table_cells(r: dict, options: list, lang: str) -> list:
+def table_cells(r: dict, options: list, lang: str, view: tuple[str, str]) -> list:
     hidden = r["suppressed"]
     shares = [None] * 3 if hidden else [_one_decimal(r[k]) for k in ("share", "share_low", "share_high")]
     distribution = r["distribution"] or {}
-    return [r["area_name"], r["group_label"] or t("all_respondents", lang), None if hidden else r["n"], *shares,
+    return [r["area_name"], r["group_text"], None if hidden else r["n"], *shares,
             t("too_few", lang) if hidden else remarks(r, lang), r["area_id"], r["level"], r["group"], hidden,
-            *[None if hidden else _one_decimal(distribution.get(o.code)) for o in options]]
+            *[None if hidden else _one_decimal(distribution.get(o.code)) for o in options], *view]
 
 
 def view_table(results: Results, query: Query, rows: list[dict], lang: str) -> Table:
@@ -121,9 +120,11 @@ def view_table(results: Results, query: Query, rows: list[dict], lang: str) -> T
     options = [o for o in question.options if not o.exclude] if question else []  # an index has no distribution
     kind = "index" if question is None else "share"
     columns = table_columns(kind, options, lang)
-    first_option = len(columns) - len(options)
-    percent = [] if kind == "index" else [3, 4, 5, *range(first_option, len(columns))]
-    return Table(columns, [table_cells(r, options, lang) for r in rows], percent)
+    first_option = len(columns) - len(options) - 2
+    percent = [] if kind == "index" else [3, 4, 5, *range(first_option, first_option + len(options))]
+    by = results.codebook.group(query.by)
+    view = (filter_phrase(results, query.filters, lang), by.label[lang] if by else "")
+    return Table(columns, [table_cells(r, options, lang, view) for r in rows], percent)
 
 
 def filename(view: dict, ext: str) -> str:

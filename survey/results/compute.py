@@ -275,12 +275,14 @@ def view_column(results: Results, q: Query, name: str, columns: dict, base: list
     if name in ("rolled_up_share", "rolled_up_share_low", "rolled_up_share_high", "rolled_up_n"):
         return rolled[{"rolled_up_share": "p", "rolled_up_share_low": "low", "rolled_up_share_high": "high",
                        "rolled_up_n": "n"}[name]]
-    if name == "rolled_up_to":
+    if name == "area_name":
+        return index.name_array[q.level][area]
+    if name in ("rolled_up_to", "rolled_up_level"):
         names = np.full(len(area), None, dtype=object)
         for position, level in enumerate(results.levels):
             here = np.flatnonzero(rolled["level"] == position)
             if len(here):
-                names[here] = index.name_array[level][rolled["position"][here]]
+                names[here] = level if name == "rolled_up_level" else index.name_array[level][rolled["position"][here]]
         return names
     raise KeyError(f"Rows.column: no column {name!r}")
 

@@ -87,7 +87,7 @@ def n_text(row: dict, lang: str) -> str:
 
 
 def table_key(row: dict, lang: str) -> list[str]:
-    return [row["area_name"], row["group_label"] or TEXT[lang]["all"], n_text(row, lang)]
+    return [row["area_name"], row["group_text"], n_text(row, lang)]  # the group as the page names it
 
 
 def map_values(rows: list[dict]) -> list[list]:

@@ -84,7 +84,8 @@ def test_table_downloads_hold_the_rows_of_the_view(tab, server_url):
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     assert rows[0][:4] == ["Område", "Grupp", "Antal svar", "Andel (%)"]
     assert rows[0][7:11] == ["Områdes-id", "Områdesnivå", "Gruppkod", "Dold (för få svar)"]
-    assert all(h.endswith(" (%)") for h in rows[0][11:]) and rows[0][11:]  # the answers' distribution
+    assert all(h.endswith(" (%)") for h in rows[0][11:-2]) and rows[0][11:-2]  # the answers' distribution
+    assert rows[0][-2:] == ["Urval", "Uppdelning"]  # who the rows are about (views/labels.py)
     assert len(rows) - 1 == len(expected)
     for cells, r in zip(rows[1:], expected):
         assert cells[0] == r["area_name"] and cells[7] == r["area_id"]

@@ -25,9 +25,8 @@ def expected_keys(server_url: str, params: dict, lang: str) -> list[list[str]]:
     rows = api_rows(server_url, {**params, "lang": lang})
     rows += api_rows(server_url, {**params, "level": "kommun", "lang": lang})
     sep = "\u00a0" if lang == "sv" else ","
-    all_label = "Alla svarande" if lang == "sv" else "All respondents"
     too_few = "för få svar" if lang == "sv" else "too few answers"
-    return [[r["area_name"], r["group_label"] or all_label,
+    return [[r["area_name"], r["group_text"],  # "Alla svarande", or under a filter its people
              too_few if r["suppressed"] else f"{r['n']:,}".replace(",", sep)]
             for r in rows]
 

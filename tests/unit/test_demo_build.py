@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 import shapely
@@ -81,10 +82,19 @@ def test_area_choice(results):
 def test_methods_page_states_the_rules_in_both_languages(results):
     from layouts.methods import methods_page
 
-    for lang, words in (("sv", ["Så räknar vi", "färre än 5 svar", "Wilsons metod", "Holms metod", "By**: gränserna"]),
-                        ("en", ["How we count", "fewer than 5 answers", "Wilson's method", "Holm's method"])):
-        text = methods_page(results, lang).children[-1].children[1].children.children
+    more = {"sv": "## För den som vill veta mer", "en": "## For those who want to know more"}
+    for lang, words in (("sv", ["Så räknar vi", "färre än 5 svar", "Wilsons metod", "Holms korrektion",
+                                "By**: gränserna", "närmaste större område", "dra ifrån"]),
+                        ("en", ["How we count", "fewer than 5 answers", "Wilson's method", "Holm's correction",
+                                "nearest larger area", "by subtraction"])):
+        page = methods_page(results, lang)
+        text = page.children[-1].children[1].children.children
         assert all(w in text for w in words), (lang, text)
+        # issue 20: plain words first (hidden areas show the larger area, not grey), the terms in their own part
+        plain, technical = text.split(more[lang])
+        assert not re.search(r"Wilson|Holm|z-test|raking|effektiv|effective|Kish|konfidens|confidence", plain)
+        assert re.search(r"Wilson.*Kish.*z-test.*Holm", technical, re.S)
+        assert page.children[-1].children[0].children[1].href == f"/metod?lang={'en' if lang == 'sv' else 'sv'}"
 
 
 def test_map_hover_says_what_the_table_says(results):

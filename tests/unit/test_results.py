@@ -104,7 +104,8 @@ def test_free_text_stays_out_of_public_results(res):
 def test_the_page_table_shows_a_part_of_a_large_view_and_says_so():
     from views.table import MAX_TABLE_ROWS, table_data, table_part
 
-    rows = [{"area_id": f"a{i}", "level": "deso", "area_name": f"A{i}", "group_label": None, "suppressed": True,
+    rows = [{"area_id": f"a{i}", "level": "deso", "area_name": f"A{i}", "group_label": None,
+             "group_text": "Alla svarande", "suppressed": True,
              "unreliable": False, "rolled_up_label": None} for i in range(MAX_TABLE_ROWS + 3 * Rows.BLOCK)]
     kommun = [{**rows[0], "area_id": "k", "level": "kommun"}]
     made = []

@@ -6,11 +6,14 @@ import re
 import pytest
 
 from views.details import details_view
-from views.labels import labelled_query
+from views.labels import labelled_query, people
 from views.summary import summarise
 
 SIGNIFICANT = {"sv": re.compile(r"och (skillnaden|förändringen) är statistiskt säkerställd"),
                "en": re.compile(r"and the (difference|change) is statistically significant")}
+
+
+WORD = {"sv": {"higher": "högre", "lower": "lägre"}, "en": {"higher": "higher", "lower": "lower"}}
 
 
 def claims(text: str, lang: str) -> int:
@@ -25,12 +28,13 @@ def test_every_view_every_area(results, lang):
             for level in results.levels:
                 for by in ["", "kon", "alder", "boende"]:
                     params = {"question": question.id, "wave": str(wave), "level": level, "by": by}
-                    rows = labelled_query(results, results.parse(params), lang)
+                    query = results.parse(params)
+                    rows, who = labelled_query(results, query, lang), people(results, query, lang)
                     answers = [o.label[lang].lower() for o in getattr(question, "options", ()) if o.unfavourable]
                     for area_id in results.area_ids(level):
                         area_rows = [r for r in rows if r["area_id"] == area_id]
                         row, groups = area_rows[0], area_rows[1:]
-                        text = summarise(row, groups, answers, [], results.min_n, lang, level == "kommun")
+                        text = summarise(row, groups, answers, who, results.min_n, lang, level == "kommun")
                         checked += 1
                         expected = int(bool(row["vs_rest"]) and level != "kommun") + int(bool(row["change"]))
                         assert claims(text, lang) == expected, text
@@ -39,18 +43,19 @@ def test_every_view_every_area(results, lang):
                             assert ("för få svar" if lang == "sv" else "too few answers") in text
                             assert "%" not in text
                             continue  # the area's own statement covers its groups
+                        sentences = text.split(". ")
                         for g in groups:
+                            name = rf"\b{re.escape(who[g['group']])}\b"
                             if g["suppressed"]:
-                                assert re.search(rf"{re.escape(g['group_label'])}[^.]*(för få svar|too few answers)",
-                                                 text)
-                            word = {"higher": "högre" if lang == "sv" else "higher",
-                                    "lower": "lägre" if lang == "sv" else "lower"}.get(g["vs_rest"])
-                            if word:
+                                assert re.search(name + r"[^.]*(för få svar|too few answers)", text)
+                            said = {d: [s for s in sentences if re.search(rf"\b{WORD[lang][d]}\b[^.]*{name}", s)]
+                                    for d in ("higher", "lower")}
+                            if g["vs_rest"]:
                                 significant_seen += 1
-                                assert f"{g['group_label']} {word}" in text
-                            elif not g["suppressed"]:
-                                assert (f"{g['group_label']} högre" not in text
-                                        and f"{g['group_label']} lägre" not in text)
+                                assert said[g["vs_rest"]] and not said[{"higher": "lower", "lower": "higher"}[
+                                    g["vs_rest"]]], text
+                            else:
+                                assert not said["higher"] and not said["lower"], text
     assert checked > 8_000 and suppressed_seen > 100 and significant_seen > 10
 
 
@@ -60,5 +65,5 @@ def test_summary_changes_with_the_selection(results):
     idre = details_view(results, base, "2039A0030", "sv")["summary"]
     women = details_view(results, {**base, "kon": "1"}, None, "sv")["summary"]
     assert whole.startswith("I hela kommunen svarar") and idre.startswith("I Idre med fjällbyarna svarar")
-    assert women.startswith("I hela kommunen bland kvinna svarar")
+    assert women.startswith("I hela kommunen, bland kvinnor, svarar")
     assert len({whole, idre, women}) == 3

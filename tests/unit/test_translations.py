@@ -52,7 +52,8 @@ def test_no_key_is_defined_twice():
 def test_the_summary_sentences_built_by_name_exist():
     """views/summary.py asks for "summary_" + a name made at run time (share/index, higher/lower/same, ...)."""
     known = set(entries("sv"))
-    names = {"whole", "in", "among", "and", "or", "too_few", "rolled_up", "uncertain", "groups_diff", "groups_none",
-             "hidden_groups", "group_higher", "group_lower", "share", "index"}
+    names = {"whole", "in", "among_in", "among_whole", "and", "or", "too_few", "rolled_up", "uncertain", "groups_none",
+             "hidden_groups", "share", "index"}
+    names |= {prefix + "groups_" + key for prefix in ("", "index_") for key in ("higher", "lower")}
     names |= {prefix + key for prefix in ("", "index_") for key in ("higher", "lower", "same", "up", "down", "steady")}
     assert not sorted(n for n in names if "summary_" + n not in known)
