@@ -69,7 +69,10 @@ def _about(manifest: dict, lang: str) -> str:
 
 def published_now(data_dir: Path, lang: str) -> dbc.Card:
     """The published build and, when there is one, the previous build with a button that restores it."""
-    current, previous = linked(Path(data_dir)), linked(previous_link(Path(data_dir)))
+    data_dir = Path(data_dir)
+    current, previous = linked(data_dir), linked(previous_link(data_dir))
+    if current is None and (data_dir / "manifest.json").is_file():  # a data folder of its own, not a link
+        current = data_dir.resolve()
     parts = []
     if current is not None:
         parts.append(html.P([html.Strong(t("published_now", lang) + " "), _about(_manifest(current), lang)],
@@ -119,6 +122,7 @@ def passed_report(outcome: Outcome, data_dir: Path, lang: str) -> list:
     levels = {lv["id"]: lv["label"][lang] for lv in manifest["levels"]}
     return [dbc.Alert(t("upload_check_ok", lang), color="success", className="mb-2"),
             publish_report.comparison(compare(old, new), questions, levels, lang),
+            html.H3(t("report_files_heading", lang), className="h6 mt-3"),
             *publish_report.files_and_answers(manifest, lang),
             *publish_report.area_matching(manifest, lang),
             publish_report.messages(t("report_warnings", lang), manifest["warnings"], "warning")]
