@@ -194,14 +194,15 @@ def register_publish(app, data_dir: Path, get_results) -> None:
         return alert, outcome.ok, published_now(data_dir, lang)
 
     @app.callback(Output("staff-published", "children", allow_duplicate=True),
-                  Output("staff-publish-result", "children", allow_duplicate=True),
                   Input("staff-restore", "n_clicks"), State("staff-url", "search"), prevent_initial_call=True)
     def restore(clicks, search):
         lang = staff_lang(search)
         if not is_staff():
-            return no_update, html.P(t("staff_login_first", lang))
+            return html.P(t("staff_login_first", lang))
         if not clicks:
-            return no_update, no_update
+            return no_update
         outcome = restore_previous(data_dir, lang)
-        alert = dbc.Alert(outcome.text, color="success" if outcome.ok else "danger", id="staff-restore-outcome")
-        return published_now(data_dir, lang), alert
+        # the outcome beside the button that was pressed (the page below may be long)
+        alert = dbc.Alert(outcome.text, color="success" if outcome.ok else "danger", id="staff-restore-outcome",
+                          className="small mb-2")
+        return [alert, published_now(data_dir, lang)]
