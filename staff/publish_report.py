@@ -37,10 +37,14 @@ def table(caption: str, lang: str, columns: tuple[str, ...], rows: list[list], f
                     className="table-warning" if flagged else None) for row, flagged in zip(rows, flags)]
     head = html.Thead(html.Tr([html.Th(t("pub_col_" + c, lang), scope="col", className=a)
                                for c, a in zip(columns, align)]))
-    return html.Div(dbc.Table([html.Caption(caption, className="caption-top fw-semibold text-body"), head,
-                               html.Tbody(body)],
-                              bordered=False, striped=True, size="sm", className="small mb-3 w-auto", **attrs),
-                    className="table-responsive", tabIndex=0)
+    # The title above the scrolling box (a caption inside it would scroll out of sight on a phone); the caption
+    # names the table for screen readers.
+    return html.Div([
+        html.H4(caption, className="small fw-semibold mb-1"),
+        html.Div(dbc.Table([html.Caption(caption, className="visually-hidden"), head, html.Tbody(body)],
+                           bordered=False, striped=True, size="sm", className="small mb-0 w-auto", **attrs),
+                 className="table-responsive", tabIndex=0, role="region", **{"aria-label": caption}),
+    ], className="mb-3")
 
 
 def _signed(value: int, lang: str) -> str:

@@ -69,7 +69,10 @@ def _about(manifest: dict, lang: str) -> str:
 
 def published_now(data_dir: Path, lang: str) -> dbc.Card:
     """The published build and, when there is one, the previous build with a button that restores it."""
-    current, previous = linked(Path(data_dir)), linked(previous_link(Path(data_dir)))
+    data_dir = Path(data_dir)
+    current, previous = linked(data_dir), linked(previous_link(data_dir))
+    if current is None and (data_dir / "manifest.json").is_file():  # a data folder of its own, not a link
+        current = data_dir.resolve()
     parts = []
     if current is not None:
         parts.append(html.P([html.Strong(t("published_now", lang) + " "), _about(_manifest(current), lang)],
@@ -119,6 +122,7 @@ def passed_report(outcome: Outcome, data_dir: Path, lang: str) -> list:
     levels = {lv["id"]: lv["label"][lang] for lv in manifest["levels"]}
     return [dbc.Alert(t("upload_check_ok", lang), color="success", className="mb-2"),
             publish_report.comparison(compare(old, new), questions, levels, lang),
+            html.H3(t("report_files_heading", lang), className="h6 mt-3"),
             *publish_report.files_and_answers(manifest, lang),
             *publish_report.area_matching(manifest, lang),
             publish_report.messages(t("report_warnings", lang), manifest["warnings"], "warning")]
@@ -190,14 +194,15 @@ def register_publish(app, data_dir: Path, get_results) -> None:
         return alert, outcome.ok, published_now(data_dir, lang)
 
     @app.callback(Output("staff-published", "children", allow_duplicate=True),
-                  Output("staff-publish-result", "children", allow_duplicate=True),
                   Input("staff-restore", "n_clicks"), State("staff-url", "search"), prevent_initial_call=True)
     def restore(clicks, search):
         lang = staff_lang(search)
         if not is_staff():
-            return no_update, html.P(t("staff_login_first", lang))
+            return html.P(t("staff_login_first", lang))
         if not clicks:
-            return no_update, no_update
+            return no_update
         outcome = restore_previous(data_dir, lang)
-        alert = dbc.Alert(outcome.text, color="success" if outcome.ok else "danger", id="staff-restore-outcome")
-        return published_now(data_dir, lang), alert
+        # the outcome beside the button that was pressed (the page below may be long)
+        alert = dbc.Alert(outcome.text, color="success" if outcome.ok else "danger", id="staff-restore-outcome",
+                          className="small mb-2")
+        return [alert, published_now(data_dir, lang)]

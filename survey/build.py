@@ -2,7 +2,8 @@
 
 data/processed is a symbolic link to data/builds/<build id>/. A failed build never touches it; a
 successful one replaces the link atomically (os.replace), so a running app sees either the old or
-the new build, never half of one.
+the new build, never half of one; data/processed.previous keeps the build it replaced (survey/publishing.py:
+restore, pruning). `stage` builds without publishing (the staff upload page compares first).
 """
 from __future__ import annotations
 

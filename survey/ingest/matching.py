@@ -127,6 +127,8 @@ def known_names(codebook: Codebook) -> set[str]:
         names += [q.id, q.column, *q.aliases, *([] if q.multi else q.text.values())]
     for m in codebook.multis:
         names += [m.id, m.column, *m.aliases, *m.text.values()]
+        for option in m.options:  # one column per option ("prob_1", "F2: Klotter"): a sub-item of a two-row header
+            names += option_column_names(m, option)
     return {normalise(n) for n in names if n}
 
 

@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,6 +181,46 @@ def _find_header(records: list[list[str]], known: set[str]) -> int:
     return first_filled if first_filled is not None else 0
 
 
+NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")  # a cell of a respondent's row, never of a header
+JOINED = ("{} - {}", "{}: {}", "{} [{}]", "{}.{}", "{} {}")  # how survey tools name a sub-item's column
+
+
+def _two_row_header(path: Path, records: list[list[str]], at: int, known: set[str]) -> list[str] | None:
+    """A header of two rows, a question's text above its sub-items (a merged cell reads as empty after its first
+    column): each sub-item's column is named by the sub-item joined to the question above it, as a survey tool names
+    it ("F2: Klotter", "F2 - Klotter"; JOINED), or by the sub-item alone, whichever the codebook knows. The row
+    below the header is a second header row when it has text under a question cell merged across, is blank under a
+    column the codebook knows (merged down) and has no number (a respondent's row has some); it is refused, naming
+    the columns, when none of its names is known. None: a one-row header (the row below is a respondent)."""
+    if not known or at + 1 >= len(records):
+        return None
+    top, sub = records[at], records[at + 1]
+    width = max(len(top), len(sub))
+    top, sub = ([c.strip() for c in row] + [""] * (width - len(row)) for row in (top, sub))
+    merged_down = any(normalise(c) in known and not u for c, u in zip(top, sub))
+    under_merged = any(u and not c for c, u in zip(top, sub))  # text under a question cell merged across
+    if not (merged_down and under_merged) or any(NUMBER.match(u) for u in sub):  # a respondent has numbers
+        return None
+    header, above, matched, tried = [], "", 0, []
+    for question, item in zip(top, sub):
+        above = question or above  # a merged question cell: its text is in its first column only
+        if not item:
+            header.append(question)
+            continue
+        names = [j.format(above, item) for j in JOINED] if above else []
+        hit = next((n for n in [*names, item] if normalise(n) in known), None)
+        matched += hit is not None
+        header.append(hit or (names[0] if names else item))
+        tried.append(header[-1])
+    if not matched:
+        shown = ", ".join(f"'{n}'" for n in tried[:5]) + (" …" if len(tried) > 5 else "")
+        raise IngestError(f"{path}: rubriken har två rader (two-row header: question text above sub-items), rad "
+                          f"{at + 1} och {at + 2}, men ingen kolumn under frågorna känns igen (no sub-item column "
+                          f"recognised): {shown}. Lägg till namnen i frågornas eller alternativens aliases i kodboken, "
+                          "eller exportera med en rubrikrad (one header row)")
+    return header
+
+
 def read_table(source: Path | ResponseFile, known: set[str] = frozenset()) -> Table:
     """One export as a Table. `known`: normalised column names that identify the header row."""
     spec = source if isinstance(source, ResponseFile) else ResponseFile(Path(source))
@@ -203,6 +244,12 @@ def read_table(source: Path | ResponseFile, known: set[str] = frozenset()) -> Ta
     else:
         at = _find_header(records, known)
     header = [c.strip() for c in (records[at] if records else [])]
+    combined = _two_row_header(path, records, at, known) if spec.header_row is None else None
+    if combined is not None:
+        header, details = combined, details + f", rubrik på rad {at + 1}–{at + 2} (två rader)"
+        at += 1  # the body starts below the second header row
+    else:
+        details += f", rubrik på rad {at + 1}"
     while header and header[-1] == "":  # trailing empty header cells (a trailing separator, Excel's used range)
         header.pop()
     width = len(header)
@@ -216,5 +263,4 @@ def read_table(source: Path | ResponseFile, known: set[str] = frozenset()) -> Ta
     if values.empty:
         values = pd.DataFrame(columns=range(width), dtype=object)
     values = values.fillna("").astype(str)
-    details += f", rubrik på rad {at + 1}"
     return Table(path, header, values, numbers, labels=[""] * width, too_long=too_long, details=details)

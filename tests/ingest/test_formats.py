@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from corpus import Q1_LABELS, RESP, assert_expected, numbers, records, write_csv
+from corpus import EXPECTED_MULTI, Q1_LABELS, RESP, assert_expected, numbers, records, write_csv
 
 from survey.ingest import IngestError, read_table
 
@@ -116,6 +116,52 @@ def test_xlsx_without_a_sheet_of_the_codebooks_columns_names_each_sheets_columns
         f"{project.path('svar.xlsx')}: inget blad har kodbokens kolumner (no sheet has the codebook's columns); "
         "bladen och deras kolumner (the sheets and their columns): 'Info': Läs mig; 'Data': V1, V2, V3; "
         "'Tom': (tomt). Välj bladet med sheet = \"...\" eller rätta kolumnnamnen i kodboken (aliases)"]
+
+
+def _two_row_sheet(path, top: list, sub: list, merged: list[str], body: list[list]):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "Svar"
+    for row in (top, sub, *body):
+        ws.append(row)
+    for cells in merged:
+        ws.merge_cells(cells)
+    book.save(path)
+
+
+def test_xlsx_two_row_header_with_merged_cells_is_read(project):
+    # As a survey tool exports a grid: "F2" merged over its three sub-items, the other headers merged down.
+    recs = records(multi="binary")
+    top = ["id", "ar", "by", "kon", "alder", "F1", "F2", None, None, "Övrigt"]
+    sub = [None] * 6 + ["Klotter", "Nedskräpning", "Buskörning", None]
+    body = [[r["id"], r["ar"], r["by"], r["kon"], r["alder"], r["q1"], r["prob_1"], r["prob_2"], r["prob_3"], r["fri"]]
+            for r in recs]
+    _two_row_sheet(project.path("svar.xlsx"), top, sub, ["G1:I1", *(f"{c}1:{c}2" for c in "ABCDEFJ")], body)
+    res, manifest = project.build(["svar.xlsx"])
+    assert_expected(res)
+    assert_expected(res, EXPECTED_MULTI)
+    assert manifest["files"][0]["read_as"] == "Excel, blad 'Svar', rubrik på rad 1–2 (två rader)"
+    assert manifest["files"][0]["rows_in"] == 16  # the second header row is no respondent
+    assert [a["column"] for a in manifest["accounting"] if a["question"].startswith("prob")] == [
+        "F2: Klotter, F2: Nedskräpning, F2: Buskörning"]  # the columns named by question and sub-item
+
+
+def test_xlsx_two_row_header_with_unknown_sub_items_is_refused_naming_them(project):
+    recs = records()
+    top = ["id", "ar", "by", "kon", "alder", "q1", "Hur ofta händer följande?", None, None]
+    sub = [None] * 6 + ["Inbrott", "Skadegörelse", "Stöld"]
+    body = [[r["id"], r["ar"], r["by"], r["kon"], r["alder"], r["q1"], "1", "2", "3"] for r in recs]
+    _two_row_sheet(project.path("svar.xlsx"), top, sub, ["G1:I1"], body)
+    with pytest.raises(IngestError) as err:
+        project.build(["svar.xlsx"])
+    assert err.value.problems == [
+        f"{project.path('svar.xlsx')}: rubriken har två rader (two-row header: question text above sub-items), rad "
+        "1 och 2, men ingen kolumn under frågorna känns igen (no sub-item column recognised): 'Hur ofta händer "
+        "följande? - Inbrott', 'Hur ofta händer följande? - Skadegörelse', 'Hur ofta händer följande? - Stöld'. "
+        "Lägg till namnen i frågornas eller alternativens aliases i kodboken, eller exportera med en rubrikrad "
+        "(one header row)"]
 
 
 def test_sav_with_value_labels_and_question_text_as_label(project):

@@ -245,7 +245,7 @@ def upload_in_chromium(upload_server, tmp_path, view: str, before: dict):
             published = requests.get(upload_server + view, timeout=10).json()
             assert published["rows"][0]["n"] != before["rows"][0]["n"]
             page.click("#staff-restore")
-            expect(page.locator("#staff-publish-result")).to_contain_text("Återställt", timeout=30_000)
+            expect(page.locator("#staff-published")).to_contain_text("Återställt", timeout=30_000)
         finally:
             browser.close()
 
