@@ -7,6 +7,8 @@ images) are in assets/app.js.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
@@ -155,6 +157,7 @@ def register_presentation_callbacks(app, get_results) -> None:
     # ---- presentation mode -------------------------------------------------------------------------------------
     app.clientside_callback(ClientsideFunction("tk", "step"), Output("slide-index", "data"),
                             Input("slide-prev", "n_clicks"), Input("slide-next", "n_clicks"),
+                            Input("slide-jump", "data"),
                             Input("story", "data"), Input("page-token", "data"), State("slide-index", "data"),
                             State("story", "data"))
     app.clientside_callback(ClientsideFunction("tk", "fullscreen"), Output("slide-dummy", "children"),
@@ -173,7 +176,8 @@ def register_presentation_callbacks(app, get_results) -> None:
         slide = make_slide(results, parse_view({**story[index], "lang": lang}, results), lang)
         if slide.figure and slide.figure.get("data"):
             slide.figure = screen_figure(slide)
-        return (slide_content(slide, index, len(story), lang, map_fit(results)),
+        key = hashlib.sha1(json.dumps([story[index], lang], sort_keys=True).encode()).hexdigest()[:10]
+        return (slide_content(slide, index, len(story), lang, map_fit(results), key),
                 t("slide_of", lang, i=index + 1, n=len(story)),
                 index == 0, index == len(story) - 1)
 
