@@ -231,6 +231,30 @@
   }
   window.addEventListener("resize", function () { fitSlide(true); });
 
-  new MutationObserver(function () { labelStoryUpload(); fitSlide(false); fitMaps(); })
+  /* ↑/↓ in the story's list: the list is drawn anew, so the focus goes back to the moved view's ↑ (or ↓ when it
+     is now first) instead of the top of the page. */
+  var moved = null;
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest && event.target.closest("#story-list button");
+    if (!button) { moved = null; return; }
+    try {
+      var id = JSON.parse(button.id);
+      if (id.type === "story-up" || id.type === "story-down") {
+        /* for two seconds: the list may be drawn after other changes of the page */
+        moved = {index: id.index + (id.type === "story-up" ? -1 : 1), type: id.type, until: Date.now() + 2000};
+      }
+    } catch (e) { moved = null; }
+  }, true);
+  function focusMoved() {
+    if (!moved) { return; }
+    if (Date.now() > moved.until) { moved = null; return; }
+    var other = moved.type === "story-up" ? "story-down" : "story-up";
+    var button = [moved.type, other].map(function (type) {
+      return document.getElementById(JSON.stringify({index: moved.index, type: type}));
+    }).filter(Boolean)[0];
+    if (button && document.activeElement !== button) { button.focus(); }
+  }
+
+  new MutationObserver(function () { labelStoryUpload(); fitSlide(false); fitMaps(); focusMoved(); })
     .observe(document.documentElement, {childList: true, subtree: true});
 })();
