@@ -94,9 +94,9 @@ def _number_rows(rows: list[tuple], lang: str) -> list:
             out.append(html.Tr(html.Th(area, colSpan=4, scope="colgroup", className="slide-numbers-area")))
         for name, who, share, span, answers in mine:
             label = (who or t("all_respondents", lang)) if len(mine) > 1 else (f"{name} ({who})" if who else name)
-            out.append(html.Tr([html.Th(label, scope="row", className="ps-3" if len(mine) > 1 else None),
-                                html.Td(share, className="num"), html.Td(span, className="num"),
-                                html.Td(answers, className="num")]))
+            cells = [html.Td(share, className="num"), html.Td(span, className="num"),
+                     html.Td(answers, className="num")] if span else [html.Td(share, colSpan=3)]  # "för få svar"
+            out.append(html.Tr([html.Th(label, scope="row", className="ps-3" if len(mine) > 1 else None), *cells]))
     return out
 
 

@@ -274,8 +274,9 @@ def screen_figure(slide) -> dict:
         for trace in figure["data"]:
             if trace.get("colorbar"):
                 trace["colorbar"] = {**trace["colorbar"], "thickness": 24, "tickfont": {"size": SCREEN_FONT_MIN},
-                                     "title": {**trace["colorbar"].get("title", {}),
-                                               "font": {"size": SCREEN_FONT_MIN}}}
+                                     # each label under its tick mark: the top one stood in the scale's title
+                                     "ticks": "outside", "ticklabelposition": "outside bottom",
+                                     "title": {**trace["colorbar"].get("title", {}), "font": {"size": SCREEN_FONT_MIN}}}
             if trace.get("type") == "scattermap" and trace.get("visible") is not True:
                 trace["showlegend"] = False  # an empty "legendonly" entry would only take room
     else:
