@@ -30,6 +30,7 @@
   }
 
   var lastRendered = null;
+  var currentSlide = null;  // the presentation's slide (step)
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     tk: {
@@ -95,8 +96,10 @@
       step: function (prev, next, jump, stored, token, index, story) {
         var n = (story || []).length;
         var fired = triggered();
-        var i = index || 0;
         var which = fired.length ? fired[0].prop_id.split(".")[0] : "";
+        /* the index this function returned last: two quick key presses both count (the store's State could still
+           hold the value before the first) */
+        var i = which === "page-token" || currentSlide === null ? (index || 0) : currentSlide;
         if (which === "slide-prev") { i -= 1; }
         if (which === "slide-next") { i += 1; }
         if (which === "slide-jump" && jump) { i = jump.to === "last" ? n - 1 : 0; }
@@ -105,6 +108,7 @@
           if (fromHash > 0) { i = fromHash - 1; }
         }
         i = Math.max(0, Math.min(i, n - 1));
+        currentSlide = i;
         if (n && window.location.hash !== "#" + (i + 1)) {
           window.history.replaceState(null, "", window.location.pathname + window.location.search + "#" + (i + 1));
         }
