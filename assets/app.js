@@ -30,6 +30,7 @@
   }
 
   var lastRendered = null;
+  var currentSlide = null;  // the presentation's slide (step)
 
   /* "Välj fråga och grupp" on a phone: opens and folds the controls (layouts/page.py, style.css). In the DOM, not a
      callback: React keeps the class, since the button's and the panel's props do not change. */
@@ -106,17 +107,28 @@
         return id.chart + "." + id.format;
       },
 
-      /* Previous / next slide, clamped to the story. */
-      step: function (prev, next, stored, token, index, story) {
+      /* Previous / next / first / last slide, clamped to the story. The slide's number is kept in the address
+         (#3), so a reload (or a link) shows the same slide. */
+      step: function (prev, next, jump, stored, token, index, story) {
         var n = (story || []).length;
         var fired = triggered();
-        var i = index || 0;
-        if (fired.length) {
-          var which = fired[0].prop_id.split(".")[0];
-          if (which === "slide-prev") { i -= 1; }
-          if (which === "slide-next") { i += 1; }
+        var which = fired.length ? fired[0].prop_id.split(".")[0] : "";
+        /* the index this function returned last: two quick key presses both count (the store's State could still
+           hold the value before the first) */
+        var i = which === "page-token" || currentSlide === null ? (index || 0) : currentSlide;
+        if (which === "slide-prev") { i -= 1; }
+        if (which === "slide-next") { i += 1; }
+        if (which === "slide-jump" && jump) { i = jump.to === "last" ? n - 1 : 0; }
+        if (which === "page-token" || !fired.length) {
+          var fromHash = parseInt((window.location.hash || "").slice(1), 10);
+          if (fromHash > 0) { i = fromHash - 1; }
         }
-        return Math.max(0, Math.min(i, n - 1));
+        i = Math.max(0, Math.min(i, n - 1));
+        currentSlide = i;
+        if (n && window.location.hash !== "#" + (i + 1)) {
+          window.history.replaceState(null, "", window.location.pathname + window.location.search + "#" + (i + 1));
+        }
+        return i;
       },
 
       fullscreen: function (clicks) {
@@ -139,6 +151,12 @@
     if (event.key === "ArrowRight" || event.key === "PageDown") { target = "slide-next"; }
     if (event.key === "ArrowLeft" || event.key === "PageUp") { target = "slide-prev"; }
     if (event.key === "f" || event.key === "F") { target = "slide-fullscreen"; }
+    if ((event.key === "Home" || event.key === "End") && window.dash_clientside.set_props) {
+      event.preventDefault();
+      window.dash_clientside.set_props("slide-jump", {data: {to: event.key === "End" ? "last" : "first",
+                                                              at: Date.now()}});
+      return;
+    }
     var button = target && document.getElementById(target);
     if (button) {
       event.preventDefault();
@@ -164,21 +182,99 @@
     var figure = gd && gd.closest("figure");
     var full = gd && gd._fullLayout;
     if (!figure || !figure.dataset.fitWidth || !full || !full.map || !window.Plotly) { return; }
-    var key = String(full.uirevision) + "|" + full.width + "x" + full.height;
-    if (gd.__tkFit === key) { return; }
-    gd.__tkFit = key;
+    /* Not while plotly is still drawing the map: a relayout before MapLibre's style has loaded throws
+       "Cannot read properties of undefined (reading 'layers')" (each new slide map did), and one made while
+       plotly's first draw is finishing is lost. Try again when the map is idle, until it shows the zoom. */
+    var maplibre = full.map._subplot && full.map._subplot.map;
+    if (!maplibre) { return; }
+    function later() {
+      if (!gd.__tkWaiting) {
+        gd.__tkWaiting = true;
+        maplibre.once("idle", function () { gd.__tkWaiting = false; fitMap(gd); });
+      }
+    }
+    if (!maplibre.isStyleLoaded()) { later(); return; }
     var room = Math.min(Math.log2((full.width - 110) / Number(figure.dataset.fitWidth)),
-                        Math.log2((full.height - 60) / Number(figure.dataset.fitHeight)));
+                        Math.log2((full._size.h - 20) / Number(figure.dataset.fitHeight)));
     /* the dashboard's map only zooms out; a slide's map also grows to fill the screen (at most 2×) */
     var zoom = Number(figure.dataset.zoom) + Math.min(figure.dataset.grow ? 1 : 0, room);
-    if (Math.abs(full.map.zoom - zoom) > 0.05) { window.Plotly.relayout(gd, {"map.zoom": zoom}); }
+    var key = String(full.uirevision) + "|" + full.width + "x" + full.height;
+    if (gd.__tkFit === key && Math.abs(maplibre.getZoom() - zoom) <= 0.05) { return; }
+    gd.__tkTries = gd.__tkFit === key ? (gd.__tkTries || 0) + 1 : 0;
+    gd.__tkFit = key;
+    if (gd.__tkTries > 3) { return; }
+    if (Math.abs(full.map.zoom - zoom) > 0.05 || Math.abs(maplibre.getZoom() - zoom) > 0.05) {
+      window.Plotly.relayout(gd, {"map.zoom": zoom});
+      later();
+    }
   }
 
   function fitMaps() {
     fitMap(document.querySelector("#map .js-plotly-plot"));
-    fitMap(document.querySelector("#slide-graph .js-plotly-plot"));
+    fitMap(document.querySelector(".slide-graph .js-plotly-plot"));
   }
 
-  new MutationObserver(function () { labelStoryUpload(); fitMaps(); })
+  /* A slide fits the screen: its type shrinks (--fit, from 1 down to FIT_FLOOR; the CSS keeps each text above
+     its floor in px) until nothing overflows, the chart keeps at least 40 % of the slide's height, and a bar
+     chart has room for each bar's label (data-rows). Halving steps: 7 layouts at most per slide or resize. */
+  var FIT_FLOOR = 0.3;
+  function slideFits(slide) {
+    var side = slide.querySelector(".slide-side");
+    var figure = slide.querySelector(".slide-figure");
+    if (slide.scrollHeight > slide.clientHeight + 1 || slide.scrollWidth > slide.clientWidth + 1) { return false; }
+    if (side && (side.scrollHeight > side.clientHeight + 1 || side.scrollWidth > side.clientWidth + 1)) {
+      return false;
+    }
+    if (figure && figure.clientHeight < 0.4 * slide.clientHeight) { return false; }
+    var rows = figure && Number(figure.dataset.rows || 0);
+    return !rows || figure.clientHeight >= rows * 22 + 80;
+  }
+
+  var fittedKey = null;
+  function fitSlide(force) {
+    var slide = document.getElementById("slide");
+    if (!slide || !document.getElementById("presentation") || !slide.firstChild) { return; }
+    var key = (slide.querySelector("h1") || {}).textContent + "|" + slide.childElementCount + "|" +
+      (slide.querySelector(".slide-figure") ? slide.querySelector(".slide-figure").firstChild.id : "") + "|" +
+      window.innerWidth + "x" + window.innerHeight;
+    if (!force && key === fittedKey) { return; }
+    fittedKey = key;
+    var lo = FIT_FLOOR, hi = 1;
+    slide.style.setProperty("--fit", "1");
+    if (slideFits(slide)) { return; }
+    for (var k = 0; k < 6; k++) {
+      var mid = (lo + hi) / 2;
+      slide.style.setProperty("--fit", String(mid));
+      if (slideFits(slide)) { lo = mid; } else { hi = mid; }
+    }
+    slide.style.setProperty("--fit", String(lo));
+  }
+  window.addEventListener("resize", function () { fitSlide(true); });
+
+  /* ↑/↓ in the story's list: the list is drawn anew, so the focus goes back to the moved view's ↑ (or ↓ when it
+     is now first) instead of the top of the page. */
+  var moved = null;
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest && event.target.closest("#story-list button");
+    if (!button) { moved = null; return; }
+    try {
+      var id = JSON.parse(button.id);
+      if (id.type === "story-up" || id.type === "story-down") {
+        /* for two seconds: the list may be drawn after other changes of the page */
+        moved = {index: id.index + (id.type === "story-up" ? -1 : 1), type: id.type, until: Date.now() + 2000};
+      }
+    } catch (e) { moved = null; }
+  }, true);
+  function focusMoved() {
+    if (!moved) { return; }
+    if (Date.now() > moved.until) { moved = null; return; }
+    var other = moved.type === "story-up" ? "story-down" : "story-up";
+    var button = [moved.type, other].map(function (type) {
+      return document.getElementById(JSON.stringify({index: moved.index, type: type}));
+    }).filter(Boolean)[0];
+    if (button && document.activeElement !== button) { button.focus(); }
+  }
+
+  new MutationObserver(function () { labelStoryUpload(); fitSlide(false); fitMaps(); focusMoved(); })
     .observe(document.documentElement, {childList: true, subtree: true});
 })();

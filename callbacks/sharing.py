@@ -7,6 +7,8 @@ images) are in assets/app.js.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 
 import dash_bootstrap_components as dbc
@@ -28,6 +30,7 @@ FILTER_IDS = State({"type": "filter", "group": ALL}, "id")
 def register_sharing_callbacks(app, get_results) -> None:
     register_link_callbacks(app, get_results)
     register_story_callbacks(app, get_results)
+    register_story_clear_callbacks(app)
     register_story_file_callbacks(app, get_results)
     register_presentation_callbacks(app, get_results)
 
@@ -68,22 +71,25 @@ def register_story_callbacks(app, get_results) -> None:
     @app.callback(Output("story", "data"), Output("story-status", "children"),
                   Output("story-import-status", "children"),
                   Input("story-add", "n_clicks"), Input({"type": "story-remove", "index": ALL}, "n_clicks"),
-                  Input({"type": "story-up", "index": ALL}, "n_clicks"), Input("story-clear", "n_clicks"),
+                  Input({"type": "story-up", "index": ALL}, "n_clicks"),
+                  Input({"type": "story-down", "index": ALL}, "n_clicks"), Input("story-clear-confirm", "n_clicks"),
                   Input("story-upload", "contents"),
                   State("question", "value"), State("wave", "value"), State("level", "value"), State("by", "value"),
                   State({"type": "filter", "group": ALL}, "value"), State("area", "value"), FILTER_IDS,
                   State("story-upload", "filename"), State("story", "data"), State("lang", "data"),
                   prevent_initial_call=True)
-    def edit_story(add, removes, ups, clear, upload, question, wave, level, by, filter_values, area, ids, filename,
-                   story, lang):
+    def edit_story(add, removes, ups, downs, clear, upload, question, wave, level, by, filter_values, area, ids,
+                   filename, story, lang):
         results = get_results()
         story = list(story or [])
         trigger = ctx.triggered_id
         if trigger == "story-add" and add:
-            view = control_view(results, question, wave, level, by, filter_values, ids, area, lang)
-            story.append(story_item(view))
+            item = story_item(control_view(results, question, wave, level, by, filter_values, ids, area, lang))
+            if item in story:
+                return no_update, t("story_duplicate", lang, n=story.index(item) + 1), ""
+            story.append(item)
             return story, t("story_added", lang, n=len(story)), ""
-        if trigger == "story-clear" and clear:
+        if trigger == "story-clear-confirm" and clear:
             return [], "", ""
         if trigger == "story-upload" and upload:
             try:
@@ -94,10 +100,11 @@ def register_story_callbacks(app, get_results) -> None:
         if isinstance(trigger, dict) and ctx.triggered[0]["value"]:
             i = trigger["index"]
             if 0 <= i < len(story):
+                other = {"story-up": i - 1, "story-down": i + 1}.get(trigger["type"])
                 if trigger["type"] == "story-remove":
                     story.pop(i)
-                elif i > 0:
-                    story[i - 1], story[i] = story[i], story[i - 1]
+                elif 0 <= other < len(story):  # assets/app.js keeps the focus on the moved view's button
+                    story[other], story[i] = story[i], story[other]
                 return story, "", ""
         return no_update, no_update, no_update
 
@@ -112,9 +119,11 @@ def register_story_callbacks(app, get_results) -> None:
                 label = story_entry_label(results, item, lang)
             except (KeyError, StopIteration, AttributeError, TypeError):
                 label = str(item)
-            buttons = [html.Button("↑", id={"type": "story-up", "index": i}, type="button",
-                                   className="btn btn-link btn-sm p-0 ms-1",
-                                   **{"aria-label": t("story_up", lang, n=i + 1)})] if i else []
+            buttons = [html.Button(arrow, id={"type": kind, "index": i}, type="button",
+                                   className="btn btn-link btn-sm p-0 ms-1", **{"aria-label": t(kind.replace("-", "_"),
+                                                                                                 lang, n=i + 1)})
+                       for arrow, kind, shown in (("↑", "story-up", i > 0), ("↓", "story-down", i < len(story) - 1))
+                       if shown]
             buttons.append(html.Button("✕", id={"type": "story-remove", "index": i}, type="button",
                                        className="btn btn-link btn-sm p-0 ms-1",
                                        **{"aria-label": t("story_remove", lang, n=i + 1)}))
@@ -123,6 +132,15 @@ def register_story_callbacks(app, get_results) -> None:
             return [html.Li(t("story_empty", lang), className="story-empty")], "btn btn-primary btn-sm"
         return items, "btn btn-primary btn-sm"
 
+
+
+def register_story_clear_callbacks(app) -> None:
+    """"Töm presentationen" opens a question; the story is emptied only by its "Ja" (register_story_callbacks)."""
+    @app.callback(Output("story-clear-modal", "is_open"), Input("story-clear", "n_clicks"),
+                  Input("story-clear-cancel", "n_clicks"), Input("story-clear-confirm", "n_clicks"),
+                  prevent_initial_call=True)
+    def ask_before_clearing(clear, cancel, confirm):
+        return ctx.triggered_id == "story-clear" and bool(clear)
 
 
 def register_story_file_callbacks(app, get_results) -> None:
@@ -163,6 +181,7 @@ def register_presentation_callbacks(app, get_results) -> None:
     # ---- presentation mode -------------------------------------------------------------------------------------
     app.clientside_callback(ClientsideFunction("tk", "step"), Output("slide-index", "data"),
                             Input("slide-prev", "n_clicks"), Input("slide-next", "n_clicks"),
+                            Input("slide-jump", "data"),
                             Input("story", "data"), Input("page-token", "data"), State("slide-index", "data"),
                             State("story", "data"))
     app.clientside_callback(ClientsideFunction("tk", "fullscreen"), Output("slide-dummy", "children"),
@@ -181,7 +200,8 @@ def register_presentation_callbacks(app, get_results) -> None:
         slide = make_slide(results, parse_view({**story[index], "lang": lang}, results), lang)
         if slide.figure and slide.figure.get("data"):
             slide.figure = screen_figure(slide)
-        return (slide_content(slide, index, len(story), lang, map_fit(results)),
+        key = hashlib.sha1(json.dumps([story[index], lang], sort_keys=True).encode()).hexdigest()[:10]
+        return (slide_content(slide, index, len(story), lang, map_fit(results), key),
                 t("slide_of", lang, i=index + 1, n=len(story)),
                 index == 0, index == len(story) - 1)
 

@@ -18,7 +18,8 @@ from xml.sax.saxutils import escape
 
 from survey.results import Results
 from views.slides import IMAGE_SIZE, Slide, printable
-from views.texts import t
+
+from .slide_layout import font, layout
 
 log = logging.getLogger(__name__)
 
@@ -62,63 +63,71 @@ def render_images(results: Results, slides: list[Slide]) -> None:
 
 # ---- PowerPoint -------------------------------------------------------------------------------------------------
 
+GREY = {"subtitle": (60, 60, 60), "foot": (60, 60, 60)}
+PPTX_SIZE = (960, 540)  # pt: 13.333 × 7.5 in, 16:9
+
+
 def pptx_bytes(slides: list[Slide], lang: str) -> bytes:
-    """16:9 slides: title, the line of what is shown, the chart left, summary and numbers right, source and notes
-    at the foot; the notes also go in the speaker notes."""
+    """16:9 slides laid out by exports/slide_layout.py: title, the line of what is shown, the chart left, summary,
+    numbers (and the areas ranked) right, source and notes at the foot; the notes also go in the speaker notes."""
     from pptx import Presentation  # loaded by the first deck (as reportlab in pdf_bytes)
-    from pptx.dml.color import RGBColor
-    from pptx.util import Emu, Pt
+    from pptx.util import Pt
 
     deck = Presentation()
-    deck.slide_width, deck.slide_height = Emu(12192000), Emu(6858000)  # 13.333 × 7.5 in
+    deck.slide_width, deck.slide_height = Pt(PPTX_SIZE[0]), Pt(PPTX_SIZE[1])
     title_layout = deck.slide_layouts[5]  # "Title Only": the title is a real title placeholder
-    inch = 914400
-
-    def box(slide, x, y, w, h, lines, size, bold=False, colour=(0, 0, 0)):
-        frame = slide.shapes.add_textbox(Emu(int(x * inch)), Emu(int(y * inch)), Emu(int(w * inch)),
-                                         Emu(int(h * inch))).text_frame
-        frame.word_wrap = True
-        for i, line in enumerate(lines):
-            paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-            paragraph.text = line
-            paragraph.font.size = Pt(size)
-            paragraph.font.bold = bold
-            paragraph.font.color.rgb = RGBColor(*colour)
-        return frame
-
-    for s in slides:
+    stamp = date.today().isoformat()
+    for index, s in enumerate(slides, start=1):
         slide = deck.slides.add_slide(title_layout)
-        title = slide.shapes.title
-        title.left, title.top, title.width, title.height = Emu(int(0.4 * inch)), Emu(int(0.25 * inch)), \
-            Emu(int(12.5 * inch)), Emu(int(1.0 * inch))
-        title.text = s.title
-        for paragraph in title.text_frame.paragraphs:
-            paragraph.font.size = Pt(28)
-            paragraph.font.bold = True
-        box(slide, 0.4, 1.2, 12.5, 0.5, [s.subtitle], 14, colour=(60, 60, 60))
-        if s.image:
-            slide.shapes.add_picture(io.BytesIO(s.image), Emu(int(0.4 * inch)), Emu(int(1.75 * inch)),
-                                     height=Emu(int(4.4 * inch)))
-        right = box(slide, 6.6, 1.75, 6.3, 2.5, [s.summary], 20, bold=True)
-        if s.too_few:
-            paragraph = right.add_paragraph()
-            paragraph.text = t("too_few_slide", lang)
-            paragraph.font.size = Pt(16)
-        box(slide, 6.6, 4.3, 6.3, 1.8, [t("numbers_heading", lang)] + s.numbers, 13)
-        box(slide, 0.4, 6.25, 12.5, 1.0, [" ".join(s.notes), s.source], 10, colour=(60, 60, 60))
-        slide.notes_slide.notes_text_frame.text = "\n".join([s.summary, *s.numbers, *s.notes, s.source])
+        for box in layout(s, lang, *PPTX_SIZE, index, len(slides), stamp):
+            if box.role == "chart":
+                slide.shapes.add_picture(io.BytesIO(s.image), Pt(box.x), Pt(box.y), Pt(box.w), Pt(box.h))
+                continue
+            if box.role == "title":
+                shape = slide.shapes.title
+                shape.left, shape.top, shape.width, shape.height = Pt(box.x), Pt(box.y), Pt(box.w), Pt(box.h)
+            else:
+                shape = slide.shapes.add_textbox(Pt(box.x), Pt(box.y), Pt(box.w), Pt(box.h))
+            _fill(shape.text_frame, box)
+        slide.notes_slide.notes_text_frame.text = "\n".join([s.summary, *s.numbers, *s.ranking_lines(), *s.notes,
+                                                             s.source])
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()
 
 
+def _fill(frame, box) -> None:
+    """A text frame with the box's paragraphs: no inner margins and no autofit, so the text stands where the
+    layout measured it (Arial: Helvetica's widths)."""
+    from pptx.dml.color import RGBColor
+    from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
+    from pptx.util import Pt
+
+    frame.clear()
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.vertical_anchor = MSO_ANCHOR.TOP
+    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = 0
+    for i, (style, text) in enumerate(box.items):
+        name, size, leading, before = font(style, box.scale)
+        paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+        paragraph.line_spacing = Pt(leading)
+        paragraph.space_before = Pt(before)
+        run = paragraph.add_run()
+        run.text = text
+        run.font.name = "Arial"
+        run.font.size = Pt(size)
+        run.font.bold = name.endswith("Bold")
+        run.font.color.rgb = RGBColor(*GREY.get(style, (0, 0, 0)))
+
+
 # ---- PDF ----------------------------------------------------------------------------------------------------------
 
 def pdf_bytes(slides: list[Slide], lang: str, title: str = "Trygghetskartan") -> bytes:
-    """A landscape A4 page per slide, laid out as the PowerPoint (reportlab; its Helvetica covers å, ä, ö, –)."""
+    """A landscape A4 page per slide, laid out as the PowerPoint (exports/slide_layout.py; reportlab's Helvetica
+    covers å, ä, ö, –)."""
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
     from reportlab.platypus import Paragraph
@@ -129,48 +138,24 @@ def pdf_bytes(slides: list[Slide], lang: str, title: str = "Trygghetskartan") ->
     canvas.setTitle(title)
     canvas.setAuthor("Trygghetskartan")
     canvas.setCreator("Trygghetskartan")
-    styles = {
-        "title": ParagraphStyle("title", fontName="Helvetica-Bold", fontSize=22, leading=26),
-        "subtitle": ParagraphStyle("subtitle", fontName="Helvetica", fontSize=11, leading=14, textColor="#3c3c3c"),
-        "summary": ParagraphStyle("summary", fontName="Helvetica-Bold", fontSize=16, leading=21),
-        "kind": ParagraphStyle("kind", fontName="Helvetica", fontSize=13, leading=17, spaceBefore=6),
-        "heading": ParagraphStyle("heading", fontName="Helvetica-Bold", fontSize=11, leading=14, spaceBefore=8),
-        "number": ParagraphStyle("number", fontName="Helvetica", fontSize=10.5, leading=13.5),
-        "foot": ParagraphStyle("foot", fontName="Helvetica", fontSize=8.5, leading=10.5, textColor="#3c3c3c"),
-    }
-    margin = 14 * mm
-    inner = width - 2 * margin
-
-    def flow(items, x, y, w) -> float:
-        """Draw paragraphs top-down from y in a column of width w; return the y below the last."""
-        for style, text in items:
-            paragraph = Paragraph(escape(text), styles[style])
-            _, h = paragraph.wrap(w, height)
-            y -= styles[style].spaceBefore
-            paragraph.drawOn(canvas, x, y - h)
-            y -= h + 3
-        return y
-
-    def measure(items, w) -> float:
-        return sum(Paragraph(escape(text), styles[style]).wrap(w, height)[1] + 3 + styles[style].spaceBefore
-                   for style, text in items)
-
+    stamp = date.today().isoformat()
     for index, s in enumerate(slides, start=1):
         canvas.bookmarkPage(f"s{index}")
         canvas.addOutlineEntry(s.title[:80], f"s{index}", level=0)
-        top = flow([("title", s.title), ("subtitle", s.subtitle)], margin, height - margin, inner) - 6
-        foot = [("foot", " ".join(s.notes)), ("foot", s.source),
-                ("foot", t("slide_of", lang, i=index, n=len(slides)) + f" · {date.today().isoformat()}")]
-        flow(foot, margin, margin + measure(foot, inner), inner)
-        room = top - (margin + measure(foot, inner)) - 8
-        chart_w = min(inner * 0.58, room * IMAGE_SIZE[0] / IMAGE_SIZE[1])
-        chart_h = chart_w * IMAGE_SIZE[1] / IMAGE_SIZE[0]
-        if s.image:
-            canvas.drawImage(ImageReader(io.BytesIO(s.image)), margin, top - chart_h, chart_w, chart_h)
-        right = margin + chart_w + 8 * mm
-        side = [("summary", s.summary)] + ([("kind", t("too_few_slide", lang))] if s.too_few else []) \
-            + [("heading", t("numbers_heading", lang))] + [("number", line) for line in s.numbers]
-        flow(side, right, top, width - right - margin)
+        for box in layout(s, lang, width, height, index, len(slides), stamp):
+            if box.role == "chart":
+                canvas.drawImage(ImageReader(io.BytesIO(s.image)), box.x, height - box.y - box.h, box.w, box.h)
+                continue
+            y = height - box.y
+            for style, text in box.items:
+                name, size, leading, before = font(style, box.scale)
+                colour = "#%02x%02x%02x" % GREY.get(style, (0, 0, 0))
+                paragraph = Paragraph(escape(text), ParagraphStyle(style, fontName=name, fontSize=size,
+                                                                   leading=leading, textColor=colour))
+                _, h = paragraph.wrap(box.w, height)
+                y -= before
+                paragraph.drawOn(canvas, box.x, y - h)
+                y -= h
         canvas.showPage()
     canvas.save()
     return out.getvalue()

@@ -54,7 +54,7 @@ def story_panel(lang: str) -> html.Section:
             html.Button(t("story_export", lang), id="story-export", type="button",
                         className="btn btn-outline-secondary btn-sm"),
             html.Button(t("story_clear", lang), id="story-clear", type="button",
-                        className="btn btn-outline-secondary btn-sm"),
+                        className="btn btn-outline-secondary btn-sm", **{"aria-haspopup": "dialog"}),
         ], className="d-flex flex-wrap gap-2 mb-2"),
         # The button opens the file dialog (the click reaches the upload area); its file input is labelled by the
         # button and kept out of the tab order in assets/app.js.
@@ -76,6 +76,14 @@ def story_panel(lang: str) -> html.Section:
                                             id="story-working"),
                     delay_show=150, id="story-loading"),
         dcc.Download(id="story-json"),
+        dbc.Modal([  # "Töm presentationen" asks first: the story may be an evening's preparation
+            dbc.ModalBody(t("story_clear_confirm", lang), id="story-clear-question"),
+            dbc.ModalFooter([
+                html.Button(t("cancel", lang), id="story-clear-cancel", type="button", className="btn btn-secondary"),
+                html.Button(t("story_clear_yes", lang), id="story-clear-confirm", type="button",
+                            className="btn btn-danger"),
+            ]),
+        ], id="story-clear-modal", is_open=False, labelledby="story-clear-question"),
     ], className="story-panel border rounded p-2", **{"aria-labelledby": "story-heading"})
 
 

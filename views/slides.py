@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 
 from survey.config import KOMMUN_LEVEL_ID
 from survey.results import QueryError, Results
-from views.texts import integer, interval, t, value
+from views.texts import integer, interval, percent_sign, t, value
 
 from .details import details_view
-from .labels import group_label
+from .figures import MARK, shares_figure
+from .labels import group_label, labelled_query
 from .map import map_view
 from .params import query_params
 
@@ -30,13 +31,25 @@ class Slide:
     title: str
     subtitle: str
     summary: str
-    numbers: list[str] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)  # the number_rows as lines (PowerPoint, PDF)
+    number_rows: list[tuple[str, str, str, str, str]] = field(default_factory=list)  # see _number_row
     notes: list[str] = field(default_factory=list)
     source: str = ""
     figure: dict | None = None      # the chart (plotly figure dict), None when there is nothing to draw
     chart: str = "shares"           # "map" or "shares"
     too_few: bool = False           # the view's area has too few answers to show a figure
     image: bytes | None = None      # PNG of the figure, made by render_images
+    ranking: list[tuple[str, str, str]] = field(default_factory=list)  # map slides: (area, value, interval)
+    ranking_heading: str = ""       # what the ranking lists ("Andel per by, högst först")
+    ranking_notes: list[str] = field(default_factory=list)  # the hidden areas' count, what ▲/▼ mean
+    is_index: bool = False          # the question is an index (0–100), not a share
+
+    def ranking_lines(self) -> list[str]:
+        """The ranking as lines of text (PowerPoint, PDF)."""
+        if not self.ranking:
+            return []
+        return [self.ranking_heading, *(f"{i}. {area}: {share} ({span})" for i, (area, share, span)
+                                        in enumerate(self.ranking, start=1)), *self.ranking_notes]
 
 
 def _focus_row(rows: list[dict], area: str | None) -> dict | None:
@@ -47,12 +60,25 @@ def _focus_row(rows: list[dict], area: str | None) -> dict | None:
     return None
 
 
-def _number_line(name: str, r: dict, lang: str) -> str:
-    group = f" ({r['group_label']})" if r["group_label"] else ""
+def _filter_label(results: Results, view: dict, lang: str) -> str:
+    """The group the view is filtered to, in words ("Kvinna, 65–84"); "" for everyone.
+    (Minimal, for the slides' number lines: to be replaced by views/labels.py's filter label, issue 20.)"""
+    return ", ".join(group_label(results, g, c, lang) for g, c in (view.get("filters") or {}).items())
+
+
+def _number_row(name: str, r: dict, lang: str, filtered: str = "") -> tuple[str, str, str, str, str]:
+    """(area, whom, share, interval, answers) of a row: whom is the filter and group ("" for everyone); a hidden
+    row says "för få svar" and nothing else."""
+    who = ", ".join(filter(None, [filtered, r["group_label"]]))
     if r["suppressed"]:
-        return f"{name}{group}: {t('too_few', lang)}"
-    return (f"{name}{group}: {value(r, 'share', lang)} ({t('interval', lang)} {interval(r, lang)}), "
-            f"{t('n_of', lang, n=integer(r['n'], lang))}")
+        return name, who, t("too_few", lang), "", ""
+    return name, who, value(r, "share", lang), interval(r, lang), t("n_of", lang, n=integer(r["n"], lang))
+
+
+def _number_line(row: tuple[str, str, str, str, str], lang: str) -> str:
+    name, who, share, span, answers = row
+    name = f"{name} ({who})" if who else name
+    return f"{name}: {share} ({t('interval', lang)} {span}), {answers}" if span else f"{name}: {share}"
 
 
 def view_label(results: Results, view: dict, lang: str) -> str:
@@ -71,39 +97,81 @@ def view_label(results: Results, view: dict, lang: str) -> str:
     return " · ".join(parts)
 
 
+def _compact_interval(r: dict, lang: str) -> str:
+    """The interval as "6–56 %": the unit once (a ranking's column is narrow)."""
+    low, high = value(r, "share_low", lang), value(r, "share_high", lang)
+    return f"{low.removesuffix(percent_sign(lang)) if r['kind'] != 'index' else low}–{high}"
+
+
+def ranking(results: Results, map_params: dict, lang: str) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """The map's areas ranked by their share, highest first, from the map's own query (views/map.py): the
+    published ones as (area, value, interval); the hidden ones only counted (a hidden cell stays hidden, and a
+    rolled-up area shows another area's value, which the ranking would repeat). ▲/▼ mark a significant
+    difference from the rest, * an uncertain figure."""
+    rows = [r for r in labelled_query(results, results.parse(map_params), lang) if r["group"] is None]
+    shown = sorted((r for r in rows if not r["suppressed"]), key=lambda r: (-r["share"], r["area_name"]))
+    listed = [(r["area_name"] + ("*" if r["unreliable"] else "") + (f" {MARK[r['vs_rest']]}" if r["vs_rest"] else ""),
+               value(r, "share", lang), _compact_interval(r, lang)) for r in shown]
+    notes = [t("ranking_hidden", lang, n=len(rows) - len(shown))] if len(rows) > len(shown) else []
+    if any(r["unreliable"] for r in shown):
+        notes.append(f"* {t('uncertain', lang)}")
+    if any(r["vs_rest"] for r in shown):
+        notes.append(t("ranking_marks", lang))
+    return listed, notes
+
+
 def make_slide(results: Results, view: dict, lang: str) -> Slide:
-    """One view → one slide, every number from details_view (the dashboard's path)."""
+    """One view → one slide, every number from details_view and map_view (the dashboard's paths)."""
     params = query_params(view)
     try:
         results.parse(params)
     except QueryError as err:
         return Slide(title=t("unknown_view", lang, error=err), subtitle="", summary="")
     area = view.get("area")
+    is_map = not area and view["level"] != KOMMUN_LEVEL_ID
     shown = details_view(results, params, area, lang)
     rows = shown["rows"]
     focus = _focus_row(rows, area)
-    kommun = results.manifest["kommun"]["name"]
-    numbers = []
-    if area:
-        numbers += [_number_line(r["area_name"], r, lang) for r in rows if r["area_id"] == area]
-    numbers += [_number_line(t("whole_kommun", lang), r, lang) for r in rows if r["level"] == KOMMUN_LEVEL_ID]
-    source = " ".join(filter(None, [
-        t("source_survey", lang, wave=view["wave"], kommun=kommun),
-        t("demo_note", lang) if results.manifest.get("demo") else "",
-        results.manifest.get("source_credit", ""),
-        t("made_with", lang, built=results.manifest["built_at"][:10]),
-    ]))
+    filtered = _filter_label(results, view, lang)
+    # A map and its ranking are of everyone (as on the dashboard), and so is the municipality's line beside them:
+    # a breakdown's bars are a chart slide's (the whole municipality split by age), as 17 villages and 5 groups
+    # cannot both stand beside a map on a 768 px screen in type that reads from the back of a hall.
+    number_rows = [_number_row(r["area_name"], r, lang, filtered) for r in rows if area and r["area_id"] == area]
+    number_rows += [_number_row(t("whole_kommun", lang), r, lang, filtered) for r in rows
+                    if r["level"] == KOMMUN_LEVEL_ID and not (is_map and r["group"] is not None)]
     notes = [n for n in [shown["note"]] if n]
     too_few = bool(focus and focus["suppressed"])
     if too_few:
         notes.insert(0, t("too_few_note", lang, k=results.min_n))
-    if area or view["level"] == KOMMUN_LEVEL_ID:
-        figure, chart = shown["shares"], "shares"
-    else:
-        figure, chart = map_view(results, params, None, lang)[0], "map"
-    return Slide(title=shown["title"], subtitle=f"{shown['subtitle']} · {view_label(results, view, lang)}",
-                 summary=shown["summary"], numbers=numbers, notes=notes, source=source, figure=figure, chart=chart,
-                 too_few=too_few)
+    label = view_label(results, {**view, "by": "" if is_map else view.get("by")}, lang)
+    slide = Slide(title=shown["title"], subtitle=f"{shown['subtitle']} · {label}",
+                  summary=shown["summary"], numbers=[_number_line(row, lang) for row in number_rows],
+                  number_rows=number_rows, notes=notes, source=_source(results, view, lang), too_few=too_few)
+    slide.is_index = results.codebook.index(view["question"]) is not None
+    if not is_map:
+        slide.figure, slide.chart = shown["shares"], "shares"
+        if view.get("by"):  # each group's bar: the reference values' rows (NTU) would leave too little room for them
+            row_sets = [(results.area_name(view["level"], area), [r for r in rows if r["area_id"] == area])] \
+                if area else []
+            row_sets.append((t("whole_kommun", lang), [r for r in rows if r["level"] == KOMMUN_LEVEL_ID]))
+            slide.figure = shares_figure(row_sets, [], lang)
+        return slide
+    map_params = {k: v for k, v in params.items() if k != "by"}  # the map shows everyone, as the dashboard's
+    slide.figure, slide.chart = map_view(results, map_params, None, lang)[0], "map"
+    slide.ranking, slide.ranking_notes = ranking(results, map_params, lang)
+    level = next(lv for lv in results.manifest["levels"] if lv["id"] == view["level"])
+    slide.ranking_heading = t("ranking_heading_index" if slide.is_index else "ranking_heading", lang,
+                              level=level["label"][lang], who=f" ({filtered})" if filtered else "")
+    return slide
+
+
+def _source(results: Results, view: dict, lang: str) -> str:
+    return " ".join(filter(None, [
+        t("source_survey", lang, wave=view["wave"], kommun=results.manifest["kommun"]["name"]),
+        t("demo_note", lang) if results.manifest.get("demo") else "",
+        results.manifest.get("source_credit", ""),
+        t("made_with", lang, built=results.manifest["built_at"][:10]),
+    ]))
 
 
 def story_slides(results: Results, views: list[dict], lang: str) -> list[Slide]:
@@ -152,22 +220,81 @@ def printable(results: Results, slide: Slide) -> dict | None:
     return figure
 
 
+SCREEN_FONT = 20  # px of a slide chart's labels on the projector; the legend and colour scale get SCREEN_FONT_MIN
+SCREEN_FONT_MIN = 18  # the smallest type on a slide's chart (see assets/style.css for the slide's text)
+
+
+def chart_rows(figure: dict | None) -> int:
+    """How many bars (rows of labels) a shares chart has: the slide needs room for each (assets/app.js)."""
+    if not figure:
+        return 0
+    return max((len(_bar_labels(trace)) for trace in figure.get("data", []) if trace.get("type") == "bar"), default=0)
+
+
+def _bar_labels(trace: dict) -> list:
+    y = trace.get("y") or []
+    return y[-1] if y and isinstance(y[0], list) else y  # a two-level axis: [[areas], [groups]]
+
+
+def _two_level(labels: list) -> list | None:
+    """A chart's "area<br>group" labels as a two-level axis: the area once beside its groups, broken into short
+    lines when it has several rows to stand beside (a label on one line each was too wide for a narrow chart)."""
+    if not all("<br>" in str(label) for label in labels):
+        return labels
+    outer, inner = zip(*(str(label).split("<br>", 1) for label in labels))
+    wrapped = {area: _wrap(area) for area in outer}  # as many lines as the area has rows, at most
+    return [[wrapped[a] if wrapped[a].count("<br>") < outer.count(a) else a for a in outer], list(inner)]
+
+
+def _wrap(text: str, width: int = 14) -> str:
+    lines = [""]
+    for word in text.split():
+        lines[-1:] = [f"{lines[-1]} {word}".strip()] if len(lines[-1]) + len(word) < width else [lines[-1], word]
+    return "<br>".join(line for line in lines if line)
+
+
 def screen_figure(slide) -> dict:
-    """A slide's chart for the projector: large type, the figure fills its box (CSS gives the height)."""
+    """A slide's chart for the projector: large type, the figure fills its box (CSS gives the height). A bar's
+    label goes on one line (two lines per bar cannot fit a 768 px screen with type readable from the back), and
+    the map's legend goes under the map instead of over it."""
     figure = copy.deepcopy(slide.figure)
     layout = figure.setdefault("layout", {})
     layout.pop("height", None)
     layout["autosize"] = True
-    layout["font"] = {**layout.get("font", {}), "size": 20, "color": "#000000"}
+    font = SCREEN_FONT if chart_rows(figure) <= 8 else SCREEN_FONT_MIN  # many bars: each at least 22 px high
+    layout["font"] = {**layout.get("font", {}), "size": font, "color": "#000000"}
     if slide.chart == "map":
-        layout["legend"] = {**layout.get("legend", {}), "font": {"size": 18}}
-        layout["uirevision"] = f"slide:{slide.title}:{slide.subtitle}"  # each slide's map is fitted anew
+        rows = sum(1 for trace in figure["data"] if trace.get("showlegend") and trace.get("visible") is True)
+        for trace in figure["data"]:
+            if trace.get("showlegend") and trace.get("name"):  # two short lines: the map may be narrow
+                trace["name"] = trace["name"].replace(" (", "<br>(", 1)
+        layout["legend"] = {**layout.get("legend", {}), "font": {"size": SCREEN_FONT_MIN}, "yref": "container",
+                            "y": 0, "yanchor": "bottom", "x": 0, "orientation": "v", "bgcolor": "rgba(0,0,0,0)"}
+        layout["margin"] = {"l": 0, "r": 0, "t": 0, "b": 8 + 48 * rows}
         for trace in figure["data"]:
             if trace.get("colorbar"):
-                trace["colorbar"] = {**trace["colorbar"], "thickness": 24, "tickfont": {"size": 18}}
+                trace["colorbar"] = {**trace["colorbar"], "thickness": 24, "tickfont": {"size": SCREEN_FONT_MIN},
+                                     # each label under its tick mark: the top one stood in the scale's title
+                                     "ticks": "outside", "ticklabelposition": "outside bottom",
+                                     "title": {**trace["colorbar"].get("title", {}), "font": {"size": SCREEN_FONT_MIN}}}
+            if trace.get("type") == "scattermap" and trace.get("visible") is not True:
+                trace["showlegend"] = False  # an empty "legendonly" entry would only take room
     else:
         layout["margin"] = {"l": 10, "r": 30, "t": 10, "b": 10}
+        for axis in ("xaxis", "yaxis"):
+            if axis in layout:
+                layout[axis] = {**layout[axis], "tickfont": {"size": font}}
+        layout["xaxis"] = {**layout.get("xaxis", {}), "nticks": 4, "tickangle": 0}
+        layout["yaxis"] = {**layout.get("yaxis", {}), "dtick": 1}  # every bar's label (plotly skips some if tight)
+        title = (layout.get("xaxis", {}).get("title") or {}).get("text")
+        if title:  # over the chart, from its left edge: under a narrow chart the axis title was cut at both ends
+            layout["xaxis"] = {**layout["xaxis"], "title": {"text": ""}}
+            layout["title"] = {"text": title, "x": 0, "xref": "container", "xanchor": "left", "y": 0.99,
+                               "yref": "container", "yanchor": "top", "font": {"size": SCREEN_FONT_MIN}}
+            layout["margin"]["t"] = 44
         for trace in figure["data"]:
+            if trace.get("type") == "bar" and trace.get("y"):
+                trace["y"] = _two_level(trace["y"])
             if "error_x" in trace:
                 trace["error_x"] = {**trace["error_x"], "thickness": 3, "width": 10}
     return figure

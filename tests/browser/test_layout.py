@@ -163,8 +163,8 @@ def test_projector_1920_by_1080(fresh, server_url):
     wait_settled(page)
     # one view per screen: nothing below the fold, nothing overlapping
     assert page.evaluate("document.documentElement.scrollHeight") <= 1081
-    parts = boxes(page, [".presentation-bar", "#slide-title", ".slide-subtitle", ".slide-text", ".slide-figure",
-                         ".slide-source", ".presentation-help"])
+    parts = boxes(page, [".presentation-bar", "#slide-title", ".slide-subtitle", "#slide-summary", ".slide-side",
+                         ".slide-figure", ".slide-source"])
     flat = [b for found in parts.values() for b in found]
     assert len(flat) == 7
     for i, a in enumerate(flat):
