@@ -81,3 +81,10 @@ def _results(wsgi_app):
 
 def post_request(worker, req, environ, resp):
     give_back_memory()
+
+
+def worker_exit(server, worker):
+    """A worker's export renderer (exports/jobs.py) ends with it, not JOB_SECONDS later."""
+    from exports.jobs import shutdown
+
+    shutdown()
