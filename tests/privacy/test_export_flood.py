@@ -51,6 +51,49 @@ def timed(session: requests.Session, method: str, url: str, **kwargs) -> float:
     return time.perf_counter() - started
 
 
+def test_page_buttons_poll_the_job_and_fetch_the_file(export_server):
+    """The Dash callbacks as the page calls them (first: the flood below fills the queue): the button starts a
+    job (its id in the store, the poll on); the poll reports progress, then sends the file."""
+    url = export_server
+    deps = requests.get(url + "/_dash-dependencies", timeout=10).json()
+    start = next(d for d in deps if d["output"].startswith("..story-job.data"))
+    poll = next(d for d in deps if "story-file.data" in d["output"])
+    values = {"story-pptx.n_clicks": 1, "story-pdf.n_clicks": None, "story.data": STORY[:1], "lang.data": "sv"}
+
+    def call(dep, values, changed):
+        body = {"output": dep["output"],
+                "outputs": [{"id": o.rsplit(".", 1)[0].split("@")[0], "property": o.rsplit(".", 1)[1].split("@")[0]}
+                            for o in dep["output"].strip(".").split("...")],
+                "inputs": [{"id": i["id"], "property": i["property"], "value": values[f"{i['id']}.{i['property']}"]}
+                           for i in dep["inputs"]],
+                "state": [{"id": s["id"], "property": s["property"], "value": values[f"{s['id']}.{s['property']}"]}
+                          for s in dep["state"]],
+                "changedPropIds": [changed]}
+        response = requests.post(url + "/_dash-update-component", data=json.dumps(body),
+                                 headers={"Content-Type": "application/json"}, timeout=30)
+        assert response.status_code == 200, response.text[:300]
+        assert "no-store" in response.headers.get("Cache-Control", "")
+        return response.json()["response"]
+
+    answer = call(start, values, "story-pptx.n_clicks")
+    job = answer["story-job"]["data"]
+    assert job["kind"] == "pptx" and answer["story-job-poll"]["disabled"] is False
+    assert answer["story-file-status"]["children"] == "PowerPoint står i kö …"
+    seen = []
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        answer = call(poll, {"story-job-poll.n_intervals": len(seen) + 1, "story-job.data": job, "lang.data": "en"},
+                      "story-job-poll.n_intervals")
+        seen.append(answer["story-file-status"]["children"])
+        if "story-file" in answer:
+            break
+        time.sleep(1)
+    assert answer["story-file"]["data"]["filename"].endswith(".pptx") and answer["story-job-poll"]["disabled"]
+    assert seen[-1] == "PowerPoint with 1 slides is ready."
+    too_long = call(start, {**values, "story.data": STORY * 13}, "story-pptx.n_clicks")
+    assert too_long["story-file-status"]["children"] == "Presentationen har 52 vyer, högst 50 går: ta bort några."
+
+
 def test_export_flood_leaves_the_map_and_api_fast(export_server):
     url = export_server
     bodies = cycle([map_request(url, q, w, lv) for q in ("q_otrygg_kvall", "p_fortkorning", "oro_misshandel",
@@ -136,46 +179,3 @@ def test_per_client_limit_and_rq_on_redis(processed, tmp_path):
         redis.terminate()
         renderer.wait(10)
         redis.wait(10)
-
-
-def test_page_buttons_poll_the_job_and_fetch_the_file(export_server):
-    """The Dash callbacks as the page calls them: the button starts a job (its id in the store, the poll on); the
-    poll reports progress, then sends the file."""
-    url = export_server
-    deps = requests.get(url + "/_dash-dependencies", timeout=10).json()
-    start = next(d for d in deps if d["output"].startswith("..story-job.data"))
-    poll = next(d for d in deps if "story-file.data" in d["output"])
-    values = {"story-pptx.n_clicks": 1, "story-pdf.n_clicks": None, "story.data": STORY[:1], "lang.data": "sv"}
-
-    def call(dep, values, changed):
-        body = {"output": dep["output"],
-                "outputs": [{"id": o.rsplit(".", 1)[0].split("@")[0], "property": o.rsplit(".", 1)[1].split("@")[0]}
-                            for o in dep["output"].strip(".").split("...")],
-                "inputs": [{"id": i["id"], "property": i["property"], "value": values[f"{i['id']}.{i['property']}"]}
-                           for i in dep["inputs"]],
-                "state": [{"id": s["id"], "property": s["property"], "value": values[f"{s['id']}.{s['property']}"]}
-                          for s in dep["state"]],
-                "changedPropIds": [changed]}
-        response = requests.post(url + "/_dash-update-component", data=json.dumps(body),
-                                 headers={"Content-Type": "application/json"}, timeout=30)
-        assert response.status_code == 200, response.text[:300]
-        assert "no-store" in response.headers.get("Cache-Control", "")
-        return response.json()["response"]
-
-    answer = call(start, values, "story-pptx.n_clicks")
-    job = answer["story-job"]["data"]
-    assert job["kind"] == "pptx" and answer["story-job-poll"]["disabled"] is False
-    assert answer["story-file-status"]["children"] == "PowerPoint står i kö …"
-    seen = []
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        answer = call(poll, {"story-job-poll.n_intervals": len(seen) + 1, "story-job.data": job, "lang.data": "en"},
-                      "story-job-poll.n_intervals")
-        seen.append(answer["story-file-status"]["children"])
-        if "story-file" in answer:
-            break
-        time.sleep(1)
-    assert answer["story-file"]["data"]["filename"].endswith(".pptx") and answer["story-job-poll"]["disabled"]
-    assert seen[-1] == "PowerPoint with 1 slides is ready."
-    too_long = call(start, {**values, "story.data": STORY * 13}, "story-pptx.n_clicks")
-    assert too_long["story-file-status"]["children"] == "Presentationen har 52 vyer, högst 50 går: ta bort några."
