@@ -39,6 +39,7 @@ from .auth import LANG, PREFIX, is_staff, staff_lang
 
 ROOT = Path(__file__).resolve().parents[1]
 UPLOAD_LIMIT = 50 * 1024 * 1024  # bytes per file
+MAX_NAME = 100  # characters of a saved file's name (the file system allows 255 bytes; å is two)
 ANSWERS, CODEBOOK = (".csv", ".xlsx", ".sav"), (".yaml", ".yml")
 UPLOAD_ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}$")
 API_UPLOAD, API_PUBLISH = PREFIX + "api/uppladdning", PREFIX + "api/publicera"
@@ -59,11 +60,12 @@ def save(files: list[tuple[str, bytes]], data_dir: Path, lang: str = LANG) -> st
     for name, content in files:
         suffix = Path(name).suffix.lower()
         if suffix not in ANSWERS + CODEBOOK:
-            problems.append(t("upload_bad_type", lang).format(file=name, allowed=", ".join(ANSWERS + CODEBOOK)))
+            problems.append(t("upload_bad_type", lang).format(file=name[:MAX_NAME],
+                                                              allowed=", ".join(ANSWERS + CODEBOOK)))
         elif len(content) > UPLOAD_LIMIT:
-            problems.append(t("upload_too_big", lang).format(file=name, mb=UPLOAD_LIMIT // 2**20))
+            problems.append(t("upload_too_big", lang).format(file=name[:MAX_NAME], mb=UPLOAD_LIMIT // 2**20))
         else:
-            kept.append((secure_filename(name) or f"fil{len(kept) + 1}{suffix}", content))
+            kept.append((_short(secure_filename(name)) or f"fil{len(kept) + 1}{suffix}", content))
     if not problems and not any(Path(n).suffix.lower() in ANSWERS for n, _ in kept):
         problems.append(t("upload_no_answers", lang))
     if sum(Path(n).suffix.lower() in CODEBOOK for n, _ in kept) > 1:
@@ -80,6 +82,12 @@ def save(files: list[tuple[str, bytes]], data_dir: Path, lang: str = LANG) -> st
         seen.add(name)
         (folder / name).write_bytes(content)
     return upload_id
+
+
+def _short(name: str, most: int = MAX_NAME) -> str:
+    """A file name of at most `most` characters, its type kept (a 300-character name could not be written)."""
+    suffix = Path(name).suffix
+    return name if len(name) <= most else name[:most - len(suffix)] + suffix
 
 
 def upload_config(upload_id: str, data_dir: Path, base_config: Path, lang: str = LANG):
@@ -101,8 +109,12 @@ def upload_config(upload_id: str, data_dir: Path, base_config: Path, lang: str =
 
 
 def _plain(outcome: Outcome, upload_id: str, data_dir: Path) -> Outcome:
-    """File names as the staff member uploaded them (without the server's upload folder)."""
-    outcome.text = outcome.text.replace(f"{uploads_root(data_dir) / upload_id}{os.sep}", "")
+    """File names as the staff member uploaded them (without the server's upload folder), other paths relative
+    to the project (the configured codebook, the data folder): no absolute server path on the page."""
+    text = outcome.text.replace(f"{uploads_root(data_dir) / upload_id}{os.sep}", "")
+    for folder in {Path(data_dir).resolve().parent, Path(data_dir).parent.absolute(), ROOT}:
+        text = text.replace(f"{folder}{os.sep}", "")
+    outcome.text = text
     return outcome
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -154,7 +155,7 @@ def test_per_client_limit_and_rq_on_redis(processed, tmp_path):
                               "--appendonly", "no"], stdout=subprocess.DEVNULL)
     env = {**os.environ, "DATA_DIR": str(processed), "WARM_SECONDS": "0", "REDIS_URL": f"redis://127.0.0.1:{port}/0",
            "EXPORT_RATE": "3/minute", "EXPORT_QUEUE": "50", "TRUSTED_PROXIES": "1"}
-    renderer = subprocess.Popen([sys.executable, "-m", "exports.jobs"], cwd=ROOT, env=env,
+    renderer = subprocess.Popen([sys.executable, "-m", "exports.jobs"], cwd=ROOT, env=env, start_new_session=True,
                                 stdout=(tmp_path / "rq.log").open("wb"), stderr=subprocess.STDOUT)
     try:
         with gunicorn(env, tmp_path / "gunicorn.log") as url:
@@ -173,9 +174,7 @@ def test_per_client_limit_and_rq_on_redis(processed, tmp_path):
             pdf = requests.get(url + job["file"], timeout=10)
             assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     finally:
-        renderer.terminate()  # RQ: the first asks the worker to finish its job, the second stops it now
-        time.sleep(0.5)
-        renderer.terminate()
+        os.killpg(renderer.pid, signal.SIGKILL)  # the RQ worker, its work horse and their Chromium
         redis.terminate()
         renderer.wait(10)
         redis.wait(10)
