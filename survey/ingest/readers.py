@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import ResponseFile
+from .bombs import check_cells, check_sav, check_xlsx
 from .matching import normalise
 from .messages import IngestError
 
@@ -108,6 +109,7 @@ def _records_csv(path: Path) -> tuple[list[list[str]], str]:
 def _records_xlsx(path: Path, sheet: str | None) -> tuple[list[list[str]], str]:
     import openpyxl
 
+    check_xlsx(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # zipfile/openpyxl raise several types; the message is what the user needs
@@ -120,7 +122,11 @@ def _records_xlsx(path: Path, sheet: str | None) -> tuple[list[list[str]], str]:
         else:
             raise IngestError(f"{path}: bladet '{sheet}' finns inte (sheet not found); bladen i filen: "
                               f"{', '.join(book.sheetnames)}")
-        records = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        records, cells = [], 0
+        for row in ws.iter_rows(values_only=True):
+            records.append([_cell(v) for v in row])
+            cells += len(row)
+            check_cells(path, cells)
         return records, f"Excel, blad '{ws.title}'"
     finally:
         book.close()
@@ -129,6 +135,7 @@ def _records_xlsx(path: Path, sheet: str | None) -> tuple[list[list[str]], str]:
 def _read_sav(path: Path) -> Table:
     import pyreadstat
 
+    check_sav(path)
     try:
         frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=False)
     except Exception as err:  # pyreadstat raises its own ReadstatError and others
