@@ -36,6 +36,7 @@ from survey.outcome import Outcome, run
 from translations import text as t
 
 from .auth import LANG, PREFIX, is_staff, staff_lang
+from .bounded import bounded
 
 ROOT = Path(__file__).resolve().parents[1]
 UPLOAD_LIMIT = 50 * 1024 * 1024  # bytes per file
@@ -119,7 +120,7 @@ def _plain(outcome: Outcome, upload_id: str, data_dir: Path) -> Outcome:
 
 
 def check(upload_id: str, data_dir: Path, base_config: Path) -> Outcome:
-    return _plain(run("check", upload_config(upload_id, data_dir, base_config)), upload_id, data_dir)
+    return _plain(bounded(run, "check", upload_config(upload_id, data_dir, base_config)), upload_id, data_dir)
 
 
 def publish(upload_id: str, data_dir: Path, base_config: Path, lang: str = LANG) -> Outcome:
@@ -131,7 +132,7 @@ def publish(upload_id: str, data_dir: Path, base_config: Path, lang: str = LANG)
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return Outcome(False, t("upload_busy", lang))
-        return _plain(run("build", config), upload_id, data_dir)
+        return _plain(bounded(run, "build", config), upload_id, data_dir)
 
 
 # ---- the page ----------------------------------------------------------------------------------------------------

@@ -97,3 +97,32 @@ def test_a_sav_claiming_10_million_rows_is_refused(tmp_path):
           f"peak RSS {result['rss_mb']:.0f} MB (after imports {result['rss_before_mb']:.0f})")
     assert result["message"] and "svar.sav: filens huvud säger 10,000,000 rader × 20 kolumner" in result["message"]
     assert result["rss_mb"] - result["rss_before_mb"] < 50
+
+
+def _hog():
+    blocks = [bytearray(64 * 2**20) for _ in range(64)]  # 4 GB
+    return blocks
+
+
+def _sleeper():
+    import time
+
+    time.sleep(30)
+
+
+def test_the_staff_check_runs_under_memory_and_time_limits():
+    """staff/bounded.py: what the staff upload's check and build run in. A check that wants 4 GB meets the memory
+    limit, one that hangs the time limit; each gives a message, the caller keeps its memory."""
+    import resource
+    import time
+
+    from staff.bounded import bounded
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.monotonic()
+    outcome = bounded(_hog, memory_mb=300, seconds=60)
+    assert not outcome.ok and "mer minne än 300 MB" in outcome.text and time.monotonic() - started < 30
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50 * 1024
+    started = time.monotonic()
+    outcome = bounded(_sleeper, seconds=1)
+    assert not outcome.ok and "mer än 1 s" in outcome.text and time.monotonic() - started < 5
