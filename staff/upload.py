@@ -8,8 +8,9 @@
    rows in, used and quarantined per file, how the areas matched, warnings, or each error with file, row, column).
 3. "Publicera" runs the build (survey.build: written to a new folder, swapped in with one rename; a failure leaves
    the published data as it was) and the public map serves the new build at its next request, without a restart.
-   One publish at a time (a lock file); the build runs in the request (the demo takes about a second; gunicorn's
-   timeout of 60 s bounds a larger one).
+   One publish at a time (a lock file). The check and the build run in a child process with memory and time
+   limits (staff/bounded.py; the demo takes about a second); the request waits for it, so REQUEST_SECONDS
+   (web/workers.py) must stay above a real build's time.
 
 The page and the JSON API (/personal/api/uppladdning, /personal/api/publicera) call the same functions below.
 Everything here is behind the staff login (staff/auth.py guards /personal/); each callback and route checks again.
