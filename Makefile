@@ -9,7 +9,7 @@ CONFIG ?= config/demo.toml
 # The build is redone when any of its inputs is newer than the processed data.
 BUILD_INPUTS := $(CONFIG) $(shell find data/demo survey -type f -name "*.py" -o -type f -path "data/demo/*" 2>/dev/null)
 
-.PHONY: run test lint build demo-data browser clean translations audit servers precompress bench bench-national
+.PHONY: serve-lan run test lint build demo-data browser clean translations audit servers precompress bench bench-national
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ build: data/processed/manifest.json
 run: build precompress
 	@echo "Trygghetskartan: http://$(HOST):$(PORT)"
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) app:server
+
+# On a network (the meeting: phones on the village hall's wifi): the app behind the shipped nginx on 0.0.0.0
+# (deploy/nginx.conf times out slow clients; gunicorn itself stays on loopback). Needs nginx (make servers).
+serve-lan: build precompress servers
+	@echo "Trygghetskartan on the network: http://<this machine's address>:$(PORT) (Ctrl-C stops it)"
+	$(PY) -m deploy.cluster --listen 0.0.0.0 --port $(PORT) --instances 1 --workers $${WEB_CONCURRENCY:-4} --no-redis
 
 # Regenerate the demo inputs (committed; only needed when their generators change).
 demo-data: $(VENV)/.installed

@@ -22,7 +22,15 @@ import socket
 import sys
 import time
 
-from web.workers import give_back_memory, limit_malloc_arenas, warm
+from web.workers import (
+    GRACE_SECONDS,
+    give_back_memory,
+    limit_malloc_arenas,
+    request_ended,
+    request_started,
+    warm,
+    watch_requests,
+)
 
 limit_malloc_arenas()  # before the app is loaded (web/workers.py)
 
@@ -31,7 +39,8 @@ threads = int(os.environ.get("THREADS", "4"))
 preload_app = True
 control_socket_disable = True  # gunicorn 27 otherwise opens a control socket under ~/.gunicorn
 accesslog = "-"
-timeout = 60
+timeout = 60  # restarts a worker whose main loop hangs; a request's own budget is REQUEST_SECONDS (web/workers.py)
+graceful_timeout = GRACE_SECONDS
 # Browsers keep a connection open between a visitor's clicks (seconds apart); gunicorn's default of 2 s closed it
 # under them, and a request sent on a connection closed at that moment failed (the load test's only errors).
 keepalive = int(os.environ.get("KEEPALIVE", "75"))
@@ -79,5 +88,21 @@ def _results(wsgi_app):
     return get_results() if get_results else None
 
 
+def post_worker_init(worker):
+    watch_requests(worker.log)  # each request's time budget, enforced (web/workers.py)
+
+
+def pre_request(worker, req):
+    request_started(req.path)
+
+
 def post_request(worker, req, environ, resp):
+    request_ended()
     give_back_memory()
+
+
+def worker_exit(server, worker):
+    """A worker's export renderer (exports/jobs.py) ends with it, not JOB_SECONDS later."""
+    from exports.jobs import shutdown
+
+    shutdown()

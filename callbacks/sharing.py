@@ -14,14 +14,15 @@ from datetime import date
 import dash_bootstrap_components as dbc
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html, no_update
 
-from exports.slides import pdf_bytes, pptx_bytes, render_images
+from exports.jobs import queue, valid_job_id
+from exports.routes import KIND_NAMES, job_message, start_story_export, too_long
 from layouts.page import map_fit
 from layouts.presentation import empty_slide, slide_content
 from survey.results import QueryError
 from views.params import control_view, parse_view, story_item
 from views.qr import only_this_computer, public_url, qr_data_uri, shared_url
 from views.slides import make_slide, screen_figure, story_slides
-from views.story import read_story_file, story_entry_label, story_file
+from views.story import MAX_STORY, StoryTooLong, read_story_file, story_entry_label, story_file, story_views
 from views.texts import t
 
 FILTER_IDS = State({"type": "filter", "group": ALL}, "id")
@@ -81,9 +82,14 @@ def register_story_callbacks(app, get_results) -> None:
     def edit_story(add, removes, ups, downs, clear, upload, question, wave, level, by, filter_values, area, ids,
                    filename, story, lang):
         results = get_results()
-        story = list(story or [])
         trigger = ctx.triggered_id
+        try:
+            story = story_views(story)
+        except StoryTooLong:  # not a story the page made: the page says so, and it can be cleared
+            return ([], "", "") if trigger == "story-clear" else (no_update, too_long(story, lang), "")
         if trigger == "story-add" and add:
+            if len(story) >= MAX_STORY:
+                return no_update, too_long(story + [{}], lang), ""
             item = story_item(control_view(results, question, wave, level, by, filter_values, ids, area, lang))
             if item in story:
                 return no_update, t("story_duplicate", lang, n=story.index(item) + 1), ""
@@ -113,8 +119,12 @@ def register_story_callbacks(app, get_results) -> None:
                   Input("story", "data"), Input("page-token", "data"), State("lang", "data"))
     def show_story(story, token, lang):
         results = get_results()
+        try:
+            story = story_views(story)
+        except StoryTooLong:
+            return [html.Li(too_long(story, lang), className="story-empty")], "btn btn-primary btn-sm"
         items = []
-        for i, item in enumerate(story or []):
+        for i, item in enumerate(story):
             try:
                 label = story_entry_label(results, item, lang)
             except (KeyError, StopIteration, AttributeError, TypeError):
@@ -150,24 +160,44 @@ def register_story_file_callbacks(app, get_results) -> None:
     def export_story(clicks, story, lang):
         if not clicks:
             return no_update
-        return {"content": story_file(story or [], lang), "filename": f"presentation-{date.today().isoformat()}.json",
+        try:
+            story = story_views(story)
+        except StoryTooLong:
+            return no_update
+        return {"content": story_file(story, lang), "filename": f"presentation-{date.today().isoformat()}.json",
                 "type": "application/json"}
 
-    @app.callback(Output("story-file", "data"), Output("story-file-status", "children"),
+    @app.callback(Output("story-job", "data"), Output("story-file-status", "children"),
+                  Output("story-job-poll", "disabled"), Output("story-job-poll", "n_intervals"),
                   Input("story-pptx", "n_clicks"), Input("story-pdf", "n_clicks"),
                   State("story", "data"), State("lang", "data"), prevent_initial_call=True)
     def export_slides(pptx_clicks, pdf_clicks, story, lang):
+        # A job (exports/jobs.py): this answers at once; the poll below shows its progress and fetches the file.
+        ctx.response.set_header("Cache-Control", "no-store")  # web/response_cache.py: never a shared answer
         if not story or not ctx.triggered[0]["value"]:
-            return no_update, t("story_empty", lang) if not story else no_update
-        results = get_results()
-        slides = story_slides(results, [parse_view({**item, "lang": lang}, results) for item in story], lang)
-        render_images(results, slides)
+            return no_update, t("story_empty", lang) if not story else no_update, no_update, no_update
+        kind = "pptx" if ctx.triggered_id == "story-pptx" else "pdf"
+        job, _, message = start_story_export(get_results(), kind, story, lang)
+        if job is None:
+            return None, message, True, 0
+        return {"id": job, "kind": kind}, message, False, 0
+
+    @app.callback(Output("story-file", "data"), Output("story-file-status", "children", allow_duplicate=True),
+                  Output("story-job-poll", "disabled", allow_duplicate=True),
+                  Input("story-job-poll", "n_intervals"), State("story-job", "data"), State("lang", "data"),
+                  prevent_initial_call=True)
+    def poll_export(_n, job, lang):
+        ctx.response.set_header("Cache-Control", "no-store")
+        if not isinstance(job, dict) or not valid_job_id(job.get("id")) or job.get("kind") not in KIND_NAMES:
+            return no_update, no_update, True
+        status = queue().status(job["id"])
+        if status["state"] in ("queued", "running"):
+            return no_update, job_message(status, lang), False
+        body = queue().file(job["id"], job["kind"]) if status["state"] == "done" else None
+        if body is None:
+            return no_update, job_message(status if status["state"] != "done" else {"state": "gone"}, lang), True
         stem = f"trygghetskartan-{date.today().isoformat()}"
-        if ctx.triggered_id == "story-pptx":
-            return dcc.send_bytes(pptx_bytes(slides, lang), stem + ".pptx"), t("story_file_done", lang, n=len(slides),
-                                                                                     kind="PowerPoint")
-        return dcc.send_bytes(pdf_bytes(slides, lang), stem + ".pdf"), t("story_file_done", lang, n=len(slides),
-                                                                             kind="PDF")
+        return dcc.send_bytes(body, f"{stem}.{job['kind']}"), job_message(status, lang), True
 
 
 
@@ -192,10 +222,13 @@ def register_presentation_callbacks(app, get_results) -> None:
                   Input("slide-index", "data"), Input("story", "data"), Input("page-token", "data"),
                   State("lang", "data"))
     def show_slide(index, story, token, lang):
-        story = story or []
+        try:
+            story = story_views(story)
+        except StoryTooLong:
+            return empty_slide(lang), too_long(story, lang), True, True
         if not story:
             return empty_slide(lang), "", True, True
-        index = max(0, min(index or 0, len(story) - 1))
+        index = max(0, min(index if isinstance(index, int) else 0, len(story) - 1))
         results = get_results()
         slide = make_slide(results, parse_view({**story[index], "lang": lang}, results), lang)
         if slide.figure and slide.figure.get("data"):

@@ -2,6 +2,10 @@
 
     .venv/bin/python -m deploy.cluster --port 8080 [--instances 2] [--data data/processed]   # until Ctrl-C
 
+On a network (the meeting: `make serve-lan`): one instance behind nginx on 0.0.0.0, without Redis. nginx reads each
+request whole before the app sees it and times out slow clients (deploy/nginx.conf): gunicorn facing the network
+directly could be held by 16 connections sending a header line every 5 s.
+
 Each instance is `gunicorn --config gunicorn.conf.py app:server` on its own free port with INSTANCE_NAME=a, b, …
 (the app then sets `X-Instance` on every response) and REDIS_URL pointing at one redis-server started here (no
 persistence: it is a cache). nginx (deploy/nginx.conf) balances round robin over them. Needs nginx and
@@ -80,8 +84,9 @@ def _stop(proc: subprocess.Popen) -> None:
 
 @contextmanager
 def cluster(data_dir: str | Path, port: int | None = None, instances: int = 2, workers: int = 1,
-            redis: bool = True, folder: str | Path | None = None, env: dict | None = None):
-    """Start redis (if `redis`), `instances` gunicorns and nginx; yield {"url", "instances": [urls], "redis_url"}."""
+            redis: bool = True, folder: str | Path | None = None, env: dict | None = None, listen: str = "127.0.0.1"):
+    """Start redis (if `redis`), `instances` gunicorns and nginx on `listen` (the apps stay on loopback); yield
+    {"url", "instances": [urls], "redis_url"}."""
     nginx = nginx_binary()
     if nginx is None:
         raise RuntimeError("nginx finns inte (not installed): apt-get install nginx-light")
@@ -124,7 +129,7 @@ def cluster(data_dir: str | Path, port: int | None = None, instances: int = 2, w
             _wait(url + "/api/v1/questions", proc, f"gunicorn {url}")
         port = port or free_port()
         conf = TEMPLATE.read_text(encoding="utf-8").replace("@TMP@", str(tmp)).replace(
-            "@LISTEN@", f"127.0.0.1:{port}").replace(
+            "@LISTEN@", f"{listen}:{port}").replace(
             "@UPSTREAMS@", "\n        ".join(f"server {u.removeprefix('http://')};" for u in urls))
         (tmp / "nginx.conf").write_text(conf, encoding="utf-8")
         log = open(tmp / "nginx.log", "w")
@@ -147,9 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
     parser.add_argument("--data", default=os.environ.get("DATA_DIR", str(ROOT / "data" / "processed")))
     parser.add_argument("--no-redis", action="store_true")
+    parser.add_argument("--listen", default="127.0.0.1", help="nginx: 0.0.0.0 for every network (make serve-lan)")
     args = parser.parse_args(argv)
-    with cluster(args.data, args.port, args.instances, args.workers, not args.no_redis) as running:
-        print(f"Trygghetskartan: {running['url']} → {', '.join(running['instances'])}"
+    with cluster(args.data, args.port, args.instances, args.workers, not args.no_redis, listen=args.listen) as running:
+        shown = running["url"] if args.listen == "127.0.0.1" else f"http://<this machine's address>:{args.port}"
+        print(f"Trygghetskartan: {shown} → {', '.join(running['instances'])}"
               + (f", cache {running['redis_url']}" if running["redis_url"] else ""), flush=True)
         try:
             while True:

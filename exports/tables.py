@@ -15,6 +15,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from survey.results import Results
+from survey.spreadsheet import as_text
 from views.download import download_table
 from views.params import query_params
 from views.table import Table, filename
@@ -32,37 +33,46 @@ def csv_cell(cell, lang: str):
         return t("yes" if cell else "no", lang)
     if isinstance(cell, float) and lang == "sv":
         return str(cell).replace(".", ",")
-    return cell
+    return as_text(cell)
 
 
 def csv_bytes(table: Table, lang: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";" if lang == "sv" else ",", lineterminator="\r\n")
-    writer.writerow(table.columns)
+    writer.writerow([as_text(c) for c in table.columns])
     for row in table.rows:
         writer.writerow([csv_cell(c, lang) for c in row])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def append_row(sheet, cells) -> None:
+    """A row with its text cells neutralised (as_text) and stored as strings: openpyxl otherwise writes a text
+    starting with = as a live formula."""
+    sheet.append([as_text(c) for c in cells])
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def xlsx_bytes(table: Table, lang: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = t("table_heading", lang)[:31]
-    sheet.append(table.columns)
+    append_row(sheet, table.columns)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.rows:
         cells = list(row)
         for i in table.percent:
             cells[i] = None if cells[i] is None else cells[i] / 100
-        sheet.append(cells)
+        append_row(sheet, cells)
         written = sheet[sheet.max_row]
         for i in table.percent:
             written[i].number_format = "0.0%"
     sheet.append([])
     for line in table.lines:
         if line:
-            sheet.append([line])
+            append_row(sheet, [line])
     for index in range(1, len(table.columns) + 1):
         width = COLUMN_WIDTHS[index - 1] if index <= len(COLUMN_WIDTHS) else 11
         sheet.column_dimensions[get_column_letter(index)].width = width

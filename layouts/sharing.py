@@ -84,6 +84,8 @@ def story_panel(lang: str) -> html.Section:
                             className="btn btn-danger"),
             ]),
         ], id="story-clear-modal", is_open=False, labelledby="story-clear-question"),
+        # A story's file is a job (exports/jobs.py): its id, and the poll of its status while it is made
+        dcc.Store(id="story-job"), dcc.Interval(id="story-job-poll", interval=1000, disabled=True),
     ], className="story-panel border rounded p-2", **{"aria-labelledby": "story-heading"})
 
 

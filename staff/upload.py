@@ -11,7 +11,9 @@
 3. "Publicera" swaps the staged build in (survey/publishing.py: one rename; without a staged build it builds
    first) and the public map serves it at its next request, without a restart. "Återställ" swaps the previous
    build back the same way. One publish or restore at a time (a lock file). Old uploads are deleted by the rule
-   in staff/upload_cleanup.py.
+   in staff/upload_cleanup.py. The check and the build run in a child process with memory and time limits
+   (staff/bounded.py); the request waits for it, so REQUEST_SECONDS (web/workers.py) must stay above a real
+   build's time.
 
 The page and the JSON API (/personal/api/uppladdning, /personal/api/publicera, /personal/api/aterstall) call the
 same functions below.
@@ -37,10 +39,12 @@ from survey.publishing import RestoreError, linked, restore, swap_in
 from translations import text as t
 
 from .auth import LANG, PREFIX, is_staff, staff_lang
+from .bounded import bounded
 from .upload_cleanup import UPLOAD_ID, clean, uploads_of
 
 ROOT = Path(__file__).resolve().parents[1]
 UPLOAD_LIMIT = 50 * 1024 * 1024  # bytes per file
+MAX_NAME = 100  # characters of a saved file's name (the file system allows 255 bytes; å is two)
 ANSWERS, CODEBOOK = (".csv", ".xlsx", ".sav"), (".yaml", ".yml")
 API_UPLOAD, API_PUBLISH = PREFIX + "api/uppladdning", PREFIX + "api/publicera"
 API_RESTORE = PREFIX + "api/aterstall"
@@ -61,11 +65,12 @@ def save(files: list[tuple[str, bytes]], data_dir: Path, lang: str = LANG) -> st
     for name, content in files:
         suffix = Path(name).suffix.lower()
         if suffix not in ANSWERS + CODEBOOK:
-            problems.append(t("upload_bad_type", lang).format(file=name, allowed=", ".join(ANSWERS + CODEBOOK)))
+            problems.append(t("upload_bad_type", lang).format(file=name[:MAX_NAME],
+                                                              allowed=", ".join(ANSWERS + CODEBOOK)))
         elif len(content) > UPLOAD_LIMIT:
-            problems.append(t("upload_too_big", lang).format(file=name, mb=UPLOAD_LIMIT // 2**20))
+            problems.append(t("upload_too_big", lang).format(file=name[:MAX_NAME], mb=UPLOAD_LIMIT // 2**20))
         else:
-            kept.append((secure_filename(name) or f"fil{len(kept) + 1}{suffix}", content))
+            kept.append((_short(secure_filename(name)) or f"fil{len(kept) + 1}{suffix}", content))
     if not problems and not any(Path(n).suffix.lower() in ANSWERS for n, _ in kept):
         problems.append(t("upload_no_answers", lang))
     if sum(Path(n).suffix.lower() in CODEBOOK for n, _ in kept) > 1:
@@ -83,6 +88,12 @@ def save(files: list[tuple[str, bytes]], data_dir: Path, lang: str = LANG) -> st
         (folder / name).write_bytes(content)
     clean(uploads_root(data_dir), Path(data_dir))
     return upload_id
+
+
+def _short(name: str, most: int = MAX_NAME) -> str:
+    """A file name of at most `most` characters, its type kept (a 300-character name could not be written)."""
+    suffix = Path(name).suffix
+    return name if len(name) <= most else name[:most - len(suffix)] + suffix
 
 
 def upload_config(upload_id: str, data_dir: Path, base_config: Path, lang: str = LANG):
@@ -109,15 +120,19 @@ def aliases_file(data_dir: Path, base_config: Path) -> Path:
 
 
 def _plain(outcome: Outcome, upload_id: str, data_dir: Path) -> Outcome:
-    """File names as the staff member uploaded them (without the server's upload folder)."""
-    outcome.text = outcome.text.replace(f"{uploads_root(data_dir) / upload_id}{os.sep}", "")
+    """File names as the staff member uploaded them (without the server's upload folder), other paths relative
+    to the project (the configured codebook, the data folder): no absolute server path on the page."""
+    text = outcome.text.replace(f"{uploads_root(data_dir) / upload_id}{os.sep}", "")
+    for folder in {Path(data_dir).resolve().parent, Path(data_dir).parent.absolute(), ROOT}:
+        text = text.replace(f"{folder}{os.sep}", "")
+    outcome.text = text
     return outcome
 
 
 def check(upload_id: str, data_dir: Path, base_config: Path) -> Outcome:
     """The check, as a build staged beside the published one (not published): the page compares the two, and
     Publicera then swaps in exactly the build that was checked and compared."""
-    return _plain(run("stage", upload_config(upload_id, data_dir, base_config)), upload_id, data_dir)
+    return _plain(bounded(run, "stage", upload_config(upload_id, data_dir, base_config)), upload_id, data_dir)
 
 
 def staged_build(upload_id: str, data_dir: Path) -> Path | None:
@@ -151,7 +166,7 @@ def publish(upload_id: str, data_dir: Path, base_config: Path, lang: str = LANG)
             return Outcome(False, t("upload_busy", lang))
         staged = staged_build(upload_id, data_dir)
         if staged is None:
-            outcome = _plain(run("build", config), upload_id, data_dir)
+            outcome = _plain(bounded(run, "build", config), upload_id, data_dir)
         else:
             swap_in(staged, Path(data_dir))
             manifest = json.loads((staged / "manifest.json").read_text(encoding="utf-8"))

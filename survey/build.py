@@ -30,6 +30,7 @@ from .ingest.accounting import accounting_table
 from .publishing import swap_in
 from .reference import load_reference
 from .results import write_tables
+from .spreadsheet import text_safe
 from .weighting import rake
 
 
@@ -256,8 +257,9 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
     # Each free-text answer with its respondent's wave, area and groups, so staff can filter them (staff/).
     about = data.respondents[["respondent_id", "wave", "area_id", *[g.id for g in prepared["codebook"].groups]]]
     data.freetext.merge(about, on="respondent_id", how="left").to_parquet(private / "freetext.parquet", index=False)
-    data.quarantine.to_csv(folder / "quarantine.csv", index=False)
-    data.area_matches.to_csv(folder / "area_matches.csv", index=False)  # how each area value was matched
+    # answers as exported (text a respondent typed): text cells neutralised for a spreadsheet (survey/spreadsheet.py)
+    text_safe(data.quarantine).to_csv(folder / "quarantine.csv", index=False)
+    text_safe(data.area_matches).to_csv(folder / "area_matches.csv", index=False)  # how each area value was matched
     if prepared.get("population") is not None:
         prepared["population"].to_parquet(folder / "population.parquet", index=False)
 

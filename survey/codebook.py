@@ -36,10 +36,13 @@ share who ticked it. A respondent is in the base of every option of the question
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
+
+from .spreadsheet import FORMULA_START
 
 LANGUAGES = ("sv", "en")  # the codebook's texts and the interface (translations/): Swedish first
 
@@ -174,12 +177,20 @@ class Codebook:
         return next((g for g in self.groups if g.id == group_id), None)
 
 
+MARKUP = re.compile(r"<\s*[a-zA-Z/!?]|&[#a-zA-Z0-9]+;")  # a tag or an entity: plotly and the page draw markup
+
+
 def _labels(raw: dict, where: str, path: Path) -> dict[str, str]:
     missing = [lang for lang in LANGUAGES if not str(raw.get(lang) or "").strip()]
     if missing:
         raise CodebookError(f"{path}: {where} saknar text på {', '.join(missing)} "
                             f"(text missing in {', '.join(missing)})")
-    return {lang: str(raw[lang]).strip() for lang in LANGUAGES}
+    labels = {lang: str(raw[lang]).strip() for lang in LANGUAGES}
+    for lang, text in labels.items():
+        if text.startswith(FORMULA_START) or MARKUP.search(text):
+            raise CodebookError(f"{path}: {where} ({lang}): {text[:60]!r} ser ut som en formel eller HTML; skriv "
+                                "texten utan = + - @ först och utan <...> (looks like a formula or HTML: text only)")
+    return labels
 
 
 def _aliases(raw, where: str, path: Path) -> tuple[str, ...]:

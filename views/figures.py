@@ -18,6 +18,13 @@ FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 EMPTY_FIGURE = {"data": [], "layout": {}}
 
 
+def plain(text: str) -> str:
+    """A label as text in a chart: plotly draws <a href>, <b>, <br> in names, ticks and hovers (an option label
+    with a link became a clickable link in the legend); &, <, > as entities show as the characters. A `%{` would
+    be read by a hover template."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("%{", "%​{")
+
+
 def message_figure(text: str) -> dict:
     """An empty chart that says why it is empty."""
     return {"data": [], "layout": {"height": 120, "xaxis": {"visible": False}, "yaxis": {"visible": False},
@@ -34,7 +41,7 @@ def shares_figure(row_sets: list[tuple[str, list[dict]]], references: list[dict]
     bars = []  # (label, value, minus, plus, colour, hover)
     for area_name, rows in row_sets:
         for r in rows:
-            label = f"{area_name}<br>{r['group_text']}"
+            label = f"{plain(area_name)}<br>{plain(r['group_text'])}"
             if r["suppressed"]:
                 bars.append((label, None, 0, 0, SUPPRESSED_GREY, t("too_few", lang), t("too_few", lang)))
                 continue
@@ -79,6 +86,7 @@ def trend_figure(series: list[tuple[str, list[dict]]], lang: str) -> dict:
     suffix = "" if is_index else percent_sign(lang)
     data = []
     for (name, rows), colour in zip(series, ("#e6550d", "#08519c")):
+        name = plain(name)
         shown = [r for r in rows if not r["suppressed"]]
         data.append({"type": "scatter", "mode": "lines+markers", "name": name,
                      "x": [str(r["wave"]) for r in shown], "y": [round(r["share"] * 100, 1) for r in shown],
@@ -103,7 +111,7 @@ def bar_figure(row_sets: list[tuple[str, list[dict]]], question: Question, lang:
         for r in rows:
             group = r["group_text"]
             n_text = t("too_few", lang) if r["suppressed"] else t("n_of", lang, n=r["n"])
-            labels.append(f"{area_name}<br>{group} ({n_text})")
+            labels.append(f"{plain(area_name)}<br>{plain(group)} ({n_text})")
             bars.append(r)
     base = [o for o in question.options if not o.exclude]
     favourable = [o for o in base if not o.unfavourable]
@@ -113,16 +121,17 @@ def bar_figure(row_sets: list[tuple[str, list[dict]]], question: Question, lang:
     suffix = percent_sign(lang)
     data = []
     for option in base:
+        name = plain(option.label[lang])
         values = [None if r["suppressed"] else round(r["distribution"][option.code] * 100, 1) for r in bars]
         dark = colour[option.code] in ("#08519c", "#3182bd", "#e6550d", "#a63603", "#7f2704")
         data.append({
-            "type": "bar", "orientation": "h", "name": option.label[lang], "y": labels, "x": values,
+            "type": "bar", "orientation": "h", "name": name, "y": labels, "x": values,
             "marker": {"color": colour[option.code], "line": {"color": "#ffffff", "width": 1}},
             "text": [percent(r["distribution"][option.code], lang) if v is not None and v >= 6 else ""
                      for v, r in zip(values, bars)],
             "textposition": "inside", "insidetextanchor": "middle", "textangle": 0,
             "textfont": {"color": "#ffffff" if dark else "#111111"},
-            "hovertemplate": f"{option.label[lang]}: %{{x:.0f}}{suffix}<extra>%{{y}}</extra>",
+            "hovertemplate": f"{name}: %{{x:.0f}}{suffix}<extra>%{{y}}</extra>",
         })
     return {"data": data, "layout": {
         "barmode": "stack", "height": 70 + 46 * len(labels) + 22 * len(base),

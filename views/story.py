@@ -12,7 +12,25 @@ from .labels import group_label
 from .params import check_view, parse_view, story_item
 
 STORY_FORMAT = "trygghetskartan-story"
-MAX_STORY = 50  # views in one story (a file with more is refused: it is not one made here)
+MAX_STORY = 50  # views in one story: a file with more is refused (it is not one made here), and so is a longer
+# story sent by a page to any callback or to /export/story.* (the page cannot make one)
+MAX_VIEW_KEYS = 20  # parameters of one view (a view has about ten)
+
+
+class StoryTooLong(ValueError):
+    """A story of more than MAX_STORY views, or not a list of views."""
+
+
+def story_views(story) -> list[dict]:
+    """The story's views as plain parameters (text), refused before any work (StoryTooLong) when it is not a list
+    of at most MAX_STORY views of at most MAX_VIEW_KEYS parameters; None is the empty story. A value that is not
+    text or a number is dropped (parse_view then falls back to the default)."""
+    story = [] if story is None else story
+    if not isinstance(story, list) or not all(isinstance(v, dict) and len(v) <= MAX_VIEW_KEYS for v in story):
+        raise StoryTooLong("ingen lista med vyer (not a list of views)")
+    if len(story) > MAX_STORY:
+        raise StoryTooLong(f"{len(story)} vyer, högst {MAX_STORY} (too many views)")
+    return [{str(k)[:40]: str(v)[:200] for k, v in view.items() if isinstance(v, (str, int))} for view in story]
 
 
 def story_file(story: list[dict], lang: str) -> str:
@@ -31,8 +49,7 @@ def read_story_file(contents: str, results: Results) -> list[dict]:
     views = data.get("views") if isinstance(data, dict) else data
     if not isinstance(views, list) or (isinstance(data, dict) and data.get("format", STORY_FORMAT) != STORY_FORMAT):
         raise ValueError(f"ingen lista 'views' (no list of views); format {STORY_FORMAT!r} väntades")
-    if len(views) > MAX_STORY:
-        raise ValueError(f"{len(views)} vyer, högst {MAX_STORY} (too many views)")
+    story_views(views)
     return [story_item(check_view(view, results)) for view in views]
 
 

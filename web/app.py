@@ -11,6 +11,7 @@ from flask import Flask, Response
 from api import make_blueprint
 from callbacks import register_callbacks
 from callbacks.view import TRIGGER_FREE, WAIT_ONLY
+from exports.rate import limiter
 from exports.routes import make_blueprint as make_export_blueprint
 from layouts.page import index_html, shell
 from promises.routes import install as install_promises
@@ -40,7 +41,8 @@ def create_app(data_dir: str | Path | None = None) -> dash.Dash:
     server = app.server
     server.extensions[RESULTS] = get_results
     server.register_blueprint(make_blueprint(get_results))
-    server.register_blueprint(make_export_blueprint(get_results))  # /export/table.csv|xlsx
+    server.register_blueprint(make_export_blueprint(get_results))  # /export/table.*, story files as jobs
+    limiter.init_app(server)  # per-client limits on the story files (exports/rate.py)
     geo.install(server, get_results)  # /geo/<level>.geojson
 
     # Staff pages behind a login (/personal/, staff/), then the hardening of every route (security.py).

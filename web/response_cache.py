@@ -119,7 +119,8 @@ def install(server: Flask, get_results, trigger_free: tuple = (), wait_only: tup
     def store_answer(response: Response) -> Response:
         # Runs before flask-compress's hook (registered later, run earlier): it sees the plain body.
         key = g.pop("response_key", None)
-        if not key or response.status_code not in (200, 204) or "Set-Cookie" in response.headers:
+        if not key or response.status_code not in (200, 204) or "Set-Cookie" in response.headers \
+                or "no-store" in response.headers.get("Cache-Control", ""):  # e.g. a job's id (exports/jobs.py)
             return response
         # Kept compressed (brotli at flask-compress's level): a hit is then not compressed again (a national map
         # answer is 230 KB of JSON, 3 ms of brotli) and the cache holds about seven times as many answers.

@@ -12,7 +12,9 @@ headers, callback requests checked before Dash sees them, and errors that never 
 - A POST to a Dash app's /_dash-update-component must be JSON naming a callback of that app, with inputs and
   state of the shapes the callback declares: otherwise 400 (403 when it names a staff callback on the public
   app). Staff callbacks live in their own Dash app under /personal/, whose every request needs a staff
-  session (staff/auth.py). Whatever a callback raises on a strange value becomes a 400, never a 500, and no
+  session (staff/auth.py). A list (or object) value of over MAX_LIST elements is a 400 at once (a 300,000-view
+  story took 43 s and 2 GB in the callback); the callbacks check the story's own limit (views/story.py).
+  Whatever a callback raises on a strange value becomes a 400, never a 500, and no
   response ever carries a traceback or a file path: errors are logged on the server.
 - Debug mode is off (Flask and Dash), whatever the environment says, under gunicorn.
 - Behind a proxy, TRUSTED_PROXIES (default 0: none) says how many proxies in front of the app to trust: werkzeug's
@@ -67,6 +69,7 @@ log.addFilter(THROTTLE)
 
 DEFAULT_MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 MAX_PATTERN_ITEMS = 500  # items of one wildcard (ALL) input: the page has a handful
+MAX_LIST = 500  # elements of a list value (a story has at most 50 views: views/story.py checks that, with a message)
 
 
 def secret_key() -> str:
@@ -228,6 +231,9 @@ def _shape_problem(callback: dict, body: dict) -> str | None:
         for spec, item in zip(declared, given):
             if not _matches(spec, item):
                 return f"{key}: {spec['id']}.{spec['property']}"
+            value = item.get("value") if isinstance(item, dict) else None
+            if isinstance(value, (list, dict)) and len(value) > MAX_LIST:
+                return f"{spec['id']}.{spec['property']}: {len(value)} element, högst {MAX_LIST} (too long)"
     outputs = body.get("outputs")
     if outputs is not None and not isinstance(outputs, (list, dict)):
         return "outputs"

@@ -1,11 +1,21 @@
 """What gunicorn.conf.py does to its processes (only it imports this): glibc's malloc tuned for a worker's threads,
-and the first views answered in the master before the workers are forked."""
+the first views answered in the master before the workers are forked, and each request's time budget.
+
+The time budget (REQUEST_SECONDS, default 60): gunicorn's `timeout` does not stop a request in the threaded
+(gthread) worker this configuration uses (it only restarts a worker whose main loop stops), and a Python thread
+cannot be stopped from outside. So each worker has a watchdog thread: when a request has run longer than the
+budget, the worker stops taking connections (SIGTERM: gunicorn's graceful stop, its other requests finish) and
+GRACE_SECONDS later the process ends with the late request; the master starts a new worker. The requests that
+could take long are kept off this path (story files are jobs: exports/jobs.py, with their own time limit) or
+bounded by their input (web/security.py, views/story.py), so the watchdog is the last line, not the plan."""
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
 import os
+import signal
 import sys
+import threading
 import time
 
 
@@ -58,3 +68,40 @@ def warm(results, seconds: float) -> int:
             results.query(results.parse({"question": question, "wave": str(wave), "level": results.levels[0]}))
             done += 1
     return done
+
+
+REQUEST_SECONDS = float(os.environ.get("REQUEST_SECONDS", "60"))
+# The staff pages' check and publish wait for a build in a child with its own time limit (staff/bounded.py,
+# TRYGG_BUILD_SECONDS): their requests get that, and a little more (staff/auth.py refuses them without a session
+# before the body is read).
+STAFF_SECONDS = float(os.environ.get("TRYGG_BUILD_SECONDS", "600")) + 30
+STAFF_BUILD_PATHS = ("/personal/_dash-update-component", "/personal/api/uppladdning", "/personal/api/publicera")
+GRACE_SECONDS = 10
+_running: dict[int, tuple[float, str]] = {}  # thread → (deadline, path) of the request it serves
+
+
+def request_started(path: str) -> None:
+    budget = max(REQUEST_SECONDS, STAFF_SECONDS) if path in STAFF_BUILD_PATHS else REQUEST_SECONDS
+    _running[threading.get_ident()] = (time.monotonic() + budget, path[:200])
+
+
+def request_ended() -> None:
+    _running.pop(threading.get_ident(), None)
+
+
+def watch_requests(log, grace: int = GRACE_SECONDS) -> None:
+    """Start this worker's watchdog (gunicorn's post_worker_init): a request past its budget (REQUEST_SECONDS, the
+    staff pages STAFF_SECONDS) ends the worker, gracefully first."""
+    def watch():
+        while True:
+            time.sleep(min(1.0, REQUEST_SECONDS / 4))
+            now = time.monotonic()
+            late = [(now - deadline, path) for deadline, path in list(_running.values()) if now > deadline]
+            if late:
+                log.error("begäran över tidsgränsen (request over its time budget, %.0f s late): %s; worker %d "
+                          "stops", late[0][0], late[0][1], os.getpid())
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(grace)
+                os._exit(1)
+    if REQUEST_SECONDS > 0:
+        threading.Thread(target=watch, daemon=True, name="request-budget").start()

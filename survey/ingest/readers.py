@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import ResponseFile
+from .bombs import check_cells, check_sav, check_xlsx
 from .matching import normalise
 from .messages import IngestError
 
@@ -109,6 +110,7 @@ def _records_csv(path: Path) -> tuple[list[list[str]], str]:
 def _records_xlsx(path: Path, sheet: str | None, known: set[str]) -> tuple[list[list[str]], str]:
     import openpyxl
 
+    check_xlsx(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # zipfile/openpyxl raise several types; the message is what the user needs
@@ -121,7 +123,11 @@ def _records_xlsx(path: Path, sheet: str | None, known: set[str]) -> tuple[list[
         else:
             raise IngestError(f"{path}: bladet '{sheet}' finns inte (sheet not found); bladen i filen: "
                               f"{', '.join(book.sheetnames)}")
-        records = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        records, cells = [], 0
+        for row in ws.iter_rows(values_only=True):
+            records.append([_cell(v) for v in row])
+            cells += len(row)
+            check_cells(path, cells)
         return records, f"Excel, blad '{ws.title}'"
     finally:
         book.close()
@@ -151,6 +157,7 @@ def _data_sheet(path: Path, book, known: set[str]):
 def _read_sav(path: Path) -> Table:
     import pyreadstat
 
+    check_sav(path)
     try:
         frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=False)
     except Exception as err:  # pyreadstat raises its own ReadstatError and others
