@@ -21,7 +21,7 @@ from layouts.presentation import empty_slide, slide_content
 from survey.results import QueryError
 from views.params import control_view, parse_view, story_item
 from views.qr import only_this_computer, public_url, qr_data_uri, shared_url
-from views.slides import make_slide, screen_figure, story_slides
+from views.slides import make_slide, screen_figure
 from views.story import MAX_STORY, StoryTooLong, read_story_file, story_entry_label, story_file, story_views
 from views.texts import t
 
