@@ -107,14 +107,19 @@ def people(results: Results, query: Query, lang: str) -> dict[str | None, str | 
     return out
 
 
-def rolled_up_name(results: Results, row: dict, lang: str) -> str:
-    """The enclosing area a hidden row shows, named with its level when it has the row's own name (the village
-    Älvdalen shows "Älvdalen (distrikt)", not itself)."""
+def rolled_up_name(results: Results, row: dict, lang: str, names: set[str] | None = None) -> str:
+    """The enclosing area a hidden row shows, named with its level when an area of the row's level has that name
+    (the village Älvdalen, and the village Väsa beside it, show "Älvdalen (distrikt)": not the village).
+    `names`: the names of the row's level, when the caller has them."""
     name = row["rolled_up_to"]
-    if name != row["area_name"]:
+    if name != row["area_name"] and name not in (_names(results, row["level"]) if names is None else names):
         return name
     level = next(lv for lv in results.manifest["levels"] if lv["id"] == row["rolled_up_level"])
     return f"{name} ({first_lower(level['label'][lang])})"
+
+
+def _names(results: Results, level: str) -> set[str]:
+    return {results.area_name(level, a) for a in results.area_ids(level)}
 
 
 def labelled(results: Results, query: Query, rows: Rows, lang: str) -> Rows:
@@ -131,9 +136,11 @@ def labelled(results: Results, query: Query, rows: Rows, lang: str) -> Rows:
     else:
         texts.update((c, label) for c, label in labels.items() if c is not None)
     rolled = text("rolled_up_label", lang)
+    names = _names(results, query.level)  # once: a national view has thousands of rows to label
 
     def rolled_label(row: dict) -> str | None:
-        return None if row["rolled_up_to"] is None else rolled.format(area=rolled_up_name(results, row, lang))
+        return None if row["rolled_up_to"] is None else rolled.format(
+            area=rolled_up_name(results, row, lang, names))
 
     def label(made: list[dict]) -> list[dict]:
         out = []
@@ -152,7 +159,8 @@ def labelled(results: Results, query: Query, rows: Rows, lang: str) -> Rows:
         out = np.full(len(areas), None, dtype=object)
         where = np.flatnonzero(areas != None)  # noqa: E711 - elementwise
         names, levels = rows.column("area_name"), rows.column("rolled_up_level")
-        out[where] = [rolled_label({"rolled_up_to": areas[i], "area_name": names[i], "rolled_up_level": levels[i]})
+        out[where] = [rolled_label({"rolled_up_to": areas[i], "area_name": names[i], "rolled_up_level": levels[i],
+                                    "level": query.level})
                       for i in where.tolist()]
         return out
 

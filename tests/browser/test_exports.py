@@ -55,7 +55,7 @@ def test_charts_save_as_png_and_svg_offline(tab, server_url):
 
     # plotly's own camera button (the mode bar) works offline too
     tab.hover("#bars .js-plotly-plot")
-    camera = tab.locator("#bars .modebar-btn[data-title^='Download plot']")
+    camera = tab.locator("#bars .modebar-btn[data-title^='Ladda ner diagrammet']")  # plotly in Swedish (issue 20)
     camera.wait_for(state="visible")
     with tab.expect_download() as info:
         camera.click()
