@@ -93,15 +93,14 @@ BOXES_PER_TABLE = 40  # hidden boxes with 0 < n < k attacked per table (a seeded
 
 @pytest.mark.xfail(strict=True, reason="the partner rule does not hold against an integer-programming attacker")
 def test_demo_tables_hold_against_the_integer_attack(results):
-    from bench.disclosure_loss import fine_counts
-    k, lattice = results.min_n, results._lattice
+    from bench.disclosure_loss import fine_counts, published_boxes
+    k, lattice = results.min_n, results.area_index.lattice
     rng = np.random.default_rng(21)
-    tables = sorted(results._cells, key=str)
+    tables = sorted(results.tables.keys(), key=str)
     problems, narrowest, started = [], None, time.monotonic()
     for wave, question in [tables[i] for i in rng.choice(len(tables), DEMO_TABLES, replace=False)]:
         n = D.box_sums(fine_counts(results, wave, question), lattice)
-        packed = results._table(wave, question)["published"]
-        published = np.unpackbits(packed.bits)[:n.size].reshape(n.shape).astype(bool)
+        published = published_boxes(results.tables.summary(wave, question))
         candidates = np.flatnonzero((n.reshape(-1) > 0) & (n.reshape(-1) < k) & ~published.reshape(-1))
         boxes = rng.choice(candidates, min(BOXES_PER_TABLE, len(candidates)), replace=False)
         found = attack_table(n, published, lattice, k, boxes=boxes)
