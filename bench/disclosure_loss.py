@@ -52,7 +52,7 @@ def view_boxes(results, table, level: str, by: str | None, filters: dict) -> tup
     base = [index.code_index[g][filters[g]] if g in filters else 0 for g in groups]
     slots = [tuple(base)]
     if by:
-        codes = [o.code for o in results.codebook.group(by).options]
+        codes = [o.code for o in results.codebook.group(by).shown]
         codes += [""] if table["has_missing"][by] else []
         d = groups.index(by)
         for code in codes:
@@ -69,7 +69,7 @@ def measure(results) -> dict:
     """(level, breakdown) → {cells, published, lost}, over every view of every (wave, question)."""
     k = results.min_n
     groups = results.codebook.groups
-    filter_choices = [[None] + [o.code for o in g.options] for g in groups]
+    filter_choices = [[None] + [o.code for o in g.shown] for g in groups]
     out: dict = defaultdict(lambda: {"cells": 0, "published": 0, "lost": 0})
     for wave, question in sorted(results.tables.keys(), key=str):
         table = results.tables.summary(wave, question)
