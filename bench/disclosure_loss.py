@@ -30,30 +30,36 @@ from survey.results import open_results
 
 def fine_counts(results, wave, question) -> np.ndarray:
     """n per village × code per group, from the table's cells (the question's base)."""
-    cells = results._table_cells(wave, question)
+    cells, index = results.tables.cells(wave, question), results.area_index
     groups = [g.id for g in results.codebook.groups]
-    fine = np.zeros((len(results._village_index), *(len(results._codes[g]) for g in groups)), dtype=np.int64)
+    fine = np.zeros((len(index.village_index), *(len(index.codes[g]) for g in groups)), dtype=np.int64)
     np.add.at(fine, (cells["village"], *(c - 1 for c in cells["codes"])), cells["n"])
     return fine
+
+
+def published_boxes(table) -> np.ndarray:
+    """A table's published pattern as a boolean array over the lattice."""
+    packed = table["published"]
+    return np.unpackbits(packed.bits)[:int(np.prod(packed.shape))].reshape(packed.shape).astype(bool)
 
 
 def view_boxes(results, table, level: str, by: str | None, filters: dict) -> tuple[np.ndarray, np.ndarray]:
     """The boxes (lattice indices, one row per cell) of a view's rows that hold someone, and whether each is a
     group row."""
-    groups = [g.id for g in results.codebook.groups]
-    classes = results._classes[level]
+    groups, index = [g.id for g in results.codebook.groups], results.area_index
+    classes = index.classes[level]
     classes = classes[classes >= 0]
-    base = [results._code_index[g][filters[g]] if g in filters else 0 for g in groups]
+    base = [index.code_index[g][filters[g]] if g in filters else 0 for g in groups]
     slots = [tuple(base)]
     if by:
-        codes = [o.code for o in results.codebook.group(by).options]
+        codes = [o.code for o in results.codebook.group(by).shown]
         codes += [""] if table["has_missing"][by] else []
         d = groups.index(by)
         for code in codes:
-            index = results._code_index[by][code]
+            at = index.code_index[by][code]
             if by in filters and filters[by] != code:
                 continue
-            slots.append(tuple(index if i == d else c for i, c in enumerate(base)))
+            slots.append(tuple(at if i == d else c for i, c in enumerate(base)))
     boxes = np.array([(c, *s) for c in classes for s in slots], dtype=np.int64).reshape(-1, 1 + len(groups))
     is_group = np.tile(np.arange(len(slots)) > 0, len(classes))
     return boxes, is_group
@@ -63,15 +69,14 @@ def measure(results) -> dict:
     """(level, breakdown) → {cells, published, lost}, over every view of every (wave, question)."""
     k = results.min_n
     groups = results.codebook.groups
-    filter_choices = [[None] + [o.code for o in g.options] for g in groups]
+    filter_choices = [[None] + [o.code for o in g.shown] for g in groups]
     out: dict = defaultdict(lambda: {"cells": 0, "published": 0, "lost": 0})
-    for wave, question in sorted(results._cells, key=str):
-        table = results._table(wave, question)
+    for wave, question in sorted(results.tables.keys(), key=str):
+        table = results.tables.summary(wave, question)
         if table is None:
             continue
-        n = box_sums(fine_counts(results, wave, question), results._lattice)
-        shape = table["published"].shape
-        published = np.unpackbits(table["published"].bits)[:int(np.prod(shape))].reshape(shape).astype(bool)
+        n = box_sums(fine_counts(results, wave, question), results.area_index.lattice)
+        published = published_boxes(table)
         for by in [None] + [g.id for g in groups]:
             for codes in itertools.product(*filter_choices):
                 filters = {g.id: c for g, c in zip(groups, codes) if c is not None}

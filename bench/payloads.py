@@ -166,7 +166,7 @@ def metadata(results) -> dict:
     cb = results.codebook
     return {"questions": [q.id for q in cb.single_choice] + [i.id for i in cb.indices],
             "waves": list(results.waves), "levels": list(results.levels),
-            "groups": {g.id: [o.code for o in g.options] for g in cb.groups},
+            "groups": {g.id: [o.code for o in g.shown] for g in cb.groups},
             "areas": {lv: list(results.area_ids(lv)) for lv in results.levels}}
 
 

@@ -75,7 +75,7 @@ def controls(results: Results, lang: str, view: dict | None = None) -> html.Div:
     group_filters = [
         _control(group.label[lang],
                  dcc.Dropdown(id={"type": "filter", "group": group.id},
-                              options=[{"label": o.label[lang], "value": o.code} for o in group.options],
+                              options=[{"label": o.label[lang], "value": o.code} for o in group.shown],
                               placeholder=t("filter_all", lang), clearable=True, searchable=False,
                               labels=dropdown_labels(lang),
                               value=filters.get(group.id)),

@@ -5,7 +5,8 @@ A codebook is one YAML file (see data/demo/codebook.yaml):
     survey:    {name: {sv, en}, respondent_id: COLUMN, wave_column: COLUMN,
                 respondent_id_aliases?: [COLUMN], wave_aliases?: [COLUMN]}
     area:      {column: COLUMN, level: LEVEL_ID, aliases?: [COLUMN]}  # the response column naming the area
-    groups:    [{id, column, aliases?: [COLUMN], label: {sv, en}, options: [{code, sv, en, who?: WHO}]}]  # kön, ålder
+    groups:    [{id, column, aliases?: [COLUMN], label: {sv, en},
+                 options: [{code, sv, en, who?: WHO, shown_alone?: bool}]}]  # kön, ålder ...
     themes:    [{id, sv, en}]
     scales:    {SCALE_ID: [{code, sv, en, unfavourable?: bool, exclude?: bool}]}
     questions: [{id, theme, type: single|multi|freetext, column?: COLUMN, aliases?: [COLUMN], text: {sv, en},
@@ -77,6 +78,7 @@ class Option:
     aliases: tuple[str, ...] = ()
     who: dict[str, str] | None = None   # group options only: the people, as a sentence names them (see above)
     who_as: str = ""                     # "noun", "after" or "clause"
+    shown_alone: bool = True           # groups only: false = never a cell of its own (counted in "alla" and totals)
 
 
 WHO_AS = ("noun", "after", "clause")
@@ -123,6 +125,11 @@ class Group:
     label: dict[str, str]
     options: tuple[Option, ...]
     aliases: tuple[str, ...] = ()
+
+    @property
+    def shown(self) -> tuple[Option, ...]:
+        """The options a breakdown lists and a filter offers: those not marked `shown_alone: false`."""
+        return tuple(o for o in self.options if o.shown_alone)
 
 
 @dataclass(frozen=True)
@@ -215,11 +222,20 @@ def _options(raw_list, where: str, path: Path) -> tuple[Option, ...]:
                               unfavourable=bool(raw.get("unfavourable", False)),
                               exclude=bool(raw.get("exclude", False)),
                               column=str(raw["column"]) if raw.get("column") is not None else None,
-                              aliases=_aliases(raw.get("aliases"), f"{where}, alternativ {i}", path)))
+                              aliases=_aliases(raw.get("aliases"), f"{where}, alternativ {i}", path),
+                              shown_alone=_flag(raw, "shown_alone", True, f"{where}, alternativ {i}", path)))
     codes = [o.code for o in options]
     if len(set(codes)) != len(codes):
         raise CodebookError(f"{path}: {where} har dubbla koder {codes} (duplicate option codes)")
     return tuple(options)
+
+
+def _flag(raw: dict, key: str, default: bool, where: str, path: Path) -> bool:
+    value = raw.get(key, default)
+    if not isinstance(value, bool):
+        raise CodebookError(f"{path}: {where}: {key} ska vara true eller false, inte {value!r} "
+                            f"({key} must be true or false)")
+    return value
 
 
 def _read_yaml(path: Path) -> dict:
@@ -259,6 +275,10 @@ def _groups(raw_groups: list, path: Path) -> tuple[Group, ...]:
         groups.append(Group(id=g["id"], column=g.get("column", g["id"]), label=_labels(g.get("label", {}), where, path),
                             options=tuple(_with_who(o, raw, where, path) for o, raw in zip(options, g["options"])),
                             aliases=_aliases(g.get("aliases"), where, path)))
+    for group in groups:
+        if not group.shown:
+            raise CodebookError(f"{path}: grupp {group.id}: minst ett alternativ måste visas (shown_alone: false "
+                                "på alla) (at least one option must be shown on its own)")
     return tuple(groups)
 
 

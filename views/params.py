@@ -53,7 +53,7 @@ def parse_view(params, results: Results) -> dict:
         view["by"] = params["by"]
     for group_id, group in groups.items():
         code = params.get(group_id)
-        if code not in (None, "") and str(code) in {str(o.code) for o in group.options}:
+        if code not in (None, "") and str(code) in {str(o.code) for o in group.shown}:
             view["filters"][group_id] = str(code)
     if view["level"] != KOMMUN_LEVEL_ID and params.get("area") in results.area_ids(view["level"]):
         view["area"] = params["area"]

@@ -59,7 +59,8 @@ class AreaIndex:
         sizes = [len(self.codes[g.id]) for g in codebook.groups]
         self.lattice, classes = make_lattice(
             villages, [frozenset(members.get(key, ())) for key in keys], sizes, list(sizes),
-            [list(range(len(g.options) + 1, len(self.codes[g.id]))) for g in codebook.groups])
+            [[i for i, o in enumerate(g.options, start=1) if not o.shown_alone]
+             + list(range(len(g.options) + 1, len(self.codes[g.id]))) for g in codebook.groups])
         self.box_class = dict(zip(keys, classes))  # (level, area) → its class in the lattice
         self.ancestors = {}  # (level, area) → [(level, ancestor, its class), …] upwards
         for key in keys:

@@ -109,7 +109,7 @@ def compute_view(results: Results, q: Query) -> Rows:
     table = results.tables.summary(q.wave, q.question)
     group_codes: list[str | None] = [None]
     if q.by:
-        group_codes += [o.code for o in results.codebook.group(q.by).options]
+        group_codes += [o.code for o in results.codebook.group(q.by).shown]
         if table is not None and table["has_missing"][q.by]:
             group_codes.append(MISSING_GROUP)
     areas = index.order[q.level]

@@ -53,7 +53,7 @@ def group_filters(codebook: Codebook, params) -> list[tuple[str, str]]:
         code = params.get(group.id)
         if code in (None, ""):
             continue
-        allowed = [o.code for o in group.options]
+        allowed = [o.code for o in group.shown]
         if code not in allowed:
             raise QueryError(group.id, code, allowed)
         filters.append((group.id, code))

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from survey import disclosure as D
 from survey import disclosure_attack as attack
+from survey import disclosure_optimal as optimal
 
 
 def attack_table(n: np.ndarray, published: np.ndarray, lattice, k: int, why=None, boxes=None) -> dict:
@@ -42,14 +43,14 @@ def failures(found: dict, k: int) -> dict:
 
 
 @st.composite
-def small_tables(draw):
+def small_tables(draw, most_villages: int = 5, most_groups: int = 2):
     """A municipality of 2-5 villages in 1-3 districts, one or two groups of 2-3 codes (the last: "saknas"),
     counts 0-7 with many empty cells, k 3-5."""
-    villages = [f"v{i}" for i in range(draw(st.integers(2, 5)))]
+    villages = [f"v{i}" for i in range(draw(st.integers(2, most_villages)))]
     districts = draw(st.lists(st.integers(0, 2), min_size=len(villages), max_size=len(villages)))
     sets = [frozenset([v]) for v in villages] + [frozenset(v for v, d in zip(villages, districts) if d == j)
                                                  for j in range(3)]
-    sizes = draw(st.lists(st.integers(2, 3), min_size=1, max_size=2))
+    sizes = draw(st.lists(st.integers(2, 3), min_size=1, max_size=most_groups))
     lattice, _ = D.make_lattice(villages, sets, sizes, list(sizes), [[] for _ in sizes])
     cells = int(np.prod([len(villages), *sizes]))
     counts = draw(st.lists(st.sampled_from([0, 0, 0, 1, 1, 2, 3, 4, 5, 7]), min_size=cells, max_size=cells))
@@ -87,21 +88,38 @@ def test_the_narrowest_random_interval_is_reported():
     assert low == 0 and values >= k
 
 
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(small_tables(most_villages=4, most_groups=1))
+def test_the_optimised_pattern_holds_and_hides_no_more_than_strengthen(table):
+    """survey.disclosure_optimal (not used by the build yet: too slow on a demo table) on small tables (one group,
+    to keep it fast; the 30 tables of two groups measured are in its docstring): the
+    attacker narrows nothing, and no more respondents are hidden in boxes with n >= k than by the partner rule
+    followed by strengthen (the optimum can only do better than any pattern that holds)."""
+    lattice, n, k = table
+    published = optimal.optimise(n, lattice, k)
+    assert published is not None
+    assert not failures(attack_table(n, published, lattice, k), k)
+    strengthened = attack.strengthen(n, D.protect(n, lattice, k), lattice, k)
+    big = n >= k
+    assert n[big & ~published].sum() <= n[big & ~strengthened].sum()
+    assert not (published & (n < k)).any()
+
+
 DEMO_TABLES = 3       # tables of the demo attacked (of 74; each takes seconds per failing box)
 BOXES_PER_TABLE = 40  # hidden boxes with 0 < n < k attacked per table (a seeded sample)
 
 
-@pytest.mark.xfail(strict=True, reason="the partner rule does not hold against an integer-programming attacker")
+@pytest.mark.xfail(strict=True, reason="the build's partner rule does not hold against an integer-programming attacker "
+                   "(survey.disclosure_optimal does, but is too slow for a demo table)")
 def test_demo_tables_hold_against_the_integer_attack(results):
-    from bench.disclosure_loss import fine_counts
-    k, lattice = results.min_n, results._lattice
+    from bench.disclosure_loss import fine_counts, published_boxes
+    k, lattice = results.min_n, results.area_index.lattice
     rng = np.random.default_rng(21)
-    tables = sorted(results._cells, key=str)
+    tables = sorted(results.tables.keys(), key=str)
     problems, narrowest, started = [], None, time.monotonic()
     for wave, question in [tables[i] for i in rng.choice(len(tables), DEMO_TABLES, replace=False)]:
         n = D.box_sums(fine_counts(results, wave, question), lattice)
-        packed = results._table(wave, question)["published"]
-        published = np.unpackbits(packed.bits)[:n.size].reshape(n.shape).astype(bool)
+        published = published_boxes(results.tables.summary(wave, question))
         candidates = np.flatnonzero((n.reshape(-1) > 0) & (n.reshape(-1) < k) & ~published.reshape(-1))
         boxes = rng.choice(candidates, min(BOXES_PER_TABLE, len(candidates)), replace=False)
         found = attack_table(n, published, lattice, k, boxes=boxes)

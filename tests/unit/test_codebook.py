@@ -59,3 +59,21 @@ def test_missing_file_and_section(tmp_path):
     (tmp_path / "k.yaml").write_text("survey: {}\n", encoding="utf-8")
     with pytest.raises(CodebookError, match="avsnittet 'area' saknas"):
         load_codebook(tmp_path / "k.yaml")
+
+
+def test_an_option_not_shown_alone(tmp_path):
+    """`shown_alone: false` keeps an option in the group (its answers count) but out of breakdowns and filters;
+    anything but true/false, or no option left to show, is refused by name."""
+    cb = load_codebook(ROOT / "data" / "demo" / "codebook.yaml")
+    kon = cb.group("kon")
+    assert [o.code for o in kon.options] == ["1", "2", "3"] and [o.code for o in kon.shown] == ["1", "2"]
+    group = "groups: [{id: kon, label: {sv: K, en: S}, options: [{code: 1, sv: A, en: A, shown_alone: %s}, " \
+            "{code: 2, sv: B, en: B, shown_alone: %s}]}]\n"
+    for values, message in ((("nej", "true"), "shown_alone ska vara true eller false"),
+                            (("false", "false"), "minst ett alternativ måste visas")):
+        path = tmp_path / "kodbok.yaml"
+        path.write_text(BASE.replace("groups: []\n", group % values) + "- {id: q, theme: t, text: {sv: F, en: Q}, "
+                        "scale: s}\n", encoding="utf-8")
+        with pytest.raises(CodebookError) as err:
+            load_codebook(path)
+        assert str(path) in str(err.value) and message in str(err.value)

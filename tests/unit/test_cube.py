@@ -26,7 +26,7 @@ def views(res: Results, count: int, seed: int = 11) -> list[dict]:
             params["by"] = rng.choice(res.codebook.groups).id
         for group in res.codebook.groups:
             if rng.random() < 0.25:
-                params[group.id] = rng.choice(group.options).code
+                params[group.id] = rng.choice(group.shown).code
         out.append(params)
     return out
 

@@ -20,7 +20,7 @@ def views(results, level: str, count: int, seed: int = 3) -> list[tuple[dict, st
         params = {"question": rng.choice(questions), "wave": str(rng.choice(results.waves)), "level": level}
         for group in results.codebook.groups:
             if rng.random() < 0.3:
-                params[group.id] = rng.choice(group.options).code
+                params[group.id] = rng.choice(group.shown).code
         area = rng.choice([None, *results.area_ids(level)]) if level != results.levels[-1] else None
         out.append((params, area))
     return out

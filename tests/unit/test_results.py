@@ -205,7 +205,7 @@ def test_an_areas_trend_is_its_rows_of_the_whole_views(results):
     compared = hidden = 0
     for question in questions:
         for level in results.levels:
-            filters = {} if rng.random() < 0.5 else {(g := rng.choice(groups)).id: rng.choice(g.options).code}
+            filters = {} if rng.random() < 0.5 else {(g := rng.choice(groups)).id: rng.choice(g.shown).code}
             params = {"question": question, "level": level, **filters}
             views = {w: results.query(results.parse({**params, "wave": str(w)})) for w in results.waves}
             for area in results.area_ids(level):
@@ -217,3 +217,19 @@ def test_an_areas_trend_is_its_rows_of_the_whole_views(results):
                     compared += 1
                     hidden += point["suppressed"]
     assert compared > 1000 and 0 < hidden < compared
+
+
+def test_an_option_not_shown_alone_counts_in_everyone_but_is_never_a_row(results):
+    """The demo's "Annat / vill inte svara" (kön 3, `shown_alone: false`): no row in a breakdown by kön, no
+    filter, but its answers are in "alla" (the municipality's n is more than the women's and the men's)."""
+    query = {"question": "q_otrygg_kvall", "level": "kommun", "by": "kon"}
+    got = labelled_query(results, results.parse(query), "sv")
+    assert [r["group"] for r in got] == [None, "1", "2"]
+    everyone, women, men = (r["n"] for r in got)
+    cube = pd.read_parquet(results.folder / "cube.parquet")
+    item = results.codebook.question("q_otrygg_kvall")
+    cube = cube[(cube["question"] == "q_otrygg_kvall") & (cube["wave"] == results.waves[-1])
+                & cube["answer"].isin([o.code for o in item.options if not o.exclude])]
+    assert everyone == cube["n"].sum() > women + men == cube.loc[cube["kon"] != "3", "n"].sum()
+    with pytest.raises(QueryError):
+        results.parse({**query, "kon": "3"})
