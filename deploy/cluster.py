@@ -125,7 +125,16 @@ def cluster(data_dir: str | Path, port: int | None = None, instances: int = 2, w
                  f"127.0.0.1:{app_port}", "--workers", str(workers), "--access-logfile", "/dev/null", "app:server"],
                 cwd=ROOT, env=app_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
             urls.append(f"http://127.0.0.1:{app_port}")
-        for url, proc in zip(urls, procs[-instances:]):
+        apps = procs[-instances:]
+        if redis_url:  # the story files' renderers: RQ workers on the same Redis (exports/jobs.py)
+            for i in range(int(os.environ.get("EXPORT_RENDERERS", "1"))):
+                log = open(tmp / f"renderer-{i}.log", "w")
+                logs.append(log)
+                procs.append(subprocess.Popen([sys.executable, "-m", "exports.jobs"], cwd=ROOT,
+                                              env={**os.environ, "DATA_DIR": str(data_dir), "REDIS_URL": redis_url,
+                                                   **(env or {})},
+                                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+        for url, proc in zip(urls, apps):
             _wait(url + "/api/v1/questions", proc, f"gunicorn {url}")
         port = port or free_port()
         conf = TEMPLATE.read_text(encoding="utf-8").replace("@TMP@", str(tmp)).replace(

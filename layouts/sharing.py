@@ -69,12 +69,10 @@ def story_panel(lang: str) -> html.Section:
             html.Button(t("story_pdf", lang), id="story-pdf", type="button",
                         className="btn btn-outline-secondary btn-sm"),
         ], className="d-flex flex-wrap align-items-center gap-2"),
-        dcc.Loading(html.Div([dcc.Download(id="story-file"), html.P(id="story-file-status", className="small mb-0",
-                                                                    role="status")]),
-                    custom_spinner=html.Div([dbc.Spinner(size="sm", spinner_class_name="me-2"),
-                                             html.Span(t("working", lang))], className="small", role="status",
-                                            id="story-working"),
-                    delay_show=150, id="story-loading"),
+        # A story's file is a job (exports/jobs.py): the status line says queued, slide i of n, ready (the poll
+        # below updates it every second; a spinner around it would blink at each poll)
+        html.Div([dcc.Download(id="story-file"), html.P(id="story-file-status", className="small mb-0", role="status",
+                                                        **{"aria-live": "polite"})]),
         dcc.Download(id="story-json"),
         dbc.Modal([  # "Töm presentationen" asks first: the story may be an evening's preparation
             dbc.ModalBody(t("story_clear_confirm", lang), id="story-clear-question"),
@@ -84,7 +82,6 @@ def story_panel(lang: str) -> html.Section:
                             className="btn btn-danger"),
             ]),
         ], id="story-clear-modal", is_open=False, labelledby="story-clear-question"),
-        # A story's file is a job (exports/jobs.py): its id, and the poll of its status while it is made
         dcc.Store(id="story-job"), dcc.Interval(id="story-job-poll", interval=1000, disabled=True),
     ], className="story-panel border rounded p-2", **{"aria-labelledby": "story-heading"})
 
