@@ -109,7 +109,8 @@
         }
         i = Math.max(0, Math.min(i, n - 1));
         currentSlide = i;
-        if (n && window.location.hash !== "#" + (i + 1)) {
+        /* (the first slide of a page opened without a number keeps its address as it was) */
+        if (n && (i > 0 || window.location.hash) && window.location.hash !== "#" + (i + 1)) {
           window.history.replaceState(null, "", window.location.pathname + window.location.search + "#" + (i + 1));
         }
         return i;
