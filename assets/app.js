@@ -31,6 +31,7 @@
 
   var lastRendered = null;
   var currentSlide = null;  // the presentation's slide (step)
+  var clicks = {next: 0, prev: 0};  // the paging buttons' n_clicks at the last step
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     tk: {
@@ -97,11 +98,12 @@
         var n = (story || []).length;
         var fired = triggered();
         var which = fired.length ? fired[0].prop_id.split(".")[0] : "";
-        /* the index this function returned last: two quick key presses both count (the store's State could still
-           hold the value before the first) */
-        var i = which === "page-token" || currentSlide === null ? (index || 0) : currentSlide;
-        if (which === "slide-prev") { i -= 1; }
-        if (which === "slide-next") { i += 1; }
+        /* Counted from the buttons' clicks since the last step: quick key presses can reach here as one change
+           (and the store's State can still hold the index before them). */
+        var fresh = !fired.length || which === "page-token" || currentSlide === null;  // a page drawn anew
+        var i = fresh ? (index || 0) : currentSlide;
+        if (!fresh) { i += ((next || 0) - clicks.next) - ((prev || 0) - clicks.prev); }
+        clicks = {next: next || 0, prev: prev || 0};
         if (which === "slide-jump" && jump) { i = jump.to === "last" ? n - 1 : 0; }
         if (which === "page-token" || !fired.length) {
           var fromHash = parseInt((window.location.hash || "").slice(1), 10);
