@@ -31,6 +31,7 @@
 
   var lastRendered = null;
   var currentSlide = null;  // the presentation's slide (step)
+  var clicks = {next: 0, prev: 0};  // the paging buttons' n_clicks at the last step
 
   /* "Välj fråga och grupp" on a phone: opens and folds the controls (layouts/page.py, style.css). In the DOM, not a
      callback: React keeps the class, since the button's and the panel's props do not change. */
@@ -113,11 +114,12 @@
         var n = (story || []).length;
         var fired = triggered();
         var which = fired.length ? fired[0].prop_id.split(".")[0] : "";
-        /* the index this function returned last: two quick key presses both count (the store's State could still
-           hold the value before the first) */
-        var i = which === "page-token" || currentSlide === null ? (index || 0) : currentSlide;
-        if (which === "slide-prev") { i -= 1; }
-        if (which === "slide-next") { i += 1; }
+        /* Counted from the buttons' clicks since the last step: quick key presses can reach here as one change
+           (and the store's State can still hold the index before them). */
+        var fresh = !fired.length || which === "page-token" || currentSlide === null;  // a page drawn anew
+        var i = fresh ? (index || 0) : currentSlide;
+        if (!fresh) { i += ((next || 0) - clicks.next) - ((prev || 0) - clicks.prev); }
+        clicks = {next: next || 0, prev: prev || 0};
         if (which === "slide-jump" && jump) { i = jump.to === "last" ? n - 1 : 0; }
         if (which === "page-token" || !fired.length) {
           var fromHash = parseInt((window.location.hash || "").slice(1), 10);
@@ -125,7 +127,8 @@
         }
         i = Math.max(0, Math.min(i, n - 1));
         currentSlide = i;
-        if (n && window.location.hash !== "#" + (i + 1)) {
+        /* (the first slide of a page opened without a number keeps its address as it was) */
+        if (n && (i > 0 || window.location.hash) && window.location.hash !== "#" + (i + 1)) {
           window.history.replaceState(null, "", window.location.pathname + window.location.search + "#" + (i + 1));
         }
         return i;

@@ -41,6 +41,17 @@ def test_story_is_built_saved_opened_and_presented_with_the_keyboard(tab, server
         tab.click("#story-add")
         expect(tab.locator("#story-status")).to_have_text(f"Tillagd som bild {number} i presentationen.")
         expect(tab.locator("#story-list li.story-item")).to_have_count(number)
+    tab.click("#story-add")  # the same view again: not added, and the status says where it is
+    expect(tab.locator("#story-status")).to_have_text("Den här vyn finns redan i presentationen (bild 3).")
+    expect(tab.locator("#story-list li.story-item")).to_have_count(3)
+    # ↑ then ↓: the view goes up and back, and the focus follows it (its ↑; on the last row there is no ↓)
+    tab.click("[id='{\"index\":2,\"type\":\"story-up\"}']")
+    expect(tab.locator("#story-list li.story-item").nth(1)).to_contain_text(views[2]["_name"])
+    expect(tab.locator("[id='{\"index\":1,\"type\":\"story-up\"}']")).to_be_focused()
+    tab.keyboard.press("Tab")  # to its ↓
+    tab.keyboard.press("Enter")
+    expect(tab.locator("#story-list li.story-item").nth(2)).to_contain_text(views[2]["_name"])
+    expect(tab.locator("[id='{\"index\":2,\"type\":\"story-up\"}']")).to_be_focused()
     expected = [stored(v) for v in views]
     assert story_in_storage(tab) == expected
     items = tab.locator("#story-list li.story-item").all_text_contents()
@@ -62,7 +73,13 @@ def test_story_is_built_saved_opened_and_presented_with_the_keyboard(tab, server
     assert data["format"] == "trygghetskartan-story" and data["version"] == 1
     assert data["views"] == expected
 
+    tab.click("#story-clear")  # it asks first; "Avbryt" keeps the story
+    expect(tab.locator("#story-clear-modal")).to_be_visible()
+    tab.click("#story-clear-cancel")
+    expect(tab.locator("#story-clear-modal")).to_have_count(0)
+    expect(tab.locator("#story-list li.story-item")).to_have_count(3)
     tab.click("#story-clear")
+    tab.click("#story-clear-confirm")
     expect(tab.locator("#story-list li.story-item")).to_have_count(0)
     expect(tab.locator("#story-list")).to_contain_text("Inga vyer ännu")
     assert story_in_storage(tab) == []
