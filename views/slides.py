@@ -19,7 +19,7 @@ from views.texts import integer, interval, percent_sign, t, value
 
 from .details import details_view
 from .figures import MARK, shares_figure
-from .labels import group_label, labelled_query
+from .labels import filter_phrase, labelled_query
 from .map import map_view
 from .params import query_params
 
@@ -61,15 +61,14 @@ def _focus_row(rows: list[dict], area: str | None) -> dict | None:
 
 
 def _filter_label(results: Results, view: dict, lang: str) -> str:
-    """The group the view is filtered to, in words ("Kvinna, 65–84"); "" for everyone.
-    (Minimal, for the slides' number lines: to be replaced by views/labels.py's filter label, issue 20.)"""
-    return ", ".join(group_label(results, g, c, lang) for g, c in (view.get("filters") or {}).items())
+    """The group the view is filtered to, in words ("Kvinnor 65–84 år"); "" for everyone."""
+    return filter_phrase(results, view["filters"], lang) if view.get("filters") else ""
 
 
 def _number_row(name: str, r: dict, lang: str, filtered: str = "") -> tuple[str, str, str, str, str]:
     """(area, whom, share, interval, answers) of a row: whom is the filter and group ("" for everyone); a hidden
     row says "för få svar" and nothing else."""
-    who = ", ".join(filter(None, [filtered, r["group_label"]]))
+    who = r["group_text"] if filtered or r["group_label"] else ""  # "Kvinnor 16–24 år": filter and group in one
     if r["suppressed"]:
         return name, who, t("too_few", lang), "", ""
     return name, who, value(r, "share", lang), interval(r, lang), t("n_of", lang, n=integer(r["n"], lang))
@@ -91,9 +90,8 @@ def view_label(results: Results, view: dict, lang: str) -> str:
         parts.append(t("view_level", lang, level=level["label"][lang]))
     if view.get("by"):
         parts.append(t("view_by", lang, by=results.codebook.group(view["by"]).label[lang].lower()))
-    filters = [group_label(results, g, c, lang) for g, c in (view.get("filters") or {}).items()]
-    if filters:
-        parts.append(t("view_filters", lang, filters=", ".join(filters)))
+    if view.get("filters"):
+        parts.append(t("view_filters", lang, filters=filter_phrase(results, view["filters"], lang)))
     return " · ".join(parts)
 
 

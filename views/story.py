@@ -8,7 +8,7 @@ from datetime import date
 
 from survey.results import Results
 
-from .labels import group_label
+from .labels import filter_phrase
 from .params import check_view, parse_view, story_item
 
 STORY_FORMAT = "trygghetskartan-story"
@@ -60,5 +60,5 @@ def story_entry_label(results: Results, item: dict, lang: str) -> str:
     where = (results.area_name(view["level"], view["area"]) if view.get("area")
              else next(lv["label"][lang] for lv in results.manifest["levels"] if lv["id"] == view["level"]))
     extra = [results.codebook.group(view["by"]).label[lang].lower()] if view.get("by") else []
-    extra += [group_label(results, g, c, lang) for g, c in view["filters"].items()]
+    extra += [filter_phrase(results, view["filters"], lang)] if view["filters"] else []
     return f"{question.short[lang]} · {where} · {view['wave']}" + (f" ({', '.join(extra)})" if extra else "")
