@@ -77,6 +77,9 @@ def trend_figure(series: list[tuple[str, list[dict]]], lang: str) -> dict:
     """The share over all waves, with 95 % intervals, for the selected area and the whole municipality."""
     is_index = any(r["kind"] == "index" for _, rows in series for r in rows)
     suffix = "" if is_index else percent_sign(lang)
+    # Time runs left to right whatever is missing: a category axis orders by first appearance, so an area without
+    # a value in the first wave put 2019 left of 2016.
+    waves = sorted({r["wave"] for _, rows in series for r in rows})
     data = []
     for (name, rows), colour in zip(series, ("#e6550d", "#08519c")):
         shown = [r for r in rows if not r["suppressed"]]
@@ -88,7 +91,8 @@ def trend_figure(series: list[tuple[str, list[dict]]], lang: str) -> dict:
                      "line": {"color": colour}, "marker": {"size": 9, "color": colour}, "showlegend": True,
                      "hovertemplate": f"{name} %{{x}}: %{{y:.0f}}{suffix}<extra></extra>"})
     return {"data": data, "layout": {
-        "height": 280, "xaxis": {"type": "category", "fixedrange": True},
+        "height": 280, "xaxis": {"type": "category", "categoryorder": "array",
+                                 "categoryarray": [str(w) for w in waves], "fixedrange": True},
         "yaxis": {"rangemode": "tozero", "ticksuffix": suffix, "fixedrange": True, "automargin": True},
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         "margin": {"l": 10, "r": 10, "t": 30, "b": 10},

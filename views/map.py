@@ -82,18 +82,14 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, 
     is_index = bool(len(shown)) and rows.column("kind")[0] == "index"
     colour = {"zmin": 0, "zmax": zmax, "colorscale": SHARE_SCALE}
     unreliable = rows.column("unreliable")
-    data = []
+    data = [_scale_trace(area_ids[:1].tolist(), geojson_url, colour, is_index, lang)]
     for name, part, opacity in (("share", shown[~unreliable[shown]], 1.0),
                                 ("uncertain", shown[unreliable[shown]], 0.4)):
         data.append(_choropleth(name, area_ids[part].tolist(), geojson_url,
                                 z=_whole_percent(share[part]),  # the value as the table rounds it
-                                customdata=_share_hovers(rows, part, name == "uncertain", lang),
-                                showscale=name == "share",
+                                customdata=_share_hovers(rows, part, name == "uncertain", lang), showscale=False,
                                 hovertemplate=_share_hovertemplate(is_index, name == "uncertain", lang),
-                                marker={**outline, "opacity": opacity}, **colour,
-                                colorbar={"ticksuffix": "" if is_index else percent_sign(lang),
-                                          "thickness": 14, "len": 0.75,
-                                          "title": {"text": t("index_label" if is_index else "share_label", lang)}}))
+                                marker={**outline, "opacity": opacity}, **colour))
     data.append(_hidden_trace(rows, np.flatnonzero(hidden), geojson_url, zmax, outline, lang))
     vs_rest = rows.column("vs_rest")
     for direction, colour_ in (("higher", "#000000"), ("lower", "#08519c")):
@@ -116,6 +112,16 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, 
         "legend": {"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)"},
         "font": {"family": FONT},
     }}
+
+
+def _scale_trace(first_area: list, geojson_url: str, colour: dict, is_index: bool, lang: str) -> dict:
+    """The colour scale's own trace (trace "scale"): one area of the level, invisible, that is never empty. plotly
+    draws a colour bar only for a trace with data, and any trace of values can be empty (women 65–84: every
+    village's estimate uncertain or hidden), so the legend went with it."""
+    return _choropleth("scale", first_area, geojson_url, z=[0] * len(first_area), **colour, showscale=True,
+                       hoverinfo="skip", marker={"opacity": 0, "line": {"width": 0}},
+                       colorbar={"ticksuffix": "" if is_index else percent_sign(lang), "thickness": 14, "len": 0.75,
+                                 "title": {"text": t("index_label" if is_index else "share_label", lang)}})
 
 
 def _hidden_trace(rows, hidden: np.ndarray, geojson_url: str, zmax: float, outline: dict, lang: str) -> dict:

@@ -40,10 +40,10 @@ MAP_JS = """() => { const gd = document.querySelector('#map .js-plotly-plot');
                    return (gd && gd.data || []).filter(t => t.type === 'choroplethmap')
                                                .map(t => ({name: t.name, locations: t.locations, z: t.z})); }"""
 # The areas coloured by their share, whichever trace draws them ("share", or e.g. a faded "uncertain" one):
-# [[area_id, z], …] sorted by id. Not the grey "suppressed" areas nor the "selected" outline.
+# [[area_id, z], …] sorted by id. Not the grey "suppressed" areas, the "selected" outline nor the "scale" carrier.
 MAP_VALUES_JS = f"""() => {{ const values = {{}};
     for (const t of ({MAP_JS})()) {{
-        if (t.name === 'suppressed' || t.name === 'selected') continue;
+        if (t.name === 'suppressed' || t.name === 'selected' || t.name === 'scale') continue;
         t.locations.forEach((id, i) => {{ values[id] = t.z[i]; }});
     }}
     return Object.keys(values).sort().map(id => [id, values[id]]); }}"""
