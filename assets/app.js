@@ -158,9 +158,64 @@
     if (Math.abs(full.map.zoom - zoom) > 0.05) { window.Plotly.relayout(gd, {"map.zoom": zoom}); }
   }
 
+  /* The place names are annotations placed for the map's own centre and zoom (views/map_labels.py); when the map
+     shows another (a pan, a zoom, fitMap above), they move by as much as their places did. */
+  function mercator(lon, lat, zoom) {
+    var size = 512 * Math.pow(2, zoom), s = Math.min(Math.max(Math.sin(lat * Math.PI / 180), -0.9999), 0.9999);
+    return [(lon + 180) / 360 * size, (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * size];
+  }
+
+  /* A name moved onto one before it (a zoom out, a narrower map than views/map.py planned for) or off the map is
+     hidden until there is room again. */
+  function labelShown(box, kept, size) {
+    var inside = box[0] >= -size.w / 2 && box[2] <= size.w / 2 && box[1] >= -size.h / 2 && box[3] <= size.h / 2;
+    return inside && !kept.some(function (k) {
+      return box[0] < k[2] && k[0] < box[2] && box[1] < k[3] && k[1] < box[3];
+    });
+  }
+
+  function moveLabels(gd) {
+    var meta = gd.layout && gd.layout.meta && gd.layout.meta.labels;
+    var view = gd._fullLayout && gd._fullLayout.map, size = gd._fullLayout && gd._fullLayout._size;
+    if (!meta || !view || !size || !meta.shift || !window.Plotly) { return; }
+    var c0 = mercator(meta.center.lon, meta.center.lat, meta.zoom);
+    var c1 = mercator(view.center.lon, view.center.lat, view.zoom);
+    var update = {}, moved = false, kept = [];
+    meta.where.forEach(function (place, i) {
+      var p0 = mercator(place[0], place[1], meta.zoom), p1 = mercator(place[0], place[1], view.zoom);
+      var x = meta.shift[i][0] + (p1[0] - c1[0]) - (p0[0] - c0[0]);
+      var y = meta.shift[i][1] - ((p1[1] - c1[1]) - (p0[1] - c0[1]));
+      var now = gd.layout.annotations[i] || {};
+      var cx = x + (now.showarrow ? now.ax : 0), cy = -y + (now.showarrow ? now.ay : 0);
+      var w = meta.size[i][0] / 2, h = meta.size[i][1] / 2;
+      var box = [cx - w, cy - h, cx + w, cy + h], shown = labelShown(box, kept, size);
+      if (shown) { kept.push(box); }
+      if (Math.abs((now.xshift || 0) - x) > 0.5 || Math.abs((now.yshift || 0) - y) > 0.5) {
+        update["annotations[" + i + "].xshift"] = x;
+        update["annotations[" + i + "].yshift"] = y;
+        moved = true;
+      }
+      if (shown !== (now.visible !== false)) {
+        update["annotations[" + i + "].visible"] = shown;
+        moved = true;
+      }
+    });
+    if (moved) { window.Plotly.relayout(gd, update); }
+  }
+
+  function followLabels(gd) {
+    if (!gd || gd.__tkLabels || typeof gd.on !== "function") { return; }
+    gd.__tkLabels = true;
+    gd.on("plotly_afterplot", function () { moveLabels(gd); });
+    moveLabels(gd);
+  }
+
   function fitMaps() {
-    fitMap(document.querySelector("#map .js-plotly-plot"));
-    fitMap(document.querySelector("#slide-graph .js-plotly-plot"));
+    ["#map .js-plotly-plot", "#slide-graph .js-plotly-plot"].forEach(function (selector) {
+      var gd = document.querySelector(selector);
+      fitMap(gd);
+      followLabels(gd);
+    });
   }
 
   new MutationObserver(function () { labelStoryUpload(); fitMaps(); })

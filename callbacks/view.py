@@ -51,7 +51,8 @@ def register_callbacks(app, get_results) -> None:
     @app.callback(Output("area", "options"), Output("area", "value"),
                   Input("level", "value"), Input("map", "clickData"), State("area", "value"))
     def choose_area(level, click, current):
-        clicked = (click or {}).get("points", [{}])[0].get("location")
+        point = (click or {}).get("points", [{}])[0]
+        clicked = point.get("location") or point.get("customdata")  # an area, or the ring of a small area's place
         return area_choice(get_results(), level, clicked, current, ctx.triggered_id == "map")
 
     @app.callback(Output("map", "figure"), Output("map-note", "children"), Output("map-drawn", "data"),

@@ -14,7 +14,13 @@ from views.texts import half_up_array, percent_sign, t, value
 
 from .figures import EMPTY_FIGURE, FONT, SHARE_SCALE, SUPPRESSED_GREY
 from .labels import labelled_query
+from .map_labels import name_places, place_dots, places
 from .params import known_language
+
+MAP_HEIGHT = 520  # px of the dashboard's map
+# px: the narrowest the dashboard's map is beside the charts (1366 px wide screen); a wider map has more room.
+MAP_WIDTH = 460
+LABEL_SIZE = 13  # px: the place names on the dashboard's map (a projected slide's are larger: views/slides.py)
 
 
 def map_view(results: Results, params: dict, area: str | None, lang: str):
@@ -32,7 +38,8 @@ def map_view(results: Results, params: dict, area: str | None, lang: str):
     note += " " + t("uncertain_note", lang, n=results.reliable_min_n, w=round(results.reliable_max_width * 100))
     if rows.column("rolled_up_to").any():
         note += " " + t("rolled_up_note", lang)  # roll-up: a hidden area shows its enclosing area
-    figure = map_figure(rows, url, results.manifest["map"], area, lambda a: results.area_point(query.level, a), lang)
+    figure = map_figure(rows, url, results.manifest["map"], area, lambda a: results.area_point(query.level, a), lang,
+                        places(results, query.level))
     return figure, note
 
 
@@ -68,10 +75,18 @@ def _share_hovertemplate(is_index: bool, uncertain: bool, lang: str) -> str:
             f"%{{customdata[3]}}{t('uncertain', lang) if uncertain else ''}<extra></extra>")
 
 
-def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, lang: str) -> dict:
+def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, lang: str,
+               named: list | None = None) -> dict:
     """Choropleth of the share per area of `rows` (survey.results.Rows, read a column at a time: a national map
     has 6,000 areas). Uncertain estimates are faded, areas with too few answers grey, and a dot marks an area that
-    differs significantly from the rest of the municipality. `point(area_id)` is (lon, lat) inside the area."""
+    differs significantly from the rest of the municipality. `point(area_id)` is (lon, lat) inside the area.
+    `named`: the places to name on the map (views/map_labels.py)."""
+    layout = {"map": {"style": "white-bg", **view}, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+              "uirevision": geojson_url, "clickmode": "event", "height": MAP_HEIGHT,
+              "legend": {"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom",
+                         "bgcolor": "rgba(255,255,255,0.85)"},
+              "font": {"family": FONT}, "meta": {"places": named or []}}
+    away = name_places(layout, MAP_WIDTH, MAP_HEIGHT, LABEL_SIZE)
     area_ids, share = rows.column("area_id"), rows.column("share")
     hidden = rows.column("suppressed")
     shown = np.flatnonzero(~hidden)
@@ -91,6 +106,7 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, 
                                 hovertemplate=_share_hovertemplate(is_index, name == "uncertain", lang),
                                 marker={**outline, "opacity": opacity}, **colour))
     data.append(_hidden_trace(rows, np.flatnonzero(hidden), geojson_url, zmax, outline, lang))
+    data += place_dots(named or [], away, t("place_dots", lang))
     vs_rest = rows.column("vs_rest")
     for direction, colour_ in (("higher", "#000000"), ("lower", "#08519c")):
         marked = [point(a) for a in area_ids[shown[vs_rest[shown] == direction]].tolist()]
@@ -106,12 +122,7 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, 
                             marker={"line": {"color": "#000000", "width": 4}}))
     for trace in data:
         trace["below"] = ""  # each layer on top of the ones before it: dots and outline above the colours
-    return {"data": data, "layout": {
-        "map": {"style": "white-bg", **view}, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        "uirevision": geojson_url, "clickmode": "event", "height": 520,
-        "legend": {"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)"},
-        "font": {"family": FONT},
-    }}
+    return {"data": data, "layout": layout}
 
 
 def _scale_trace(first_area: list, geojson_url: str, colour: dict, is_index: bool, lang: str) -> dict:
