@@ -68,14 +68,14 @@ def register_callbacks(app, get_results) -> None:
                             Input("table-data", "data"))
 
     @app.callback(Output("bars", "figure"), Output("shares", "figure"), Output("trend", "figure"),
-                  Output("table-data", "data"), Output("view-title", "children"), Output("view-subtitle", "children"),
+                  Output("ranking", "figure"), Output("table-data", "data"), Output("view-title", "children"), Output("view-subtitle", "children"),
                   Output("summary", "children"), Output("bars-note", "children"), Output("csv-link", "href"),
                   Input("question", "value"), Input("wave", "value"), Input("level", "value"), Input("by", "value"),
                   filters, Input("area", "value"), filter_ids, State("lang", "data"),
                   Input("map-painted", "data"))  # only to wait for the map: it is drawn first (map_patch.py)
     def update_details(question, wave, level, by, filter_values, area, ids, lang, _map_painted):
         view = details_view(get_results(), view_params(question, wave, level, by, filter_values, ids), area, lang)
-        return tuple(view[k] for k in ("bars", "shares", "trend", "table", "title", "subtitle", "summary", "note",
-                                       "csv"))
+        return tuple(view[k] for k in ("bars", "shares", "trend", "ranking", "table", "title", "subtitle", "summary",
+                                       "note", "csv"))
 
     register_sharing_callbacks(app, get_results)

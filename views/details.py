@@ -13,12 +13,14 @@ from views.texts import t
 from .figures import EMPTY_FIGURE, bar_figure, message_figure, shares_figure, trend_figure
 from .labels import group_label, labelled_query
 from .params import known_language
+from .ranking import ranking_figure, ranking_rows
 from .summary import summarise
 from .table import municipality_rows, table_data, table_part, table_rows
 
 
 def invalid_details(message: str) -> dict:
-    return {"bars": EMPTY_FIGURE, "shares": EMPTY_FIGURE, "trend": EMPTY_FIGURE, "table": message,
+    return {"bars": EMPTY_FIGURE, "shares": EMPTY_FIGURE, "trend": EMPTY_FIGURE, "ranking": EMPTY_FIGURE,
+            "table": message,
             "title": message, "subtitle": "", "summary": "", "note": "", "csv": "#", "rows": []}
 
 
@@ -86,6 +88,8 @@ def details_view(results: Results, params: dict, area: str | None, lang: str) ->
         "bars": bar_figure(row_sets, question, lang) if question else message_figure(t("index_no_distribution", lang)),
         "shares": shares_figure(row_sets, references, lang),
         "trend": trend_figure(trend_series(results, params, query, row_sets, chosen, lang), lang),
+        "ranking": ranking_figure(ranking_rows(level_rows), next((r for r in kommun_rows if r["group"] is None), None),
+                                  chosen, lang) if query.level != KOMMUN_LEVEL_ID else EMPTY_FIGURE,
         "table": table_data(table_part(level_rows, whole, chosen), lang, len(rows), csv),
         "title": (question or results.codebook.index(query.question)).text[lang],
         "subtitle": subtitle(results, query, answers, lang),
