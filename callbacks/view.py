@@ -68,7 +68,8 @@ def register_callbacks(app, get_results) -> None:
                             Input("table-data", "data"))
 
     @app.callback(Output("bars", "figure"), Output("shares", "figure"), Output("trend", "figure"),
-                  Output("ranking", "figure"), Output("table-data", "data"), Output("view-title", "children"), Output("view-subtitle", "children"),
+                  Output("ranking", "figure"), Output("table-data", "data"), Output("view-title", "children"),
+                  Output("view-subtitle", "children"),
                   Output("summary", "children"), Output("bars-note", "children"), Output("csv-link", "href"),
                   Input("question", "value"), Input("wave", "value"), Input("level", "value"), Input("by", "value"),
                   filters, Input("area", "value"), filter_ids, State("lang", "data"),
