@@ -31,6 +31,23 @@
 
   var lastRendered = null;
 
+  /* The table's row order for a sort {col, desc} (null: as the server lists them). The municipality's row stays
+     last, and a hidden value (null key) sorts last either way. */
+  function sortedRows(data, sort) {
+    var order = data.rows.map(function (r, i) { return i; });
+    if (!sort || !data.keys) { return order; }
+    var dir = sort.desc ? -1 : 1, key = {2: 0, 3: 1, 4: 2}[sort.col];
+    return order.sort(function (a, b) {
+      var ka = data.keys[a], kb = data.keys[b];
+      if (ka[3] !== kb[3]) { return ka[3] ? 1 : -1; }
+      if (key === undefined) {
+        return dir * String(data.rows[a][sort.col]).localeCompare(String(data.rows[b][sort.col]), "sv") || a - b;
+      }
+      if (ka[key] === null || kb[key] === null) { return (ka[key] === null) - (kb[key] === null) || a - b; }
+      return dir * (ka[key] - kb[key]) || a - b;
+    });
+  }
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     tk: {
       /* Controls → URL. The first call after a page is drawn replaces the history entry (a shared link is only
@@ -59,13 +76,20 @@
 
       /* The view's table from its texts (views/table.py, table_data): the html Dash would have sent, made
          here, so the server sends 40 KB of texts instead of 360 KB of elements for a national view. */
-      table: function (data) {
+      table: function (data, sort) {
         function el(tag, children, props) {
           return {type: tag, namespace: "dash_html_components", props: Object.assign({children: children}, props)};
         }
         if (!data || typeof data === "string") { return data || null; }  // nothing yet, or why there is none
-        var head = el("Thead", el("Tr", data.head.map(function (text) { return el("Th", text, {scope: "col"}); })));
-        var body = el("Tbody", data.rows.map(function (r) {
+        var order = sortedRows(data, sort);
+        var head = el("Thead", el("Tr", data.head.map(function (text, i) {
+          if (i > 4 || !data.keys) { return el("Th", text, {scope: "col"}); }
+          var state = sort && sort.col === i ? (sort.desc ? "descending" : "ascending") : "none";
+          return el("Th", el("Button", text, {id: {type: "table-sort", col: i}, className: "sort-button",
+                                              type: "button"}), {scope: "col", "aria-sort": state});
+        })));
+        var body = el("Tbody", order.map(function (i) {
+          var r = data.rows[i];
           return el("Tr", [el("Td", r[0]), el("Td", r[1]), el("Td", r[2], {className: "num"}),
                            el("Td", r[3], {className: "num"}), el("Td", r[4], {className: "num"}), el("Td", r[5])],
                     r[6] ? {className: r[6]} : {});
@@ -74,6 +98,20 @@
         if (!data.part) { return table; }
         return el("Div", [el("P", [data.part.text, " ", el("A", data.part.link, {href: data.part.href})],
                              {className: "small", id: "table-part"}), table]);
+      },
+
+      /* A click on a table header: sort by it (numbers highest first, names A–Ö), again: the other way. */
+      tableSort: function (clicks, current) {
+        var fired = triggered();
+        if (!fired.length || !fired[0].value) { return window.dash_clientside.no_update; }
+        var id = JSON.parse(fired[0].prop_id.slice(0, fired[0].prop_id.lastIndexOf(".")));
+        var desc = current && current.col === id.col ? !current.desc : id.col >= 2;
+        /* the table is drawn anew: give the clicked header's button its focus back (WCAG 2.4.3) */
+        setTimeout(function () {
+          var button = document.querySelector("#result-table thead th:nth-child(" + (id.col + 1) + ") button");
+          if (button) { button.focus(); }
+        }, 200);
+        return {col: id.col, desc: desc};
       },
 
       /* PNG or SVG of one chart, drawn by plotly.js in the page. */

@@ -147,6 +147,7 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
                               html.A(t("api_link", lang), id="csv-link", href="#", className="small")],
                              className="d-flex flex-wrap column-gap-3 align-items-baseline"),
                     dcc.Store(id="table-data"),  # the table's texts; drawn by tk.table (assets/app.js)
+                    dcc.Store(id="table-sort"),  # the column it is sorted by, if a header was clicked
                     # focusable, so a keyboard can scroll it (axe: scrollable-region-focusable)
                     html.Div(id="table", className="table-wrap", tabIndex="0", role="region",
                              **{"aria-labelledby": "table-heading"}),

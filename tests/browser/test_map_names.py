@@ -76,6 +76,29 @@ def hover_and_click(page) -> None:
     page.wait_for_function("() => document.querySelector('#area').textContent.includes('Älvdalen')")
 
 
+ROWS_JS = """() => [...document.querySelectorAll('#result-table tbody tr')]
+    .map(tr => [tr.cells[0].textContent, tr.cells[3].textContent])"""
+
+
+def sort_the_table(page) -> None:
+    """A click on "Andel" sorts the table highest first (hidden rows, then the municipality, last); a second
+    click lowest first; the header says so (aria-sort) and keeps the focus."""
+    rows = page.evaluate(ROWS_JS)
+    page.click("#result-table thead th:nth-child(4) button")
+    page.wait_for_function("() => document.querySelector('#result-table thead th:nth-child(4)')"
+                           ".getAttribute('aria-sort') === 'descending'")
+    ranked = page.evaluate(ROWS_JS)
+    assert sorted(ranked) == sorted(rows) and ranked[-1][0] == "Älvdalens kommun"
+    values = [int(v.split("\u00a0")[0]) for _, v in ranked[:-1] if v != "–"]
+    assert values == sorted(values, reverse=True) and all(v == "–" for _, v in ranked[len(values):-1])
+    page.wait_for_function("() => document.activeElement.closest('th') !== null")
+    page.keyboard.press("Enter")  # the focused header again: the other way
+    page.wait_for_function("() => document.querySelector('#result-table thead th:nth-child(4)')"
+                           ".getAttribute('aria-sort') === 'ascending'")
+    values = [int(v.split("\u00a0")[0]) for _, v in page.evaluate(ROWS_JS)[:-1] if v != "–"]
+    assert values == sorted(values)
+
+
 @pytest.mark.browser
 def test_the_map_names_its_places_at_every_level_and_size(tab, server_url):
     tab.set_viewport_size({"width": 1366, "height": 768})
@@ -94,10 +117,14 @@ def test_the_map_names_its_places_at_every_level_and_size(tab, server_url):
     counts["by"] = check_names(tab, "by")
     assert counts["by"] >= 18
     tab.locator("#map").screenshot(path=str(SCREENS / "map-names-1366.png"))
+    sort_the_table(tab)
     hover_and_click(tab)
-    for width, height in ((1920, 1080), (360, 740)):  # a page loaded at that size (a phone's map zooms out)
-        tab.set_viewport_size({"width": width, "height": height})
-        load(tab, server_url)
-        check_names(tab, "by")
-        tab.locator("#map").screenshot(path=str(SCREENS / f"map-names-{width}.png"))
+    for width, height in ((1920, 1080), (360, 740)):  # a tab opened at that size (a phone's map zooms out)
+        other = tab.context.new_page()
+        other.set_viewport_size({"width": width, "height": height})
+        other.on("console", lambda m: m.type == "error" and tab.recorder.console_errors.append(m.text))
+        load(other, server_url)
+        check_names(other, "by")
+        other.locator("#map").screenshot(path=str(SCREENS / f"map-names-{width}.png"))
+        other.close()
     assert not tab.recorder.console_errors and not tab.recorder.page_errors
