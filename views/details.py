@@ -10,9 +10,10 @@ from survey.config import KOMMUN_LEVEL_ID
 from survey.results import Query, QueryError, Results
 from views.texts import t
 
-from .figures import EMPTY_FIGURE, bar_figure, message_figure, shares_figure, trend_figure
+from .figures import EMPTY_FIGURE, bar_figure, shares_figure, trend_figure
 from .labels import group_label, labelled_query
 from .params import known_language
+from .profile import profile_figure, profile_rows
 from .ranking import ranking_figure, ranking_rows
 from .summary import summarise
 from .table import municipality_rows, table_data, table_part, table_rows
@@ -85,7 +86,9 @@ def details_view(results: Results, params: dict, area: str | None, lang: str) ->
     whole = kommun_rows if query.level != KOMMUN_LEVEL_ID else []
     csv = "/api/v1/results?" + urlencode({**params, "format": "csv", "lang": lang})
     return {
-        "bars": bar_figure(row_sets, question, lang) if question else message_figure(t("index_no_distribution", lang)),
+        # an index has no answer distribution: its panel shows the profile of its items instead
+        "bars": bar_figure(row_sets, question, lang) if question else profile_figure(
+            profile_rows(results, params, query, chosen, lang), row_sets[0][0], lang),
         "shares": shares_figure(row_sets, references, lang),
         "trend": trend_figure(trend_series(results, params, query, row_sets, chosen, lang), lang),
         "ranking": ranking_figure(ranking_rows(level_rows), next((r for r in kommun_rows if r["group"] is None), None),

@@ -16,6 +16,7 @@ from .figures import EMPTY_FIGURE, FONT, SHARE_SCALE, SUPPRESSED_GREY
 from .labels import labelled_query
 from .map_labels import name_places, place_dots, places
 from .params import known_language
+from .profile import shared_top
 
 MAP_HEIGHT = 520  # px of the dashboard's map
 # px: the narrowest the dashboard's map is beside the charts (1366 px wide screen); a wider map has more room.
@@ -39,7 +40,7 @@ def map_view(results: Results, params: dict, area: str | None, lang: str):
     if rows.column("rolled_up_to").any():
         note += " " + t("rolled_up_note", lang)  # roll-up: a hidden area shows its enclosing area
     figure = map_figure(rows, url, results.manifest["map"], area, lambda a: results.area_point(query.level, a), lang,
-                        places(results, query.level))
+                        places(results, query.level), shared_top(results, query))
     return figure, note
 
 
@@ -76,11 +77,12 @@ def _share_hovertemplate(is_index: bool, uncertain: bool, lang: str) -> str:
 
 
 def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, lang: str,
-               named: list | None = None) -> dict:
+               named: list | None = None, shared: tuple[float, int] | None = None) -> dict:
     """Choropleth of the share per area of `rows` (survey.results.Rows, read a column at a time: a national map
     has 6,000 areas). Uncertain estimates are faded, areas with too few answers grey, and a dot marks an area that
     differs significantly from the rest of the municipality. `point(area_id)` is (lon, lat) inside the area.
-    `named`: the places to name on the map (views/map_labels.py)."""
+    `named`: the places to name on the map (views/map_labels.py); `shared`: (top share, items) of the index this
+    question is an item of, for one colour scale over all its items (views/profile.py)."""
     layout = {"map": {"style": "white-bg", **view}, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
               "uirevision": geojson_url, "clickmode": "event", "height": MAP_HEIGHT,
               "legend": {"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom",
@@ -92,12 +94,13 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, 
     shown = np.flatnonzero(~hidden)
     rolled = hidden & rows.column("rolled_up_to").astype(bool)
     top = max(np.concatenate([share[shown], rows.column("rolled_up_share")[rolled]]).tolist(), default=0.1)
+    top = max(top, shared[0]) if shared else top
     zmax = max(10, math.ceil(top * 10) * 10)  # whole tens of percent, so the legend reads easily
     outline = {"line": {"color": "#333333", "width": 1}}
     is_index = bool(len(shown)) and rows.column("kind")[0] == "index"
     colour = {"zmin": 0, "zmax": zmax, "colorscale": SHARE_SCALE}
     unreliable = rows.column("unreliable")
-    data = [_scale_trace(area_ids[:1].tolist(), geojson_url, colour, is_index, lang)]
+    data = [_scale_trace(area_ids[:1].tolist(), geojson_url, colour, is_index, lang, shared and shared[1])]
     for name, part, opacity in (("share", shown[~unreliable[shown]], 1.0),
                                 ("uncertain", shown[unreliable[shown]], 0.4)):
         data.append(_choropleth(name, area_ids[part].tolist(), geojson_url,
@@ -125,14 +128,16 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, 
     return {"data": data, "layout": layout}
 
 
-def _scale_trace(first_area: list, geojson_url: str, colour: dict, is_index: bool, lang: str) -> dict:
+def _scale_trace(first_area: list, geojson_url: str, colour: dict, is_index: bool, lang: str,
+                 shared_items: int | None = None) -> dict:
     """The colour scale's own trace (trace "scale"): one area of the level, invisible, that is never empty. plotly
     draws a colour bar only for a trace with data, and any trace of values can be empty (women 65–84: every
     village's estimate uncertain or hidden), so the legend went with it."""
     return _choropleth("scale", first_area, geojson_url, z=[0] * len(first_area), **colour, showscale=True,
                        hoverinfo="skip", marker={"opacity": 0, "line": {"width": 0}},
                        colorbar={"ticksuffix": "" if is_index else percent_sign(lang), "thickness": 14, "len": 0.75,
-                                 "title": {"text": t("index_label" if is_index else "share_label", lang)}})
+                                 "title": {"text": t("shared_scale", lang, n=shared_items) if shared_items else
+                                           t("index_label" if is_index else "share_label", lang)}})
 
 
 def _hidden_trace(rows, hidden: np.ndarray, geojson_url: str, zmax: float, outline: dict, lang: str) -> dict:

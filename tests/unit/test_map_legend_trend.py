@@ -60,3 +60,30 @@ def test_a_trend_with_a_missing_first_year_runs_left_to_right():
     # the same with the waves given newest first
     series = [(name, rows[::-1]) for name, rows in series]
     assert trend_figure(series, "sv")["layout"]["xaxis"]["categoryarray"] == ["2016", "2019"]
+
+
+def test_the_problem_items_share_one_fixed_scale_stated_in_the_legend(results):
+    index = next(i for i in results.codebook.indices if i.id == "idx_problem")
+    bars = []
+    for item in index.items[:6]:
+        figure, _ = map_view(results, {"question": item, "wave": str(results.waves[-1]), "level": "by"}, None, "sv")
+        bars.append(next(tr for tr in figure["data"] if tr.get("showscale")))
+    assert {(b["zmin"], b["zmax"]) for b in bars} == {(0, 100)}
+    assert all(b["colorbar"]["title"]["text"] == "Andel,<br>fast skala<br>för alla 20" for b in bars)
+
+
+def test_the_index_panel_shows_its_items_profile_for_the_area_and_the_municipality(results):
+    from views.details import details_view
+    from views.labels import labelled_query
+    params = {"question": "idx_problem", "wave": str(results.waves[-1]), "level": "distrikt"}
+    view = details_view(results, params, "distrikt_sarna", "sv")
+    area, kommun = view["bars"]["data"][:2]
+    assert (area["name"], kommun["name"]) == ("Särna", "Hela kommunen")
+    assert len(area["y"]) + len(view["bars"]["data"][2]["y"] if len(view["bars"]["data"]) > 2 else []) == 20
+    assert area["x"] == sorted(area["x"], reverse=True)  # highest first
+    # the numbers are the query's rows for each item
+    item = next(q for q in results.codebook.single_choice if q.short["sv"] == area["y"][0])
+    row = labelled_query(results, results.parse({**params, "question": item.id}), "sv").of_area("distrikt_sarna")[0]
+    assert area["x"][0] == round(row["share"] * 100, 1)
+    whole = details_view(results, params, None, "sv")["bars"]["data"]
+    assert whole and whole[0]["name"] == "Hela kommunen" and len(whole[0]["y"]) == 20  # never empty
