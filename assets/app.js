@@ -43,6 +43,23 @@
     document.getElementById("controls-panel").classList.toggle("open", open);
   });
 
+  /* The table's row order for a sort {col, desc} (null: as the server lists them). The municipality's row stays
+     last, and a hidden value (null key) sorts last either way. */
+  function sortedRows(data, sort) {
+    var order = data.rows.map(function (r, i) { return i; });
+    if (!sort || !data.keys) { return order; }
+    var dir = sort.desc ? -1 : 1, key = {2: 0, 3: 1, 4: 2}[sort.col];
+    return order.sort(function (a, b) {
+      var ka = data.keys[a], kb = data.keys[b];
+      if (ka[3] !== kb[3]) { return ka[3] ? 1 : -1; }
+      if (key === undefined) {
+        return dir * String(data.rows[a][sort.col]).localeCompare(String(data.rows[b][sort.col]), "sv") || a - b;
+      }
+      if (ka[key] === null || kb[key] === null) { return (ka[key] === null) - (kb[key] === null) || a - b; }
+      return dir * (ka[key] - kb[key]) || a - b;
+    });
+  }
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     tk: {
       /* Controls → URL. The first call after a page is drawn replaces the history entry (a shared link is only
@@ -74,13 +91,20 @@
 
       /* The view's table from its texts (views/table.py, table_data): the html Dash would have sent, made
          here, so the server sends 40 KB of texts instead of 360 KB of elements for a national view. */
-      table: function (data) {
+      table: function (data, sort) {
         function el(tag, children, props) {
           return {type: tag, namespace: "dash_html_components", props: Object.assign({children: children}, props)};
         }
         if (!data || typeof data === "string") { return data || null; }  // nothing yet, or why there is none
-        var head = el("Thead", el("Tr", data.head.map(function (text) { return el("Th", text, {scope: "col"}); })));
-        var body = el("Tbody", data.rows.map(function (r) {
+        var order = sortedRows(data, sort);
+        var head = el("Thead", el("Tr", data.head.map(function (text, i) {
+          if (i > 4 || !data.keys) { return el("Th", text, {scope: "col"}); }
+          var state = sort && sort.col === i ? (sort.desc ? "descending" : "ascending") : "none";
+          return el("Th", el("Button", text, {id: {type: "table-sort", col: i}, className: "sort-button",
+                                              type: "button"}), {scope: "col", "aria-sort": state});
+        })));
+        var body = el("Tbody", order.map(function (i) {
+          var r = data.rows[i];
           return el("Tr", [el("Td", r[0]), el("Td", r[1]), el("Td", r[2], {className: "num"}),
                            el("Td", r[3], {className: "num"}), el("Td", r[4], {className: "num"}), el("Td", r[5])],
                     r[6] ? {className: r[6]} : {});
@@ -92,6 +116,20 @@
         if (!data.part) { return table; }
         return el("Div", [el("P", [data.part.text, " ", el("A", data.part.link, {href: data.part.href})],
                              {className: "small", id: "table-part"}), table]);
+      },
+
+      /* A click on a table header: sort by it (numbers highest first, names A–Ö), again: the other way. */
+      tableSort: function (clicks, current) {
+        var fired = triggered();
+        if (!fired.length || !fired[0].value) { return window.dash_clientside.no_update; }
+        var id = JSON.parse(fired[0].prop_id.slice(0, fired[0].prop_id.lastIndexOf(".")));
+        var desc = current && current.col === id.col ? !current.desc : id.col >= 2;
+        /* the table is drawn anew: give the clicked header's button its focus back (WCAG 2.4.3) */
+        setTimeout(function () {
+          var button = document.querySelector("#result-table thead th:nth-child(" + (id.col + 1) + ") button");
+          if (button) { button.focus(); }
+        }, 200);
+        return {col: id.col, desc: desc};
       },
 
       /* PNG or SVG of one chart, drawn by plotly.js in the page. */
@@ -212,9 +250,64 @@
     }
   }
 
+  /* The place names are annotations placed for the map's own centre and zoom (views/map_labels.py); when the map
+     shows another (a pan, a zoom, fitMap above), they move by as much as their places did. */
+  function mercator(lon, lat, zoom) {
+    var size = 512 * Math.pow(2, zoom), s = Math.min(Math.max(Math.sin(lat * Math.PI / 180), -0.9999), 0.9999);
+    return [(lon + 180) / 360 * size, (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * size];
+  }
+
+  /* A name moved onto one before it (a zoom out, a narrower map than views/map.py planned for) or off the map is
+     hidden until there is room again. */
+  function labelShown(box, kept, size) {
+    var inside = box[0] >= -size.w / 2 && box[2] <= size.w / 2 && box[1] >= -size.h / 2 && box[3] <= size.h / 2;
+    return inside && !kept.some(function (k) {
+      return box[0] < k[2] && k[0] < box[2] && box[1] < k[3] && k[1] < box[3];
+    });
+  }
+
+  function moveLabels(gd) {
+    var meta = gd.layout && gd.layout.meta && gd.layout.meta.labels;
+    var view = gd._fullLayout && gd._fullLayout.map, size = gd._fullLayout && gd._fullLayout._size;
+    if (!meta || !view || !size || !meta.shift || !window.Plotly) { return; }
+    var c0 = mercator(meta.center.lon, meta.center.lat, meta.zoom);
+    var c1 = mercator(view.center.lon, view.center.lat, view.zoom);
+    var update = {}, moved = false, kept = [];
+    meta.where.forEach(function (place, i) {
+      var p0 = mercator(place[0], place[1], meta.zoom), p1 = mercator(place[0], place[1], view.zoom);
+      var x = meta.shift[i][0] + (p1[0] - c1[0]) - (p0[0] - c0[0]);
+      var y = meta.shift[i][1] - ((p1[1] - c1[1]) - (p0[1] - c0[1]));
+      var now = gd.layout.annotations[i] || {};
+      var cx = x + (now.showarrow ? now.ax : 0), cy = -y + (now.showarrow ? now.ay : 0);
+      var w = meta.size[i][0] / 2, h = meta.size[i][1] / 2;
+      var box = [cx - w, cy - h, cx + w, cy + h], shown = labelShown(box, kept, size);
+      if (shown) { kept.push(box); }
+      if (Math.abs((now.xshift || 0) - x) > 0.5 || Math.abs((now.yshift || 0) - y) > 0.5) {
+        update["annotations[" + i + "].xshift"] = x;
+        update["annotations[" + i + "].yshift"] = y;
+        moved = true;
+      }
+      if (shown !== (now.visible !== false)) {
+        update["annotations[" + i + "].visible"] = shown;
+        moved = true;
+      }
+    });
+    if (moved) { window.Plotly.relayout(gd, update); }
+  }
+
+  function followLabels(gd) {
+    if (!gd || gd.__tkLabels || typeof gd.on !== "function") { return; }
+    gd.__tkLabels = true;
+    gd.on("plotly_afterplot", function () { moveLabels(gd); });
+    moveLabels(gd);
+  }
+
   function fitMaps() {
-    fitMap(document.querySelector("#map .js-plotly-plot"));
-    fitMap(document.querySelector(".slide-graph .js-plotly-plot"));
+    ["#map .js-plotly-plot", ".slide-graph .js-plotly-plot"].forEach(function (selector) {
+      var gd = document.querySelector(selector);
+      fitMap(gd);
+      followLabels(gd);
+    });
   }
 
   /* A slide fits the screen: its type shrinks (--fit, from 1 down to FIT_FLOOR; the CSS keeps each text above

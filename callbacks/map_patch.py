@@ -21,8 +21,9 @@ import json
 
 from dash import Patch, no_update
 
-# The keys of a map trace that depend on the data shown; a change anywhere else sends the whole figure.
-VALUE_KEYS = ("locations", "z", "zmin", "zmax", "customdata", "lon", "lat", "visible", "text")
+# The keys of a map trace that depend on the data shown; a change anywhere else sends the whole figure. The colour
+# bar's (one trace's) title says whether the scale is fixed (the problem items: views/profile.py).
+VALUE_KEYS = ("locations", "z", "zmin", "zmax", "customdata", "lon", "lat", "visible", "text", "colorbar")
 
 
 def _digest(value) -> str:

@@ -51,7 +51,8 @@ def register_callbacks(app, get_results) -> None:
     @app.callback(Output("area", "options"), Output("area", "value"),
                   Input("level", "value"), Input("map", "clickData"), State("area", "value"))
     def choose_area(level, click, current):
-        clicked = (click or {}).get("points", [{}])[0].get("location")
+        point = (click or {}).get("points", [{}])[0]
+        clicked = point.get("location") or point.get("customdata")  # an area, or the ring of a small area's place
         return area_choice(get_results(), level, clicked, current, ctx.triggered_id == "map")
 
     @app.callback(Output("map", "figure"), Output("map-note", "children"), Output("map-drawn", "data"),
@@ -64,17 +65,20 @@ def register_callbacks(app, get_results) -> None:
 
     app.clientside_callback(MAP_PAINTED, Output("map-painted", "data"), Input("map", "figure"))
     app.clientside_callback(ClientsideFunction("tk", "table"), Output("table", "children"),
-                            Input("table-data", "data"))
+                            Input("table-data", "data"), Input("table-sort", "data"))
+    app.clientside_callback(ClientsideFunction("tk", "tableSort"), Output("table-sort", "data"),
+                            Input({"type": "table-sort", "col": ALL}, "n_clicks"), State("table-sort", "data"))
 
     @app.callback(Output("bars", "figure"), Output("shares", "figure"), Output("trend", "figure"),
-                  Output("table-data", "data"), Output("view-title", "children"), Output("view-subtitle", "children"),
+                  Output("ranking", "figure"), Output("table-data", "data"), Output("view-title", "children"),
+                  Output("view-subtitle", "children"),
                   Output("summary", "children"), Output("bars-note", "children"), Output("csv-link", "href"),
                   Input("question", "value"), Input("wave", "value"), Input("level", "value"), Input("by", "value"),
                   filters, Input("area", "value"), filter_ids, State("lang", "data"),
                   Input("map-painted", "data"))  # only to wait for the map: it is drawn first (map_patch.py)
     def update_details(question, wave, level, by, filter_values, area, ids, lang, _map_painted):
         view = details_view(get_results(), view_params(question, wave, level, by, filter_values, ids), area, lang)
-        return tuple(view[k] for k in ("bars", "shares", "trend", "table", "title", "page_subtitle", "summary", "note",
-                                       "csv"))
+        return tuple(view[k] for k in ("bars", "shares", "trend", "ranking", "table", "title", "page_subtitle",
+                                       "summary", "note", "csv"))
 
     register_sharing_callbacks(app, get_results)

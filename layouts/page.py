@@ -149,6 +149,9 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
                                     className="mb-1", **map_fit(results)),
                         save_buttons("map", t("map_heading", lang), lang),
                         html.P(id="map-note", className="small text-body-secondary"),
+                        html.H3(t("ranking_heading", lang), className="h6 mt-2"),
+                        html.P(t("ranking_help", lang), className="small mb-1"),
+                        _chart("ranking", t("ranking_heading", lang), lang),
                     ]), xl=6),
                     dbc.Col(html.Section([
                         html.H3(t("bars_heading", lang), className="h5"),
@@ -171,6 +174,7 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
                               html.A(t("api_link", lang), id="csv-link", href="#", className="small")],
                              className="d-flex flex-wrap column-gap-3 align-items-baseline"),
                     dcc.Store(id="table-data"),  # the table's texts; drawn by tk.table (assets/app.js)
+                    dcc.Store(id="table-sort"),  # the column it is sorted by, if a header was clicked
                     # focusable, so a keyboard can scroll it (axe: scrollable-region-focusable)
                     html.Div(id="table", className="table-wrap", tabIndex="0", role="region",
                              **{"aria-labelledby": "table-heading"}),

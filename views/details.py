@@ -10,17 +10,19 @@ from survey.config import KOMMUN_LEVEL_ID
 from survey.results import Query, QueryError, Results
 from views.texts import t
 
-from .figures import EMPTY_FIGURE, bar_figure, message_figure, shares_figure, trend_figure
+from .figures import EMPTY_FIGURE, bar_figure, shares_figure, trend_figure
 from .labels import labelled_query, people, rolled_up_name, view_label
 from .params import known_language
+from .profile import profile_figure, profile_rows
+from .ranking import ranking_figure, ranking_rows
 from .summary import join_words, summarise
 from .table import municipality_rows, table_data, table_part, table_rows
 
 
 def invalid_details(message: str) -> dict:
-    return {"bars": EMPTY_FIGURE, "shares": EMPTY_FIGURE, "trend": EMPTY_FIGURE, "table": message,
-            "title": message, "subtitle": "", "who": "", "page_subtitle": "", "summary": "", "note": "", "csv": "#",
-            "rows": []}
+    return {"bars": EMPTY_FIGURE, "shares": EMPTY_FIGURE, "trend": EMPTY_FIGURE, "ranking": EMPTY_FIGURE,
+            "table": message, "title": message, "subtitle": "", "who": "", "page_subtitle": "", "summary": "",
+            "note": "", "csv": "#", "rows": []}
 
 
 def unfavourable_answers(results: Results, query: Query, lang: str) -> list[str]:
@@ -86,9 +88,13 @@ def details_view(results: Results, params: dict, area: str | None, lang: str) ->
     who = view_label(results, query.filters, query.by, lang)  # "Kvinnor 65–84 år, uppdelat efter åldersgrupp"
     csv = "/api/v1/results?" + urlencode({**params, "format": "csv", "lang": lang})
     return {
-        "bars": bar_figure(row_sets, question, lang) if question else message_figure(t("index_no_distribution", lang)),
+        # an index has no answer distribution: its panel shows the profile of its items instead
+        "bars": bar_figure(row_sets, question, lang) if question else profile_figure(
+            profile_rows(results, params, query, chosen, lang), row_sets[0][0], lang),
         "shares": shares_figure(row_sets, references, lang),
         "trend": trend_figure(trend_series(results, params, query, row_sets, chosen, lang), lang),
+        "ranking": ranking_figure(ranking_rows(level_rows), next((r for r in kommun_rows if r["group"] is None), None),
+                                  chosen, lang) if query.level != KOMMUN_LEVEL_ID else EMPTY_FIGURE,
         "table": table_data(table_part(level_rows, whole, chosen), lang, len(rows), csv, who),
         "title": (question or results.codebook.index(query.question)).text[lang],
         "subtitle": subtitle(results, query, answers, lang),

@@ -25,14 +25,6 @@ def plain(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("%{", "%​{")
 
 
-def message_figure(text: str) -> dict:
-    """An empty chart that says why it is empty."""
-    return {"data": [], "layout": {"height": 120, "xaxis": {"visible": False}, "yaxis": {"visible": False},
-                                   "annotations": [{"text": text, "showarrow": False, "xref": "paper", "yref": "paper",
-                                                    "x": 0.5, "y": 0.5, "font": {"size": 14}}],
-                                   "margin": {"l": 10, "r": 10, "t": 10, "b": 10}, "plot_bgcolor": "#ffffff"}}
-
-
 def shares_figure(row_sets: list[tuple[str, list[dict]]], references: list[dict], lang: str) -> dict:
     """The unfavourable share per row with its 95 % interval as error bars; the NTU reference values as rows
     of their own (another colour), so they can be read beside the local value."""
@@ -84,6 +76,9 @@ def trend_figure(series: list[tuple[str, list[dict]]], lang: str) -> dict:
     """The share over all waves, with 95 % intervals, for the selected area and the whole municipality."""
     is_index = any(r["kind"] == "index" for _, rows in series for r in rows)
     suffix = "" if is_index else percent_sign(lang)
+    # Time runs left to right whatever is missing: a category axis orders by first appearance, so an area without
+    # a value in the first wave put 2019 left of 2016.
+    waves = sorted({r["wave"] for _, rows in series for r in rows})
     data = []
     for (name, rows), colour in zip(series, ("#e6550d", "#08519c")):
         name = plain(name)
@@ -96,7 +91,8 @@ def trend_figure(series: list[tuple[str, list[dict]]], lang: str) -> dict:
                      "line": {"color": colour}, "marker": {"size": 9, "color": colour}, "showlegend": True,
                      "hovertemplate": f"{name} %{{x}}: %{{y:.0f}}{suffix}<extra></extra>"})
     return {"data": data, "layout": {
-        "height": 280, "xaxis": {"type": "category", "fixedrange": True},
+        "height": 280, "xaxis": {"type": "category", "categoryorder": "array",
+                                 "categoryarray": [str(w) for w in waves], "fixedrange": True},
         "yaxis": {"rangemode": "tozero", "ticksuffix": suffix, "fixedrange": True, "automargin": True},
         "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
         "margin": {"l": 10, "r": 10, "t": 30, "b": 10},

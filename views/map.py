@@ -14,7 +14,14 @@ from views.texts import half_up_array, percent_sign, t, value
 
 from .figures import EMPTY_FIGURE, FONT, SHARE_SCALE, SUPPRESSED_GREY
 from .labels import labelled_query
+from .map_labels import name_places, place_dots, places
 from .params import known_language
+from .profile import shared_top
+
+MAP_HEIGHT = 520  # px of the dashboard's map
+# px: the narrowest the dashboard's map is beside the charts (1366 px wide screen); a wider map has more room.
+MAP_WIDTH = 460
+LABEL_SIZE = 13  # px: the place names on the dashboard's map (a projected slide's are larger: views/slides.py)
 
 
 def map_view(results: Results, params: dict, area: str | None, lang: str):
@@ -32,7 +39,8 @@ def map_view(results: Results, params: dict, area: str | None, lang: str):
     note += " " + t("uncertain_note", lang, n=results.reliable_min_n, w=round(results.reliable_max_width * 100))
     if rows.column("rolled_up_to").any():
         note += " " + t("rolled_up_note", lang)  # roll-up: a hidden area shows its enclosing area
-    figure = map_figure(rows, url, results.manifest["map"], area, lambda a: results.area_point(query.level, a), lang)
+    figure = map_figure(rows, url, results.manifest["map"], area, lambda a: results.area_point(query.level, a), lang,
+                        places(results, query.level), shared_top(results, query))
     return figure, note
 
 
@@ -68,33 +76,40 @@ def _share_hovertemplate(is_index: bool, uncertain: bool, lang: str) -> str:
             f"%{{customdata[3]}}{t('uncertain', lang) if uncertain else ''}<extra></extra>")
 
 
-def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, lang: str) -> dict:
+def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, lang: str,
+               named: list | None = None, shared: tuple[float, int] | None = None) -> dict:
     """Choropleth of the share per area of `rows` (survey.results.Rows, read a column at a time: a national map
     has 6,000 areas). Uncertain estimates are faded, areas with too few answers grey, and a dot marks an area that
-    differs significantly from the rest of the municipality. `point(area_id)` is (lon, lat) inside the area."""
+    differs significantly from the rest of the municipality. `point(area_id)` is (lon, lat) inside the area.
+    `named`: the places to name on the map (views/map_labels.py); `shared`: (top share, items) of the index this
+    question is an item of, for one colour scale over all its items (views/profile.py)."""
+    layout = {"map": {"style": "white-bg", **view}, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+              "uirevision": geojson_url, "clickmode": "event", "height": MAP_HEIGHT,
+              "legend": {"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom",
+                         "bgcolor": "rgba(255,255,255,0.85)"},
+              "font": {"family": FONT}, "meta": {"places": named or []}}
+    away = name_places(layout, MAP_WIDTH, MAP_HEIGHT, LABEL_SIZE)
     area_ids, share = rows.column("area_id"), rows.column("share")
     hidden = rows.column("suppressed")
     shown = np.flatnonzero(~hidden)
     rolled = hidden & rows.column("rolled_up_to").astype(bool)
     top = max(np.concatenate([share[shown], rows.column("rolled_up_share")[rolled]]).tolist(), default=0.1)
+    top = max(top, shared[0]) if shared else top
     zmax = max(10, math.ceil(top * 10) * 10)  # whole tens of percent, so the legend reads easily
     outline = {"line": {"color": "#333333", "width": 1}}
     is_index = bool(len(shown)) and rows.column("kind")[0] == "index"
     colour = {"zmin": 0, "zmax": zmax, "colorscale": SHARE_SCALE}
     unreliable = rows.column("unreliable")
-    data = []
+    data = [_scale_trace(area_ids[:1].tolist(), geojson_url, colour, is_index, lang, shared and shared[1])]
     for name, part, opacity in (("share", shown[~unreliable[shown]], 1.0),
                                 ("uncertain", shown[unreliable[shown]], 0.4)):
         data.append(_choropleth(name, area_ids[part].tolist(), geojson_url,
                                 z=_whole_percent(share[part]),  # the value as the table rounds it
-                                customdata=_share_hovers(rows, part, name == "uncertain", lang),
-                                showscale=name == "share",
+                                customdata=_share_hovers(rows, part, name == "uncertain", lang), showscale=False,
                                 hovertemplate=_share_hovertemplate(is_index, name == "uncertain", lang),
-                                marker={**outline, "opacity": opacity}, **colour,
-                                colorbar={"ticksuffix": "" if is_index else percent_sign(lang),
-                                          "thickness": 14, "len": 0.75,
-                                          "title": {"text": t("index_label" if is_index else "share_label", lang)}}))
+                                marker={**outline, "opacity": opacity}, **colour))
     data.append(_hidden_trace(rows, np.flatnonzero(hidden), geojson_url, zmax, outline, lang))
+    data += place_dots(named or [], away, t("place_dots", lang))
     vs_rest = rows.column("vs_rest")
     for direction, colour_ in (("higher", "#000000"), ("lower", "#08519c")):
         marked = [point(a) for a in area_ids[shown[vs_rest[shown] == direction]].tolist()]
@@ -110,12 +125,19 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, 
                             marker={"line": {"color": "#000000", "width": 4}}))
     for trace in data:
         trace["below"] = ""  # each layer on top of the ones before it: dots and outline above the colours
-    return {"data": data, "layout": {
-        "map": {"style": "white-bg", **view}, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        "uirevision": geojson_url, "clickmode": "event", "height": 520,
-        "legend": {"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.85)"},
-        "font": {"family": FONT},
-    }}
+    return {"data": data, "layout": layout}
+
+
+def _scale_trace(first_area: list, geojson_url: str, colour: dict, is_index: bool, lang: str,
+                 shared_items: int | None = None) -> dict:
+    """The colour scale's own trace (trace "scale"): one area of the level, invisible, that is never empty. plotly
+    draws a colour bar only for a trace with data, and any trace of values can be empty (women 65–84: every
+    village's estimate uncertain or hidden), so the legend went with it."""
+    return _choropleth("scale", first_area, geojson_url, z=[0] * len(first_area), **colour, showscale=True,
+                       hoverinfo="skip", marker={"opacity": 0, "line": {"width": 0}},
+                       colorbar={"ticksuffix": "" if is_index else percent_sign(lang), "thickness": 14, "len": 0.75,
+                                 "title": {"text": t("shared_scale", lang, n=shared_items) if shared_items else
+                                           t("index_label" if is_index else "share_label", lang)}})
 
 
 def _hidden_trace(rows, hidden: np.ndarray, geojson_url: str, zmax: float, outline: dict, lang: str) -> dict:

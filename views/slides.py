@@ -21,8 +21,12 @@ from .details import details_view
 from .figures import MARK, shares_figure
 from .labels import filter_phrase, labelled_query
 from .map import map_view
+from .map_labels import name_places
 from .params import query_params
 
+IMAGE_LABEL_SIZE = 26  # px: place names in a slide's map image (1400 px wide, shown about 900 px wide in a PPTX)
+SCREEN_LABEL_SIZE = 18  # px: place names on a projected map slide (the dashboard's are 13)
+SCREEN_MAP_SIZE = (700, 520)  # px: a projected slide's map at 1366 × 768 (tests/browser/test_presentation.py)
 IMAGE_SIZE = (1400, 1050)  # px of a slide's chart image, 4:3 at scale 1: sharp enough for a projector, about 100 kB
 
 
@@ -200,13 +204,14 @@ def printable(results: Results, slide: Slide) -> dict | None:
         layout["map"] = {**layout.get("map", {}),
                          "zoom": layout.get("map", {}).get("zoom", 7) + math.log2(IMAGE_SIZE[1] / web_height) - 0.15}
         layout["height"] = IMAGE_SIZE[1]
+        name_places(layout, *IMAGE_SIZE, IMAGE_LABEL_SIZE)  # the names placed anew for the image's size and zoom
         layout["legend"] = {**layout.get("legend", {}), "font": {"size": 26}}
         for trace in figure["data"]:
             if trace.get("colorbar"):
                 trace["colorbar"] = {**trace["colorbar"], "thickness": 36, "tickfont": {"size": 28},
                                      "title": {**trace["colorbar"].get("title", {}), "font": {"size": 30}}}
             if trace.get("type") == "scattermap":
-                trace["marker"] = {**trace.get("marker", {}), "size": 22}
+                trace["marker"] = {**trace.get("marker", {}), "size": 2 * trace.get("marker", {}).get("size", 11)}
     else:
         layout["font"] = {**layout.get("font", {}), "size": 26}
         layout["margin"] = {"l": 20, "r": 40, "t": 20, "b": 40}
@@ -269,6 +274,9 @@ def screen_figure(slide) -> dict:
         layout["legend"] = {**layout.get("legend", {}), "font": {"size": SCREEN_FONT_MIN}, "yref": "container",
                             "y": 0, "yanchor": "bottom", "x": 0, "orientation": "v", "bgcolor": "rgba(0,0,0,0)"}
         layout["margin"] = {"l": 0, "r": 0, "t": 0, "b": 8 + 48 * rows}
+        layout["uirevision"] = f"slide:{slide.title}:{slide.subtitle}"  # each slide's map is fitted anew
+        # names for a projector, placed for a slide's chart at 1366 × 768 (assets/app.js moves them as it fits)
+        name_places(layout, *SCREEN_MAP_SIZE, SCREEN_LABEL_SIZE)
         for trace in figure["data"]:
             if trace.get("colorbar"):
                 trace["colorbar"] = {**trace["colorbar"], "thickness": 24, "tickfont": {"size": SCREEN_FONT_MIN},

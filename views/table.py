@@ -51,7 +51,8 @@ def table_data(rows: list[dict], lang: str, total: int | None = None, csv: str |
     """The view's rows as the table's texts, for the store `table-data`; the page draws the table from it
     (tk.table in assets/app.js). Texts rather than html elements: a national table of 500 rows was 360 KB of
     element JSON (9 ms to encode, most of the details answer) and is 40 KB so. `total` > len(rows): the table
-    shows a part and says where the whole one is (`part`). `caption`: who the view is about (labels.view_label)."""
+    shows a part and says where the whole one is (`part`). `caption`: who the view is about (labels.view_label).
+    Listed by area name, the municipality last; a click on a header sorts by that column (`keys`)."""
     data = {"head": [t(k, lang) for k in TABLE_COLUMNS], "rows": [
         [r["area_name"], r["group_text"],
          t("too_few", lang) if r["suppressed"] else integer(r["n"], lang),
@@ -59,7 +60,11 @@ def table_data(rows: list[dict], lang: str, total: int | None = None, csv: str |
          first_upper(r.get("rolled_up_label") or "") if r["suppressed"] else remarks(r, lang),
          "suppressed" if r["suppressed"] else ("uncertain" if r["unreliable"] else None)]
         for r in rows
-    ], "part": None, "caption": caption}
+    ], "part": None, "caption": caption,
+        # what the page sorts by when a header is clicked (assets/app.js): n, share, interval's low end, and
+        # whether the row is the municipality's (kept last). A hidden row's are None: its numbers stay hidden.
+        "keys": [[None, None, None, r["level"] == KOMMUN_LEVEL_ID] if r["suppressed"] else
+                 [r["n"], r["share"], r["share_low"], r["level"] == KOMMUN_LEVEL_ID] for r in rows]}
     if total is not None and total > len(rows):
         data["part"] = {"text": t("table_part", lang, shown=integer(len(rows), lang), total=integer(total, lang)),
                         "link": t("table_whole_csv", lang), "href": csv}

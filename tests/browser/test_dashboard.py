@@ -40,10 +40,10 @@ MAP_JS = """() => { const gd = document.querySelector('#map .js-plotly-plot');
                    return (gd && gd.data || []).filter(t => t.type === 'choroplethmap')
                                                .map(t => ({name: t.name, locations: t.locations, z: t.z})); }"""
 # The areas coloured by their share, whichever trace draws them ("share", or e.g. a faded "uncertain" one):
-# [[area_id, z], …] sorted by id. Not the grey "suppressed" areas nor the "selected" outline.
+# [[area_id, z], …] sorted by id. Not the grey "suppressed" areas, the "selected" outline nor the "scale" carrier.
 MAP_VALUES_JS = f"""() => {{ const values = {{}};
     for (const t of ({MAP_JS})()) {{
-        if (t.name === 'suppressed' || t.name === 'selected') continue;
+        if (t.name === 'suppressed' || t.name === 'selected' || t.name === 'scale') continue;
         t.locations.forEach((id, i) => {{ values[id] = t.z[i]; }});
     }}
     return Object.keys(values).sort().map(id => [id, values[id]]); }}"""
@@ -393,7 +393,8 @@ def test_small_villages_are_suppressed_in_table_and_map(default_page, server_url
     hidden = {r["area_id"] for r in suppressed}
     assert hidden.isdisjoint(traces["share"]["locations"])
     assert set(traces["suppressed"]["locations"]) == hidden
-    # every village is drawn exactly once: coloured (in "share" or another coloured trace) or grey
-    drawn = [a for t in traces.values() if t["name"] != "selected" for a in t["locations"]]
+    # every village is drawn exactly once: coloured (in "share" or another coloured trace) or grey (the invisible
+    # "scale" trace only carries the colour bar)
+    drawn = [a for t in traces.values() if t["name"] not in ("selected", "scale") for a in t["locations"]]
     assert sorted(drawn) == sorted(r["area_id"] for r in villages)
 

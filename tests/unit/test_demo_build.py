@@ -111,7 +111,7 @@ def test_map_hover_says_what_the_table_says(results):
                 params = {"question": question, "wave": str(wave), "level": "by"}
                 figure, _ = map_view(results, params, None, lang)
                 rows = {r["area_id"]: r for r in labelled_query(results, results.parse(params), lang)}
-                for trace in figure["data"][:2]:
+                for trace in [tr for tr in figure["data"] if tr["name"] in ("share", "uncertain")]:
                     for area, data in zip(trace["locations"], trace["customdata"]):
                         hover = re.sub(r"%\{customdata\[(\d)\]\}", lambda m, data=data: str(data[int(m[1])]),
                                        trace["hovertemplate"])

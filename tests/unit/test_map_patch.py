@@ -69,9 +69,10 @@ def test_the_answer_is_a_patch_only_onto_the_same_map(results):
     assert fig is figure1 and note == note1 and drawn["figure"] == structure(figure1)
     fig, note, drawn2 = map_answer(figure2, note2, drawn)
     assert isinstance(fig, Patch) and note is no_update  # same note: not sent again
-    # the record again only when the areas the traces draw changed (its other parts are the same)
-    assert drawn2 is no_update if where(figure2) == where(figure1) else drawn2 == {**drawn, "where": where(figure2)}
-    _, _, unchanged = map_answer(figure2, note2, {**drawn, "where": where(figure2)})
+    # the record again only when the areas the traces draw (or which traces are blank) changed
+    expected = {**drawn, "where": where(figure2), "blank": blank(figure2)}
+    assert drawn2 is no_update if expected == drawn else drawn2 == expected
+    _, _, unchanged = map_answer(figure2, note2, expected)
     assert unchanged is no_update
     other = map_view(results, {**first, "level": results.levels[1]}, None, "sv")[0]
     fig, _, drawn3 = map_answer(other, note1, drawn)  # another level: the whole figure
