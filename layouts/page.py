@@ -149,9 +149,9 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
                                     className="mb-1", **map_fit(results)),
                         save_buttons("map", t("map_heading", lang), lang),
                         html.P(id="map-note", className="small text-body-secondary"),
-                        html.H3(t("ranking_heading", lang), className="h6 mt-2"),
+                        html.H3(t("ranking_chart_heading", lang), className="h6 mt-2"),
                         html.P(t("ranking_help", lang), className="small mb-1"),
-                        _chart("ranking", t("ranking_heading", lang), lang),
+                        _chart("ranking", t("ranking_chart_heading", lang), lang),
                     ]), xl=6),
                     dbc.Col(html.Section([
                         html.H3(t("bars_heading", lang), className="h5"),

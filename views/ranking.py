@@ -31,7 +31,7 @@ def ranking_figure(rows: list[dict], kommun: dict | None, chosen: str | None, la
     shown = [r for r in rows if not r["suppressed"]]
     hidden = [r for r in rows if r["suppressed"]]
     data = [{
-        "type": "scatter", "mode": "markers", "orientation": "h", "name": t("ranking_heading", lang),
+        "type": "scatter", "mode": "markers", "orientation": "h", "name": t("ranking_chart_heading", lang),
         "y": [_label(r, chosen) for r in shown], "x": [round(r["share"] * 100, 1) for r in shown],
         "error_x": {"type": "data", "symmetric": False, "thickness": 1.5, "width": 4, "color": "#525252",
                     "array": [round((r["share_high"] - r["share"]) * 100, 1) for r in shown],
