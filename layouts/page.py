@@ -139,20 +139,7 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
                 html.Section([html.H3(t("summary_heading", lang), className="visually-hidden"),
                               html.P(id="summary", className="lead summary", **{"aria-live": "polite"})]),
                 dbc.Row([
-                    dbc.Col(html.Section([
-                        html.H3(t("map_heading", lang), className="h5"),
-                        html.P(t("map_help", lang), className="small mb-1"),
-                        dcc.Store(id="map-drawn"),  # which map the browser shows (callbacks/map_patch.py)
-                        dcc.Store(id="map-painted"),  # when plotly has drawn it (the details wait for it)
-                        html.Figure([dcc.Graph(id="map", config=graph_config(lang), className="map-graph"),
-                                     html.Figcaption(t("chart_text", lang), className="visually-hidden")],
-                                    className="mb-1", **map_fit(results)),
-                        save_buttons("map", t("map_heading", lang), lang),
-                        html.P(id="map-note", className="small text-body-secondary"),
-                        html.H3(t("ranking_chart_heading", lang), className="h6 mt-2"),
-                        html.P(t("ranking_help", lang), className="small mb-1"),
-                        _chart("ranking", t("ranking_chart_heading", lang), lang),
-                    ]), xl=6),
+                    dbc.Col(_map_section(results, lang), xl=6),
                     dbc.Col(html.Section([
                         html.H3(t("bars_heading", lang), className="h5"),
                         _control(t("choose_area", lang), dcc.Dropdown(
@@ -168,17 +155,7 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
                         html.P(id="bars-note", className="small text-body-secondary"),
                     ]), xl=6),
                 ]),
-                html.Section([
-                    html.Div([html.H3(t("table_heading", lang), className="h5 mb-0", id="table-heading"),
-                              table_downloads(lang),
-                              html.A(t("api_link", lang), id="csv-link", href="#", className="small")],
-                             className="d-flex flex-wrap column-gap-3 align-items-baseline"),
-                    dcc.Store(id="table-data"),  # the table's texts; drawn by tk.table (assets/app.js)
-                    dcc.Store(id="table-sort"),  # the column it is sorted by, if a header was clicked
-                    # focusable, so a keyboard can scroll it (axe: scrollable-region-focusable)
-                    html.Div(id="table", className="table-wrap", tabIndex="0", role="region",
-                             **{"aria-labelledby": "table-heading"}),
-                ], className="mt-3"),
+                _table_section(lang),
             ], id="main", className="layout-main"),
             html.Div(story_panel(lang), className="layout-story pb-3"),
         ], className="dashboard-grid container-fluid"),
@@ -186,6 +163,39 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
                                            credit=source_credit(manifest, lang)), className="small mb-0 py-2"),
                                   fluid=True), className="border-top mt-3"),
     ], lang=lang)
+
+
+def _map_section(results: Results, lang: str) -> html.Section:
+    """The map, its notes and the ranking of its areas."""
+    return html.Section([
+        html.H3(t("map_heading", lang), className="h5"),
+        html.P(t("map_help", lang), className="small mb-1"),
+        dcc.Store(id="map-drawn"),  # which map the browser shows (callbacks/map_patch.py)
+        dcc.Store(id="map-painted"),  # when plotly has drawn it (the details wait for it)
+        html.Figure([dcc.Graph(id="map", config=graph_config(lang), className="map-graph"),
+                     html.Figcaption(t("chart_text", lang), className="visually-hidden")],
+                    className="mb-1", **map_fit(results)),
+        save_buttons("map", t("map_heading", lang), lang),
+        html.P(id="map-note", className="small text-body-secondary"),
+        html.H3(t("ranking_chart_heading", lang), className="h6 mt-2"),
+        html.P(t("ranking_help", lang), className="small mb-1"),
+        _chart("ranking", t("ranking_chart_heading", lang), lang),
+    ])
+
+
+def _table_section(lang: str) -> html.Section:
+    """The numbers behind the charts: drawn in the browser from the store `table-data` (assets/app.js)."""
+    return html.Section([
+        html.Div([html.H3(t("table_heading", lang), className="h5 mb-0", id="table-heading"),
+                  table_downloads(lang),
+                  html.A(t("api_link", lang), id="csv-link", href="#", className="small")],
+                 className="d-flex flex-wrap column-gap-3 align-items-baseline"),
+        dcc.Store(id="table-data"),  # the table's texts; drawn by tk.table (assets/app.js)
+        dcc.Store(id="table-sort"),  # the column it is sorted by, if a header was clicked
+        # focusable, so a keyboard can scroll it (axe: scrollable-region-focusable)
+        html.Div(id="table", className="table-wrap", tabIndex="0", role="region",
+                 **{"aria-labelledby": "table-heading"}),
+    ], className="mt-3")
 
 
 def _header(lang: str, kommun: str) -> html.Header:

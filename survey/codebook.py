@@ -12,19 +12,15 @@ A codebook is one YAML file (see data/demo/codebook.yaml):
     questions: [{id, theme, type: single|multi|freetext, column?: COLUMN, aliases?: [COLUMN], text: {sv, en},
                  short: {sv, en}, scale: SCALE_ID | options: [...], reference?: NTU variable name}]
 
-A group option's `who` says how a sentence names the people in it, so that a summary reads "bland kvinnor
-65–84 år som bor i lägenhet" / "among women aged 65–84 who live in a flat" (views/labels.py puts them together):
-`{sv, en, as: noun|after|clause}`: `noun` names the people ("kvinnor"/"women"), `after` follows the noun
-("65–84 år"/"aged 65–84"), `clause` ends the phrase ("som bor i lägenhet"/"who live in a flat"). Without `who`
-an option is named as "svarande (kön: Kvinna)" / "respondents (sex: Woman)".
-
+A group option's `who` ({sv, en, as: noun|after|clause}) names its people in a sentence: "kvinnor", "65–84 år",
+"som bor i lägenhet" (views/labels.py joins them); without it, "svarande (kön: Kvinna)". `shown_alone: false`:
+never a published cell of its own (it counts in "alla" and every total), so its smallness hides no sibling.
 A column is found in an export by its name (`column`, default the id), by one of its `aliases`, or, for a
 question, by its exact question text (sv or en) as the survey tool exported it; case, spacing and Unicode form
 do not matter.
 
-For a single-choice question the reported share is
-    answers with an `unfavourable` option / answers with any option that is not `exclude`d ("vet inte").
-Blank answers and excluded options are outside the base.
+A single-choice question's share: answers with an `unfavourable` option / answers with any option that is not
+`exclude`d ("vet inte"); blank answers and excluded options are outside the base.
 
 A multiple-choice question (`type: multi`, "tick all that apply") lists its options as
 `options: [{code, sv, en, column?: COLUMN, aliases?: [COLUMN]}]` and an optional `separator` (default: any of

@@ -188,7 +188,10 @@ def place_labels(named: list[list], center: dict, zoom: float, width: float, hei
             away.add(area_id)
         annotations.append(_annotation(name, x, y, tx - x, ty - y, leader, font_size))
         where.append([lon, lat])
-    return annotations, where, away
+    # the main town's name first: where names collide after a zoom, assets/app.js keeps the earlier one
+    seats = {p[0] for p in named if p[6]}
+    order = sorted(range(len(annotations)), key=lambda i: annotations[i]["text"] not in seats)
+    return [annotations[i] for i in order], [where[i] for i in order], away
 
 
 def _annotation(name: str, x: float, y: float, dx: float, dy: float, leader: bool, font_size: float) -> dict:

@@ -94,7 +94,7 @@ def english_page(open_dashboard):
     tab, _ = open_dashboard()
     tab.click("#language-link")
     tab.wait_for_url("**/?lang=en")
-    tab.wait_for_selector("#result-table thead th:text-is('Area')", timeout=LOAD_TIMEOUT_MS)
+    tab.wait_for_selector("#result-table thead :text-is('Area')", timeout=LOAD_TIMEOUT_MS)
     tab.wait_for_selector("#map .maplibregl-canvas", timeout=LOAD_TIMEOUT_MS)
     yield tab
     tab.close()

@@ -90,7 +90,7 @@ def test_axe_finds_no_violations_on_any_page(tab, server_url):
     assert {name: v for name, v in found.items() if v} == {}
 
 
-def tab_to(page, element_id: str, limit: int = 60) -> None:
+def tab_to(page, element_id: str, limit: int = 150) -> None:
     """Press Tab until the element with `element_id` has the focus."""
     for _ in range(limit):
         page.keyboard.press("Tab")

@@ -27,8 +27,8 @@ CLIPPED_JS = """(selectors) => selectors.flatMap(sel => [...document.querySelect
     .map(e => sel + ' ' + (e.id || e.textContent.trim().slice(0, 40))))"""
 
 COVERED_JS = """() => [...document.querySelectorAll(CONTROL_SELECTOR)].filter(e => e.offsetParent !== null)
-    .filter(e => { window.scrollTo({top: e.getBoundingClientRect().top + scrollY - innerHeight / 2,
-                                    behavior: 'instant'});  // Bootstrap makes scrolling smooth (slow)
+    .filter(e => { e.scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'});  // also inside a
+        // container that scrolls sideways (the table on a phone); 'instant': Bootstrap makes scrolling smooth (slow)
         const r = e.getBoundingClientRect();
         const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
         const label = e.closest('label') || (e.id && document.querySelector('label[for="' + CSS.escape(e.id) + '"]'));

@@ -9,7 +9,7 @@ from views.map import map_view
 
 def filter_combinations(codebook) -> list[dict]:
     """No filter, every value of each group, and every pair of values of two groups."""
-    singles = [[(g.id, o.code) for o in g.options] for g in codebook.groups]
+    singles = [[(g.id, o.code) for o in g.shown] for g in codebook.groups]
     combos = [{}] + [dict([one]) for values in singles for one in values]
     for first, second in itertools.combinations(singles, 2):
         combos += [dict([a, b]) for a in first for b in second]
