@@ -228,11 +228,15 @@
        plotly's first draw is finishing is lost. Try again when the map is idle, until it shows the zoom. */
     var maplibre = full.map._subplot && full.map._subplot.map;
     if (!maplibre) { return; }
+    /* While this map is on its way to idle, calls (the page's mutations: the place names move at every draw) wait
+       for it rather than count as tries that did not take. */
+    if (gd.__tkWaiting === maplibre) { return; }
     function later() {
-      if (!gd.__tkWaiting) {
-        gd.__tkWaiting = true;
-        maplibre.once("idle", function () { gd.__tkWaiting = false; fitMap(gd); });
-      }
+      gd.__tkWaiting = maplibre;
+      maplibre.once("idle", function () {
+        if (gd.__tkWaiting === maplibre) { gd.__tkWaiting = null; }
+        fitMap(gd);
+      });
     }
     if (!maplibre.isStyleLoaded()) { later(); return; }
     var room = Math.min(Math.log2((full.width - 110) / Number(figure.dataset.fitWidth)),
