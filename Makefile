@@ -6,6 +6,9 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8050
 CONFIG ?= config/demo.toml
+# `make test` runs the test files on this many processes (pytest-xdist; one file stays on one process: its
+# servers and browser are started once). Most of the suite waits on servers and Chromium, so 2 on 2 cores halves it.
+TEST_WORKERS ?= 2
 # The build is redone when any of its inputs is newer than the processed data.
 BUILD_INPUTS := $(CONFIG) $(shell find data/demo survey -type f -name "*.py" -o -type f -path "data/demo/*" 2>/dev/null)
 
@@ -83,7 +86,7 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/lint-imports --no-logo --no-cache
 
 test: lint $(VENV)/.installed-dev browser servers build
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The benchmark (bench/README.md): the app against the naive reference on the demo, one table. About 4 minutes.
 bench: $(VENV)/.installed-bench browser precompress

@@ -274,6 +274,16 @@
     var meta = gd.layout && gd.layout.meta && gd.layout.meta.labels;
     var view = gd._fullLayout && gd._fullLayout.map, size = gd._fullLayout && gd._fullLayout._size;
     if (!meta || !view || !size || !meta.shift || !window.Plotly) { return; }
+    /* as fitMap: no relayout before MapLibre's style has loaded ("reading 'layers'"); again when the map is idle */
+    var maplibre = view._subplot && view._subplot.map;
+    if (!maplibre) { return; }
+    if (!maplibre.isStyleLoaded()) {
+      if (gd.__tkLabelsWaiting !== maplibre) {
+        gd.__tkLabelsWaiting = maplibre;
+        maplibre.once("idle", function () { gd.__tkLabelsWaiting = null; moveLabels(gd); });
+      }
+      return;
+    }
     var c0 = mercator(meta.center.lon, meta.center.lat, meta.zoom);
     var c1 = mercator(view.center.lon, view.center.lat, view.zoom);
     var update = {}, moved = false, kept = [];
@@ -327,7 +337,7 @@
     }
     if (figure && figure.clientHeight < 0.4 * slide.clientHeight) { return false; }
     var rows = figure && Number(figure.dataset.rows || 0);
-    return !rows || figure.clientHeight >= rows * 22 + 80;
+    return !rows || figure.clientHeight >= rows * 26 + 80;  // a 20 px label's box is about 26 px high
   }
 
   var fittedKey = null;

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 from dataclasses import dataclass, field
 
 from survey.config import KOMMUN_LEVEL_ID
@@ -84,6 +85,21 @@ def _number_line(row: tuple[str, str, str, str, str], lang: str) -> str:
     return f"{name}: {share} ({t('interval', lang)} {span}), {answers}" if span else f"{name}: {share}"
 
 
+SLIDE_SUMMARY_CHARS = 280  # about four lines at 20 px on a 1024 px screen: more leaves the chart no room
+
+
+def slide_summary(summary: str) -> str:
+    """The summary's first sentences up to SLIDE_SUMMARY_CHARS (at least one): on a projector the answer comes
+    first, and what is cut (which groups show no figure, and why) stands in the slide's list of numbers."""
+    sentences = re.split(r"(?<=[.!?])\s+", summary.strip())
+    kept = sentences[:1]
+    for sentence in sentences[1:]:
+        if len(" ".join(kept + [sentence])) > SLIDE_SUMMARY_CHARS:
+            break
+        kept.append(sentence)
+    return " ".join(kept)
+
+
 def view_label(results: Results, view: dict, lang: str) -> str:
     """Where and whom the view shows, in a line: level or area, breakdown, filters, year."""
     parts = []
@@ -147,7 +163,7 @@ def make_slide(results: Results, view: dict, lang: str) -> Slide:
         notes.insert(0, t("too_few_note", lang, k=results.min_n))
     label = view_label(results, {**view, "by": "" if is_map else view.get("by")}, lang)
     slide = Slide(title=shown["title"], subtitle=f"{shown['subtitle']} · {label}",
-                  summary=shown["summary"], numbers=[_number_line(row, lang) for row in number_rows],
+                  summary=slide_summary(shown["summary"]), numbers=[_number_line(row, lang) for row in number_rows],
                   number_rows=number_rows, notes=notes, source=_source(results, view, lang), too_few=too_few)
     slide.is_index = results.codebook.index(view["question"]) is not None
     if not is_map:
@@ -264,7 +280,7 @@ def screen_figure(slide) -> dict:
     layout = figure.setdefault("layout", {})
     layout.pop("height", None)
     layout["autosize"] = True
-    font = SCREEN_FONT if chart_rows(figure) <= 8 else SCREEN_FONT_MIN  # many bars: each at least 22 px high
+    font = SCREEN_FONT if chart_rows(figure) <= 6 else SCREEN_FONT_MIN  # many bars: each at least 22 px high
     layout["font"] = {**layout.get("font", {}), "size": font, "color": "#000000"}
     if slide.chart == "map":
         rows = sum(1 for trace in figure["data"] if trace.get("showlegend") and trace.get("visible") is True)

@@ -58,7 +58,8 @@ MEASURE = """() => {
 # The slide is drawn: no callback in flight, its chart plotted (a map with MapLibre's style and data loaded).
 DRAWN = """(n) => {
   if (document.title !== 'Trygghetskartan') return false;
-  if (!document.getElementById('slide-counter').textContent.includes(' ' + n + ' ')) return false;
+  const counter = document.getElementById('slide-counter');  // null while Dash draws the page
+  if (!counter || !counter.textContent.includes(' ' + n + ' ')) return false;
   const fig = document.querySelector('#slide .slide-figure');
   if (!fig) return true;
   const gd = fig.querySelector('.js-plotly-plot');
