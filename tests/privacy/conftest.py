@@ -165,8 +165,12 @@ def gunicorn(env: dict, log: Path):
     try:
         yield url
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        proc.terminate()  # graceful: in-flight requests get gunicorn's graceful_timeout (a test's slow client too)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 @pytest.fixture(scope="session")

@@ -106,6 +106,7 @@ def test_a_request_over_its_time_budget_ends_with_its_worker(processed, tmp_path
                 answers.append(requests.get(url + "/api/v1/questions", timeout=10).status_code)
             except requests.ConnectionError:  # queued on the stopping worker's own socket (reuse_port): once more
                 answers.append(requests.get(url + "/api/v1/questions", timeout=10).status_code)
+        slow.close()
         assert ended is not None and 2 <= ended < 16, ended  # the budget, then at most the grace period
         assert set(answers) == {200}
         assert requests.get(url + "/api/v1/questions", timeout=10).ok
