@@ -216,6 +216,16 @@
     }
   }
 
+  /* A relayout of a map goes on after MapLibre has drawn; if the graph is gone by then (the next slide), plotly's
+     last step reads its removed layout and throws ("reading '_rangeSliderData'"). Nothing is left to draw then. */
+  function relayout(gd, update) {
+    if (!gd.isConnected) { return; }
+    var done = window.Plotly.relayout(gd, update);
+    if (done && done.catch) {
+      done.catch(function (error) { if (gd.isConnected) { throw error; } });
+    }
+  }
+
   /* A map narrower or lower than the one the build's zoom was made for (a phone) zooms out until the whole
      municipality shows; layouts/page.py gives its size at that zoom. Once per level (uirevision) and size, so a
      zoom of the user's own stays. */
@@ -249,7 +259,7 @@
     gd.__tkFit = key;
     if (gd.__tkTries > 3) { return; }
     if (Math.abs(full.map.zoom - zoom) > 0.05 || Math.abs(maplibre.getZoom() - zoom) > 0.05) {
-      window.Plotly.relayout(gd, {"map.zoom": zoom});
+      relayout(gd, {"map.zoom": zoom});
       later();
     }
   }
@@ -306,7 +316,7 @@
         moved = true;
       }
     });
-    if (moved) { window.Plotly.relayout(gd, update); }
+    if (moved) { relayout(gd, update); }
   }
 
   function followLabels(gd) {

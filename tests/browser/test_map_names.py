@@ -5,6 +5,7 @@ Screenshots at 1920 × 1080, 1366 × 768 and 360 × 740 go to tests/output/scree
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .meeting import SCREENS, load, meeting_context, tab, wait_settled  # noqa: F401
 
@@ -20,6 +21,14 @@ NAMES_JS = """() => { const gd = document.querySelector('#map .js-plotly-plot');
     return {shown, drawn, map: [r.left, r.top, r.right, r.bottom],
             colorbar: gd.querySelectorAll('.colorbar').length}; }"""
 
+SETTLED_JS = """() => { const gd = document.querySelector('#map .js-plotly-plot');
+    const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot
+        && gd._fullLayout.map._subplot.map;
+    if (!map || !map.loaded() || map.isMoving() || gd.__tkWaiting || gd.__tkLabelsWaiting) return false;
+    const r = gd.getBoundingClientRect();
+    return [...gd.querySelectorAll('.annotation-text-g')].every(g => { const b = g.getBoundingClientRect();
+        return b.left >= r.left && b.right <= r.right && b.top >= r.top && b.bottom <= r.bottom; }); }"""
+
 
 def overlapping(boxes: list) -> list:
     return [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
@@ -32,7 +41,12 @@ def names_of(page) -> dict:
                            " return gd && gd.layout && (gd.layout.annotations || []).length > 0"
                            " && gd.getBoundingClientRect().height > 400"
                            " && gd.querySelectorAll('.annotation-text').length > 0; }")
-    page.wait_for_timeout(300)  # the names follow the map's fit (assets/app.js)
+    # The names follow the map's fit (assets/app.js), which waits for MapLibre: until the map is idle and the names
+    # have moved, they stand where the server placed them for the build's zoom. Wait for that, then check.
+    try:
+        page.wait_for_function(SETTLED_JS, timeout=10_000)
+    except PlaywrightTimeout:
+        pass  # the assertions that follow say what is wrong
     return page.evaluate(NAMES_JS)
 
 
