@@ -60,6 +60,72 @@
     });
   }
 
+  /* The table is drawn here into #table with the DOM, not returned to Dash as components: a village table is
+     about 180 of them, and dash-renderer checks every component at each of the many store updates of a later
+     change (bench/README.md: most of a filter change's time in the browser). React leaves #table's content
+     alone: its children prop never changes. Texts go in as text, never as HTML. */
+  function tableElement(tag, children, attributes) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
+    [].concat(children === null || children === undefined ? [] : children).forEach(function (child) {
+      node.appendChild(typeof child === "object" ? child : document.createTextNode(String(child)));
+    });
+    return node;
+  }
+
+  function tableOf(data, sort) {
+    var el = tableElement;
+    var order = sortedRows(data, sort);
+    var head = el("thead", el("tr", data.head.map(function (text, i) {
+      if (i > 4 || !data.keys) { return el("th", text, {scope: "col"}); }
+      var state = sort && sort.col === i ? (sort.desc ? "descending" : "ascending") : "none";
+      return el("th", el("button", text, {"class": "sort-button", type: "button", "data-col": String(i)}),
+                {scope: "col", "aria-sort": state});
+    })));
+    var body = el("tbody", order.map(function (i) {
+      var r = data.rows[i];
+      return el("tr", [el("td", r[0]), el("td", r[1]), el("td", r[2], {"class": "num"}),
+                       el("td", r[3], {"class": "num"}), el("td", r[4], {"class": "num"}), el("td", r[5])],
+                r[6] ? {"class": r[6]} : {});
+    }));
+    // the caption names who the rows are about (views/labels.py view_label: "Kvinnor 65–84 år, uppdelat efter …")
+    var caption = data.caption ? [el("caption", data.caption, {"class": "caption-top", id: "table-caption"})] : [];
+    var table = el("table", caption.concat([head, body]), {"class": "table table-sm table-striped", id: "result-table"});
+    if (!data.part) { return [table]; }
+    var href = String(data.part.href || "");
+    var link = href.charAt(0) === "/" || href.charAt(0) === "?" ? el("a", data.part.link, {href: href}) : "";
+    return [el("p", [data.part.text, " ", link], {"class": "small", id: "table-part"}), table];
+  }
+
+  var shownTable = {data: null, sort: null, focus: null};
+  function drawTable(data, sort, tries) {
+    var box = document.getElementById("table");
+    if (!box) {  // the page's new layout is not in the DOM yet
+      if (tries < 60) { window.requestAnimationFrame(function () { drawTable(data, sort, tries + 1); }); }
+      return;
+    }
+    shownTable.data = data;
+    shownTable.sort = sort;
+    // nothing yet, or why there is none
+    var content = !data || typeof data === "string" ? (data ? [document.createTextNode(data)] : []) : tableOf(data, sort);
+    box.replaceChildren.apply(box, content);
+    if (shownTable.focus !== null) {  // the table is drawn anew: the clicked header keeps its focus (WCAG 2.4.3)
+      var button = box.querySelector("thead th:nth-child(" + (shownTable.focus + 1) + ") button");
+      shownTable.focus = null;
+      if (button) { button.focus(); }
+    }
+  }
+
+  /* A click on a table header: sort by it (numbers highest first, names A–Ö), again: the other way. */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("#result-table .sort-button");
+    if (!button || !window.dash_clientside.set_props) { return; }
+    var col = Number(button.getAttribute("data-col")), current = shownTable.sort;
+    var desc = current && current.col === col ? !current.desc : col >= 2;
+    shownTable.focus = col;
+    window.dash_clientside.set_props("table-sort", {data: {col: col, desc: desc}});
+  });
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     tk: {
       /* Controls → URL. The first call after a page is drawn replaces the history entry (a shared link is only
@@ -89,47 +155,11 @@
                 "/personal/loften/indikator" + search];
       },
 
-      /* The view's table from its texts (views/table.py, table_data): the html Dash would have sent, made
-         here, so the server sends 40 KB of texts instead of 360 KB of elements for a national view. */
+      /* The view's table from its texts (views/table.py, table_data): drawn into #table (drawTable below).
+         Returns when it was drawn, for the store `table-drawn`. */
       table: function (data, sort) {
-        function el(tag, children, props) {
-          return {type: tag, namespace: "dash_html_components", props: Object.assign({children: children}, props)};
-        }
-        if (!data || typeof data === "string") { return data || null; }  // nothing yet, or why there is none
-        var order = sortedRows(data, sort);
-        var head = el("Thead", el("Tr", data.head.map(function (text, i) {
-          if (i > 4 || !data.keys) { return el("Th", text, {scope: "col"}); }
-          var state = sort && sort.col === i ? (sort.desc ? "descending" : "ascending") : "none";
-          return el("Th", el("Button", text, {id: {type: "table-sort", col: i}, className: "sort-button",
-                                              type: "button"}), {scope: "col", "aria-sort": state});
-        })));
-        var body = el("Tbody", order.map(function (i) {
-          var r = data.rows[i];
-          return el("Tr", [el("Td", r[0]), el("Td", r[1]), el("Td", r[2], {className: "num"}),
-                           el("Td", r[3], {className: "num"}), el("Td", r[4], {className: "num"}), el("Td", r[5])],
-                    r[6] ? {className: r[6]} : {});
-        }));
-        // the caption names who the rows are about (views/labels.py view_label: "Kvinnor 65–84 år, uppdelat efter …")
-        var caption = data.caption ? [el("Caption", data.caption, {className: "caption-top", id: "table-caption"})] : [];
-        var table = el("Table", caption.concat([head, body]),
-                       {className: "table table-sm table-striped", id: "result-table"});
-        if (!data.part) { return table; }
-        return el("Div", [el("P", [data.part.text, " ", el("A", data.part.link, {href: data.part.href})],
-                             {className: "small", id: "table-part"}), table]);
-      },
-
-      /* A click on a table header: sort by it (numbers highest first, names A–Ö), again: the other way. */
-      tableSort: function (clicks, current) {
-        var fired = triggered();
-        if (!fired.length || !fired[0].value) { return window.dash_clientside.no_update; }
-        var id = JSON.parse(fired[0].prop_id.slice(0, fired[0].prop_id.lastIndexOf(".")));
-        var desc = current && current.col === id.col ? !current.desc : id.col >= 2;
-        /* the table is drawn anew: give the clicked header's button its focus back (WCAG 2.4.3) */
-        setTimeout(function () {
-          var button = document.querySelector("#result-table thead th:nth-child(" + (id.col + 1) + ") button");
-          if (button) { button.focus(); }
-        }, 200);
-        return {col: id.col, desc: desc};
+        drawTable(data, sort, 0);
+        return Date.now();
       },
 
       /* PNG or SVG of one chart, drawn by plotly.js in the page. */
@@ -297,7 +327,9 @@
     var c0 = mercator(meta.center.lon, meta.center.lat, meta.zoom);
     var c1 = mercator(view.center.lon, view.center.lat, view.zoom);
     var update = {}, moved = false, kept = [];
-    meta.where.forEach(function (place, i) {
+    var places = gd.layout.meta.places || [];
+    meta.place.forEach(function (k, i) {
+      var place = [places[k][1], places[k][2]];
       var p0 = mercator(place[0], place[1], meta.zoom), p1 = mercator(place[0], place[1], view.zoom);
       var x = meta.shift[i][0] + (p1[0] - c1[0]) - (p0[0] - c0[0]);
       var y = meta.shift[i][1] - ((p1[1] - c1[1]) - (p0[1] - c0[1]));

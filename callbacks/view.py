@@ -64,10 +64,9 @@ def register_callbacks(app, get_results) -> None:
         return map_answer(figure, note, drawn)
 
     app.clientside_callback(MAP_PAINTED, Output("map-painted", "data"), Input("map", "figure"))
-    app.clientside_callback(ClientsideFunction("tk", "table"), Output("table", "children"),
+    # drawn into #table by the DOM, not as Dash components (assets/app.js); a header click sets `table-sort`
+    app.clientside_callback(ClientsideFunction("tk", "table"), Output("table-drawn", "data"),
                             Input("table-data", "data"), Input("table-sort", "data"))
-    app.clientside_callback(ClientsideFunction("tk", "tableSort"), Output("table-sort", "data"),
-                            Input({"type": "table-sort", "col": ALL}, "n_clicks"), State("table-sort", "data"))
 
     @app.callback(Output("bars", "figure"), Output("shares", "figure"), Output("trend", "figure"),
                   Output("ranking", "figure"), Output("table-data", "data"), Output("view-title", "children"),

@@ -192,6 +192,7 @@ def _table_section(lang: str) -> html.Section:
                  className="d-flex flex-wrap column-gap-3 align-items-baseline"),
         dcc.Store(id="table-data"),  # the table's texts; drawn by tk.table (assets/app.js)
         dcc.Store(id="table-sort"),  # the column it is sorted by, if a header was clicked
+        dcc.Store(id="table-drawn"),  # when tk.table last drew it
         # focusable, so a keyboard can scroll it (axe: scrollable-region-focusable)
         html.Div(id="table", className="table-wrap", tabIndex="0", role="region",
                  **{"aria-labelledby": "table-heading"}),

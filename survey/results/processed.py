@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +20,7 @@ from .rows import Rows
 from .sums import SumsOf
 from .tables import TableStore
 
+TREND_CACHE_ENTRIES = 4096  # area trends kept (a point a wave each: a few KB at most)
 QUERY_CACHE_ROWS = 120_000  # rows of views kept (as columns, ~200 bytes a row): a municipality keeps thousands of
 #                             views, a national build (6,000 rows or more a view) some dozens
 
@@ -53,6 +55,9 @@ class Results:
         # while a municipality keeps thousands of views.
         self.query_cache = LRUCache(QUERY_CACHE_ROWS, getsizeof=lambda rows: max(1, len(rows)))
         self.query = cached(self.query_cache, lock=threading.RLock(), info=True)(self.compute)
+        # a trend is asked for by every details answer (2 ms each, a fifth of it): kept as the views are
+        self._trends = cached(LRUCache(TREND_CACHE_ENTRIES), lock=threading.RLock())(
+            lambda q, area_id: tuple(compute.area_trend(self, q, area_id)))
 
     def compute(self, q: Query) -> Rows:
         """The view's rows, computed (not from the cache: `query`)."""
@@ -83,7 +88,8 @@ class Results:
 
     def area_trend(self, q: Query, area_id: str) -> list[dict]:
         """One area's all-respondents row of q's level under q's filters in every wave (compute.area_trend)."""
-        return compute.area_trend(self, q, area_id)
+        every_wave = replace(q, wave=self.waves[-1])  # the trend is the same from any of its waves
+        return [dict(point) for point in self._trends(every_wave, area_id)]  # copies: the cache's stay as computed
 
     def indicator_change(self, q: Query, area_id: str, baseline: int) -> list[dict]:
         """One area's value under q's filters from the baseline wave on, each later wave tested against it

@@ -13,7 +13,8 @@ def boxes(layout: dict, font_size: float) -> list[tuple]:
     """Each name's box in px from the map's centre (y downwards)."""
     out = []
     for a in layout["annotations"]:
-        x, y = a["xshift"] + (a["ax"] if a["showarrow"] else 0), -a["yshift"] + (a["ay"] if a["showarrow"] else 0)
+        arrow = a.get("showarrow")  # the figure's annotation defaults say False
+        x, y = a["xshift"] + (a["ax"] if arrow else 0), -a["yshift"] + (a["ay"] if arrow else 0)
         w, h = label_size(a["text"], font_size)
         out.append((x - w / 2, y - h / 2, x + w / 2, y + h / 2))
     return out
@@ -44,7 +45,7 @@ def test_every_level_names_its_areas_apart_and_on_the_map(results, lang):
         assert set(shown) <= names and len(shown) == len(set(shown))
         assert len(shown) >= min(len(names), 18), (level, sorted(names - set(shown)))  # 19 of 22 villages at 460 px
         apart_and_inside(boxes(layout, LABEL_SIZE), MAP_WIDTH, MAP_HEIGHT)
-        assert len(layout["meta"]["labels"]["where"]) == len(shown)
+        assert len(layout["meta"]["labels"]["place"]) == len(shown)
         if level == "by":
             assert "Älvdalen" in shown  # the main town, a speck among villages, keeps its name
             rings = [tr for tr in figure["data"] if tr["name"].startswith(("Platser", "Places"))]
@@ -56,7 +57,7 @@ def test_a_slide_image_names_the_places_for_its_own_size(results):
             "by": "", "filters": {}, "area": None, "lang": "sv"}
     figure = printable(results, make_slide(results, view, "sv"))
     layout = figure["layout"]
-    assert layout["annotations"][0]["font"]["size"] == IMAGE_LABEL_SIZE
+    assert layout["template"]["layout"]["annotationdefaults"]["font"]["size"] == IMAGE_LABEL_SIZE
     assert layout["meta"]["labels"]["zoom"] == layout["map"]["zoom"]
     assert len(layout["annotations"]) == 22  # every village has room in the image
     apart_and_inside(boxes(layout, IMAGE_LABEL_SIZE), *IMAGE_SIZE)

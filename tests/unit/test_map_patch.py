@@ -8,7 +8,7 @@ import random
 import pytest
 from dash import Patch, no_update
 
-from callbacks.map_patch import VALUE_KEYS, apply, blank, map_answer, map_patch, structure, where
+from callbacks.map_patch import VALUE_KEYS, apply, blank, map_answer, map_patch, structure, values, where
 from views.map import map_view
 
 
@@ -28,7 +28,7 @@ def views(results, level: str, count: int, seed: int = 3) -> list[tuple[dict, st
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_the_patch_turns_any_map_into_any_other_of_the_same_structure(results, lang):
-    patched = skipped = same_areas = 0
+    patched = skipped = same_areas = unchanged = 0
     for level in results.levels:
         figures = [map_view(results, params, area, lang)[0] for params, area in views(results, level, 8)]
         for before, after in itertools.permutations(figures, 2):
@@ -37,7 +37,10 @@ def test_the_patch_turns_any_map_into_any_other_of_the_same_structure(results, l
                 # as sent: without the traces blank on both maps, which differ at most in an unused colour range
                 patch, _, _ = map_answer(after, None, map_answer(before, None, None)[2])
                 shown = apply(before, patch)
-                sent = {key for op in patch.to_plotly_json()["operations"] for key in op["params"]["value"]}
+                operations = patch.to_plotly_json()["operations"]
+                sent = {key for op in operations for key in op["params"]["value"]}
+                # a trace whose values the shown map has (the rings of the places) is not sent
+                unchanged += len(after["data"]) - len(operations)
                 if where(before) == where(after):  # the same areas in every trace: their ids are not sent again
                     assert "locations" not in sent
                     same_areas += 1
@@ -50,6 +53,7 @@ def test_the_patch_turns_any_map_into_any_other_of_the_same_structure(results, l
     assert patched > 150  # most changes within a level are patches (a question's kind, index or share, is not)
     assert skipped > 50
     assert same_areas > 10
+    assert unchanged > skipped
 
 
 def test_structure_differs_between_levels_and_languages(results):
@@ -69,8 +73,8 @@ def test_the_answer_is_a_patch_only_onto_the_same_map(results):
     assert fig is figure1 and note == note1 and drawn["figure"] == structure(figure1)
     fig, note, drawn2 = map_answer(figure2, note2, drawn)
     assert isinstance(fig, Patch) and note is no_update  # same note: not sent again
-    # the record again only when the areas the traces draw (or which traces are blank) changed
-    expected = {**drawn, "where": where(figure2), "blank": blank(figure2)}
+    # the record again only when the areas the traces draw, which traces are blank or their values changed
+    expected = {**drawn, "where": where(figure2), "blank": blank(figure2), "values": values(figure2)}
     assert drawn2 is no_update if expected == drawn else drawn2 == expected
     _, _, unchanged = map_answer(figure2, note2, expected)
     assert unchanged is no_update
