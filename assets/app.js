@@ -4,6 +4,10 @@
 (function () {
   "use strict";
 
+  /* Staff-only links (e.g. "Följ upp som indikator") show once this browser has logged in (staff/auth.py sets the
+     hint; the links' pages need the login anyway). */
+  if (/(?:^|;\s*)tk_staff=1(?:;|$)/.test(document.cookie)) { document.documentElement.classList.add("tk-staff"); }
+
   function triggered() {
     var ctx = window.dash_clientside && window.dash_clientside.callback_context;
     return ((ctx && ctx.triggered) || []).filter(function (t) { return t.prop_id && t.prop_id !== "."; });

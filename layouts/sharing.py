@@ -17,9 +17,10 @@ def view_toolbar(lang: str) -> html.Div:
                     className="btn btn-outline-primary btn-sm me-2", **{"aria-haspopup": "dialog"}),
         html.Button(t("story_add", lang), id="story-add", type="button", className="btn btn-primary btn-sm"),
         html.Span(id="story-status", className="small ms-2", role="status"),
-        # staff (issue 23): the view as an indicator of a medborgarlöfte; the href follows the view (assets/app.js)
+        # staff (issue 23): the view as an indicator of a medborgarlöfte; the href follows the view (assets/app.js);
+        # shown only to a browser that has logged in as staff (staff/auth.py's hint cookie)
         html.A(t("follow_up_link", lang), id="follow-up-link", href=FOLLOW_UP + ("?lang=en" if lang == "en" else ""),
-               className="btn btn-link btn-sm ms-auto"),
+               className="btn btn-link btn-sm ms-auto staff-only"),
     ], className="view-toolbar d-flex flex-wrap align-items-center gap-1 mb-2")
 
 

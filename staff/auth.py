@@ -224,8 +224,28 @@ def init_auth(server, settings: StaffSettings, data_dir: str | Path | None = Non
     state = open_state(data_dir)
     server.extensions[STATE] = {"state": state, "settings": settings}
     _add_guard(server, settings)
+    _add_staff_hint(server)
     _add_password_routes(server, settings, state)
     _add_oidc_routes(server, settings)
+
+
+STAFF_HINT = "tk_staff"  # a hint for the public page's script, not a credential: the staff links it shows need login
+
+
+def _add_staff_hint(server) -> None:
+    """The dashboard shows its staff-only links (e.g. "Följ upp som indikator") when the browser holds the hint;
+    set and cleared on staff pages only, so public answers never carry a cookie (they stay cacheable)."""
+    @server.after_request
+    def staff_hint(response):
+        path = request.path
+        if not (path.startswith(PREFIX) or path == PREFIX.rstrip("/")):
+            return response
+        staff, hinted = is_staff(), request.cookies.get(STAFF_HINT) == "1"
+        if staff and not hinted:
+            response.set_cookie(STAFF_HINT, "1", max_age=SESSION_SECONDS, samesite="Lax", secure=request.is_secure)
+        elif not staff and hinted:
+            response.delete_cookie(STAFF_HINT, samesite="Lax", secure=request.is_secure)
+        return response
 
 
 def _add_guard(server, settings: StaffSettings) -> None:

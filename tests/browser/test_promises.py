@@ -132,6 +132,11 @@ def test_staff_make_a_promise_and_residents_see_how_it_went(browser, promise_ser
     expect(log.first).to_contain_text("personal")
     assert tab.url.startswith(promise_url)
     assert axe_violations(tab) == []
+    # Logged out, the dashboard no longer shows the staff-only link (staff/auth.py's hint cookie is cleared).
+    tab.goto(url + "/personal/logga-ut")
+    tab.goto(url + "/")
+    tab.wait_for_selector("#result-table tbody tr", timeout=LOAD_TIMEOUT_MS)
+    expect(tab.locator("#follow-up-link")).to_be_hidden()
     staff.close()
 
     # A resident, not logged in: the area's page, desktop and phone.
