@@ -118,7 +118,7 @@ def test_map_hover_says_what_the_table_says(results):
                         assert "%{z}" in hover
                         last = hover.removesuffix("<extra></extra>").rsplit("<br>", 1)[1]
                         r = rows[area]
-                        expected = " · ".join(([t(f"sig_{r['vs_rest']}", lang)] if r["vs_rest"] else [])
+                        expected = " · ".join(([t(f"sig_{r['vs_rest']}", lang, whole="kommunen" if lang == "sv" else "municipality")] if r["vs_rest"] else [])
                                               + ([t("uncertain", lang)] if r["unreliable"] else []))
                         assert last == expected, (params, area, hover)
                         seen.add((bool(r["vs_rest"]), bool(r["unreliable"])))
