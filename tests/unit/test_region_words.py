@@ -167,8 +167,10 @@ def test_the_feedback_pages_name_the_region(region, lang, tmp_path, monkeypatch)
         answer = client.get(path + ("?lang=en" if lang == "en" else ""))
         assert answer.status_code == 200, path
         found.append(re.sub(r"<[^>]+>", " ", answer.get_data(as_text=True)))
-    assert any(("polisen och dess samarbetspartner" if lang == "sv" else "the police and its partners") in s
-               for s in found)
+    assert ("det här gör polisen och dess samarbetspartner" if lang == "sv" else
+            "what the police and its partners are doing") in found[1]
+    assert ("Hela Polisregion Bergslagen och alla områden" if lang == "sv" else
+            "All of Polisregion Bergslagen and every area") in found[1]
     assert not municipal_words(found, region, lang)
 
 
