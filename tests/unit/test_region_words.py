@@ -21,7 +21,7 @@ from exports.tables import table_file
 from layouts.methods import methods_page
 from layouts.page import page
 from survey.build import build
-from survey.config import KOMMUN_LEVEL_ID, ConfigError, load_config
+from survey.config import KOMMUN_LEVEL_ID, WHOLE_KINDS, ConfigError, kommun_area_name, load_config
 from survey.results import open_results
 from translations import catalog
 from views.details import details_view, unfavourable_answers
@@ -252,3 +252,15 @@ def test_an_unknown_kind_of_whole_is_refused_naming_the_key(tmp_path):
     config.write_text(config.read_text(encoding="utf-8").replace('typ = "region"', 'typ = "stad"'), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[kommun\] typ = 'stad', väntade en av 'kommun', 'region', 'län'"):
         load_config(config)
+
+
+def test_the_levels_label_of_the_whole_is_the_interfaces_words(region):
+    """The whole's level label comes from the build (survey.config.WHOLE_KINDS), the texts' words from the
+    catalogs: the two say the same for every kind. Without `fullnamn` a region or county keeps its `namn`."""
+    for kind, label in WHOLE_KINDS.items():
+        manifest = {**region.manifest, "kommun": {**region.manifest["kommun"], "kind": kind}}
+        for lang in LANGS:
+            words = whole_words(SimpleNamespace(manifest=manifest, area_name=region.area_name), lang)
+            assert t("whole_kommun", lang, **words) == label[lang]
+    assert kommun_area_name("Bergslagen", "", "region") == "Bergslagen"
+    assert kommun_area_name("Älvdalen") == "Älvdalens kommun"
