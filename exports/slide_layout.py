@@ -71,7 +71,7 @@ def measure(items: list[tuple[str, str]], width: float, scale: float = 1.0) -> f
 
 def _side_items(slide: Slide, lang: str) -> tuple[list, list, list]:
     """The right column's paragraphs: the summary; the ranking's lines (set in columns of their own); the rest."""
-    side = [("summary", slide.summary)] + ([("kind", t("too_few_slide", lang))] if slide.too_few else [])
+    side = [("summary", slide.summary)] + ([("kind", slide.too_few_text)] if slide.too_few else [])
     numbers = [("heading", t("numbers_heading", lang))] + [("number", line) for line in slide.numbers]
     if not slide.ranking:
         return side + numbers, [], []

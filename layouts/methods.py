@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from survey.results import Results
+from views.labels import whole_words
 from views.texts import t
 
 # The page's text is in the catalogs (translations/*/LC_MESSAGES/messages.po): methods_body (Markdown with
@@ -19,7 +20,7 @@ def methods_page(results: Results, lang: str) -> html.Div:
     roll_up = t("methods_roll_up" if results.manifest.get("roll_up", True) else "methods_grey", lang)
     text = t("methods_body", lang, weighting="" if results.weighted else t("methods_unweighted", lang),
              min_n=results.reliable_min_n, width=round(results.reliable_max_width * 100), k=results.min_n,
-             approximate=approximate, roll_up=roll_up)
+             approximate=approximate, roll_up=roll_up, **whole_words(results, lang))
     other = "en" if lang == "sv" else "sv"
     return html.Div([dcc.Store(id="lang", data=lang), html.Span(id="html-lang", hidden=True), dbc.Container([
         html.Nav([dcc.Link(t("back", lang), href=f"/?lang={lang}"),

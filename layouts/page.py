@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from survey.results import Results
-from views.labels import source_credit
+from views.labels import source_credit, whole_words
 from views.qr import public_url
 from views.texts import t
 
@@ -122,7 +122,7 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
         html.Span(id="chart-saved", hidden=True),
         dcc.Store(id="page-token", data=uuid.uuid4().hex),  # new with every page drawn (see assets/app.js)
         banner,
-        _header(lang, manifest["kommun"]["name"]),
+        _header(lang, whole_words(results, lang)),
         # A grid (style.css): controls and the presentation panel on the left, the view on the right; on a phone the
         # view comes right after the folded controls ("Välj fråga och grupp") and the presentation panel last.
         html.Div([
@@ -143,8 +143,8 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
                     dbc.Col(html.Section([
                         html.H3(t("bars_heading", lang), className="h5"),
                         _control(t("choose_area", lang), dcc.Dropdown(
-                            id="area", placeholder=t("whole_kommun", lang), clearable=True,
-                            labels=dropdown_labels(lang),
+                            id="area", placeholder=t("whole_kommun", lang, **whole_words(results, lang)),
+                            clearable=True, labels=dropdown_labels(lang),
                             options=[{"label": results.area_name(level, a), "value": a}
                                      for a in results.area_ids(level)], value=view.get("area")), "area"),
                         _chart("bars", t("bars_heading", lang), lang, className="bars-graph"),
@@ -178,7 +178,7 @@ def _map_section(results: Results, lang: str) -> html.Section:
         save_buttons("map", t("map_heading", lang), lang),
         html.P(id="map-note", className="small text-body-secondary"),
         html.H3(t("ranking_chart_heading", lang), className="h6 mt-2"),
-        html.P(t("ranking_help", lang), className="small mb-1"),
+        html.P(t("ranking_help", lang, **whole_words(results, lang)), className="small mb-1"),
         _chart("ranking", t("ranking_chart_heading", lang), lang),
     ])
 
@@ -199,12 +199,12 @@ def _table_section(lang: str) -> html.Section:
     ], className="mt-3")
 
 
-def _header(lang: str, kommun: str) -> html.Header:
+def _header(lang: str, words: dict[str, str]) -> html.Header:
     """The title, the link to the methods page and the one to the page in the other language."""
     other_lang = "en" if lang == "sv" else "sv"
     return html.Header(dbc.Container([
         html.Div([html.H1(t("title", lang), className="h3 mb-0"),
-                  html.P(t("subtitle", lang, kommun=kommun), className="mb-0 text-body-secondary")]),
+                  html.P(t("subtitle", lang, **words), className="mb-0 text-body-secondary")]),
         html.Nav([
             html.A(t("methods_link", lang), href=f"/metod?lang={lang}", id="methods-link", className="me-3"),
             html.A(t("language_link", lang), href=f"?lang={other_lang}", lang=other_lang, id="language-link",

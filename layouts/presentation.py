@@ -60,7 +60,7 @@ def slide_content(slide, index: int, count: int, lang: str, fit: dict | None = N
                       className="slide-graph", responsive=True),
             html.Figcaption(t("chart_text_slide", lang), className="visually-hidden"),
         ], className=f"slide-figure slide-{slide.chart} mb-0", **size)
-    side = [html.Div(t("too_few_slide", lang), className="slide-too-few")] if slide.too_few else []
+    side = [html.Div(slide.too_few_text, className="slide-too-few")] if slide.too_few else []
     if slide.ranking:  # a map slide: the areas ranked, then the municipality's line (no second heading)
         rows = [html.Tr([html.Td(f"{i}."), html.Th(area, scope="row"), html.Td(share, className="num"),
                          html.Td(span, className="num")]) for i, (area, share, span) in enumerate(slide.ranking, 1)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 
 from survey.results import Query, Results
+from views.labels import whole_words
 from views.texts import percent, t
 
 from . import store
@@ -72,6 +73,8 @@ def area_feedback(results: Results, db, level: str, area_id: str, lang: str) -> 
     return {
         "area": area_name(results, level, area_id), "level": level, "area_id": area_id,
         "wave": results.waves[-1], "min_n": results.min_n,
+        # "Det här svarade ni …, det här gör kommunen och polisen …" (the region's words for a region-wide survey)
+        "intro": t("feedback_intro", lang, wave=results.waves[-1], **whole_words(results, lang)),
         "answers": main_results(results, level, area_id, lang),
         "promises": [{"title": p.title, "text": p.text, "parties": p.parties,
                       "period": " – ".join(x for x in (p.period_start, p.period_end) if x),

@@ -35,7 +35,7 @@ def flowables(feedback: dict, lang: str, demo: bool, s: dict) -> list:
     def p(text: str, style: str):
         return Paragraph(escape(text), s[style])
     out = [p(t("feedback_title", lang, area=feedback["area"]), "title"),
-           p(t("feedback_intro", lang, wave=feedback["wave"]), "sub")]
+           p(feedback["intro"], "sub")]
     if demo:
         out.append(p(t("demo_banner", lang), "small"))
     out.append(p("1. " + t("feedback_answered_heading", lang), "h2"))

@@ -13,7 +13,7 @@ import io
 
 from survey.config import KOMMUN_LEVEL_ID
 from survey.results import Results
-from views.labels import labelled_query
+from views.labels import labelled_query, whole_words
 from views.texts import integer, percent, t
 
 from . import store
@@ -29,10 +29,11 @@ def result_table(results: Results, question: str, wave: int, level: str, by: str
     """A view's rows as the API gives them, as a table: area (and group), share, interval, answers, comparison."""
     params = {"question": question, "wave": str(wave), "level": level, **({"by": by} if by else {})}
     rows = [r for r in labelled_query(results, results.parse(params), lang) if (r["group"] is not None) == bool(by)]
+    words = whole_words(results, lang)
     vs = {"higher": t("priority_higher", lang), "lower": t("priority_lower", lang), None: t("priority_same", lang)}
     return {"columns": [t("lagesbild_col_area", lang) if not by else t("lagesbild_col_group", lang),
                         t("followup_value", lang), t("followup_interval", lang), t("followup_answers", lang),
-                        t("priority_vs_rest", lang)],
+                        t("priority_vs_rest", lang, **words)],
             "rows": [[r["group_label"] if by else r["area_name"],
                       t("followup_hidden", lang) if r["suppressed"] else percent(r["share"], lang),
                       "" if r["suppressed"] else f"{percent(r['share_low'], lang)}–{percent(r['share_high'], lang)}",
@@ -49,7 +50,8 @@ def method_section(results: Results, lang: str) -> dict:
                                                       "level": KOMMUN_LEVEL_ID}), lang)
         row = next(r for r in rows if r["area_id"] == kommun and r["group"] is None)
         answered.append([str(wave), integer(row["n"], lang)])
-    paragraphs = [t("lagesbild_method", lang, waves=", ".join(str(w) for w in results.waves), min_n=results.min_n),
+    paragraphs = [t("lagesbild_method", lang, waves=", ".join(str(w) for w in results.waves), min_n=results.min_n,
+                    **whole_words(results, lang)),
                   t("lagesbild_weighted" if results.weighted else "lagesbild_unweighted", lang)]
     return {"paragraphs": paragraphs, "tables": [{"title": t("lagesbild_answered", lang, question=headline.short[lang]),
                                                   "columns": [t("followup_wave", lang), t("followup_answers", lang)],
@@ -80,7 +82,7 @@ def results_section(results: Results, lang: str) -> dict:
 def problem_section(results: Results, lang: str) -> dict:
     level, kommun = KOMMUN_LEVEL_ID, results.area_ids(KOMMUN_LEVEL_ID)[0]
     rows = priorities(results, level, kommun, results.waves[-1], lang)
-    return {"paragraphs": [t("lagesbild_problems", lang)], "tables": [{
+    return {"paragraphs": [t("lagesbild_problems", lang, **whole_words(results, lang))], "tables": [{
         "title": t("lagesbild_problems_table", lang, area=results.area_name(level, kommun), wave=results.waves[-1]),
         "columns": [t("priority_problem", lang), t("followup_value", lang), t("followup_interval", lang),
                     t("priority_change", lang)],

@@ -61,9 +61,8 @@ def area_page(level: str, area_id: str) -> Response:
     levels = {lv["id"]: lv["label"][lang] for lv in data.manifest["levels"]}
     others = [(levels.get(lv, lv), [(area_name(data, lv, a), f"{PREFIX}/{lv}/{a}{keep(lang)}")
                                     for a in data.area_ids(lv)]) for lv in reversed(data.levels[:-1])]
-    kommun = data.manifest.get("kommun", {}).get("name", "")
     return page("feedback.html", t("feedback_title", lang, area=feedback["area"]), lang, public_nav(lang),
                 f=feedback, sentence=lambda indicator: change_sentence(indicator, lang), other_areas=others,
-                is_kommun=level == kommun_area(data)[0], kommun=kommun,
+                is_kommun=level == kommun_area(data)[0],
                 pdf_href=f"{PREFIX}/{level}/{area_id}/flygblad.pdf{keep(lang)}",
                 kommun_href=f"{PREFIX}/{keep(lang)}", area_href=lambda lv, a: f"{PREFIX}/{lv}/{a}{keep(lang)}")

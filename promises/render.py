@@ -8,6 +8,7 @@ from flask import current_app, render_template, request
 
 from survey.results import Results
 from translations import LANGUAGES
+from views.labels import whole_words
 from views.texts import t
 
 DB = "trygghetskartan.promises"  # server.extensions[DB]: {"db": Database, "get_results": ...}
@@ -46,9 +47,11 @@ def other_language_href(lang: str) -> str:
 
 def page(template: str, title: str, lang: str, nav: list, status: int = 200, **context):
     """A page of `template` in `lang`, with its <title>, the header's links (`nav`: (label, href, current)) and
-    the language switch."""
+    the language switch. The texts get the whole's words too ({whole}, {parties}: views.labels.whole_words)."""
+    words = whole_words(results(), lang)
+
     def text(key: str, **values) -> str:
-        return t(key, lang, **values)
+        return t(key, lang, **{**words, **values})
     body = render_template(template, t=text, lang=lang, title=title, nav=nav, keep=keep(lang),
                            other="en" if lang == "sv" else "sv", other_href=other_language_href(lang),
                            demo=results().manifest.get("demo", False), status_text=status_text(lang),

@@ -18,6 +18,7 @@ from flask import Blueprint, Response, abort, flash, get_flashed_messages, redir
 
 from staff.auth import is_staff, staff_user, staff_user_label
 from survey.results import QueryError
+from views.labels import whole_words
 from views.texts import t
 
 from . import store
@@ -293,8 +294,7 @@ def register_view_routes(bp: Blueprint) -> None:
     @bp.get("/lagesbild.docx")
     def report_docx():
         lang, data = language(), results()
-        title = t("lagesbild_document_title", lang, kommun=data.manifest.get("kommun", {}).get("name", ""),
-                  wave=data.waves[-1])
+        title = t("lagesbild_document_title", lang, wave=data.waves[-1], **whole_words(data, lang))
         body = lagesbild_docx(lagesbild(data, database(), lang), title, lang)
         return Response(body, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                         headers={"Content-Disposition": 'attachment; filename="lagesbild.docx"',

@@ -21,6 +21,7 @@ from flask import Blueprint, has_request_context, jsonify, request
 from layouts.page import index_html
 from survey.results import QueryError
 from translations import text as catalog_text
+from views.labels import whole_words
 
 from . import freetext, upload, upload_page
 from .auth import LANG, LOGOUT, PREFIX, is_staff, lang_query, staff_lang, staff_user_label
@@ -163,7 +164,8 @@ def freetext_page(results, lang: str = LANG) -> html.Div:
                          placeholder=catalog_text("staff_all_waves", lang), clearable=True, className="mb-2"),
             dbc.Label(catalog_text("staff_area", lang), html_for="staff-area", className="fw-semibold mb-1"),
             dcc.Dropdown(id="staff-area", options=freetext.area_choices(results, lang),
-                         placeholder=catalog_text("staff_whole", lang), clearable=True, className="mb-2"),
+                         placeholder=catalog_text("staff_whole", lang).format(**whole_words(results, lang)),
+                         clearable=True, className="mb-2"),
             *groups,
         ]), lg=3, md=4),
         dbc.Col(html.Section([

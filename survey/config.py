@@ -67,17 +67,30 @@ class Config:
     area_aliases_file: Path | None = None       # [inputs]: staff's saved aliases (default: area_aliases_path)
     source_credits: dict[str, str] = field(default_factory=dict)  # [app] source_credit = {sv, en}: per language
     public_url: str = ""                        # [app] the address the audience reaches ("Dela", the QR code)
+    whole_kind: str = "kommun"                  # [kommun] typ: what the whole is, a key of WHOLE_KINDS
+
+    @property
+    def whole_name(self) -> str:
+        """The whole's full name: its area's name and the headings' ("Älvdalens kommun", "Polisregion Bergslagen")."""
+        return kommun_area_name(self.kommun_name, self.kommun_full_name, self.whole_kind)
 
 
 KOMMUN_LEVEL_ID = "kommun"
+# What the survey's whole is (`[kommun] typ`): a municipality (the default), a police region or a county, whose
+# finest level may then be its municipalities. Its label as the level KOMMUN_LEVEL_ID; the interface's words for it
+# ("kommunen", "regionen", "länet") are in the catalogs (views/labels.py, whole_words).
+WHOLE_KINDS = {"kommun": {"sv": "Hela kommunen", "en": "Whole municipality"},
+               "region": {"sv": "Hela regionen", "en": "Whole region"},
+               "län": {"sv": "Hela länet", "en": "Whole county"}}
 
 
-def kommun_area_name(name: str, full_name: str = "") -> str:
-    """The municipality as an area: its full name as the configuration writes it (`[kommun] fullnamn = "Moras
-    kommun"`); without one, "Älvdalen" → "Älvdalens kommun" (not mistaken for the village Älvdalen)."""
+def kommun_area_name(name: str, full_name: str = "", kind: str = "kommun") -> str:
+    """The whole as an area: its full name as the configuration writes it (`[kommun] fullnamn = "Moras
+    kommun"`, "Polisregion Bergslagen", "Dalarnas län"); without one, a municipality's "Älvdalen" → "Älvdalens
+    kommun" (not mistaken for the village Älvdalen), a region's or county's short name as it is."""
     if full_name.strip():
         return full_name.strip()
-    if name.casefold().endswith("kommun"):
+    if kind != "kommun" or name.casefold().endswith("kommun"):
         return name
     return f"{name} kommun" if name[-1:].casefold() in "sxz" else f"{name}s kommun"
 
@@ -111,7 +124,8 @@ def load_config(path: str | Path) -> Config:
     if not levels:
         raise ConfigError(f"{path}: minst en [[levels]] behövs (at least one area level is needed)")
     # A level without parent_column gets its parent by spatial containment (survey/geography.py).
-    levels.append(Level(id=KOMMUN_LEVEL_ID, label={"sv": "Hela kommunen", "en": "Whole municipality"}))
+    kind = _whole_kind(path, raw)
+    levels.append(Level(id=KOMMUN_LEVEL_ID, label=dict(WHOLE_KINDS[kind])))
 
     min_n = int(raw.get("privacy", {}).get("min_n", 5))
     if min_n < MIN_N_FLOOR:
@@ -134,6 +148,7 @@ def load_config(path: str | Path) -> Config:
         kommun_name=need("kommun", "namn"),
         kommun_code=str(need("kommun", "kod")),
         kommun_full_name=str(raw["kommun"].get("fullnamn", "")),
+        whole_kind=kind,
         demo=bool(raw["kommun"].get("demo", False)),
         codebook=Path(need("inputs", "codebook")),
         responses=tuple(r.path for r in response_files),
@@ -159,6 +174,15 @@ def load_config(path: str | Path) -> Config:
         roll_up=bool(raw.get("privacy", {}).get("roll_up", True)),
         max_unrecognised=max_unrecognised, unrecognised_allowed=unrecognised_allowed,
     )
+
+
+def _whole_kind(path: Path, raw: dict) -> str:
+    """`[kommun] typ`: what the whole is ("kommun", the default; "region", "län")."""
+    kind = raw.get("kommun", {}).get("typ", "kommun")
+    if not isinstance(kind, str) or kind not in WHOLE_KINDS:
+        raise ConfigError(f"{path}: [kommun] typ = {kind!r}, väntade en av {', '.join(map(repr, WHOLE_KINDS))} "
+                          "(expected one of these)")
+    return kind
 
 
 def _aliases(where: str, aliases) -> dict[str, str]:

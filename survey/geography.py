@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .config import KOMMUN_LEVEL_ID, Config, Level, kommun_area_name
+from .config import KOMMUN_LEVEL_ID, Config, Level
 
 # About 50 m at these latitudes: plenty for a municipal overview map, and a tenth of the bytes.
 SIMPLIFY_TOLERANCE_DEG = 0.0005
@@ -163,7 +163,7 @@ def load_areas(config: Config, warnings: list[str] | None = None) -> tuple[pd.Da
     top = given[-1].id
     shapes[top]["parent_id"] = config.kommun_code
     whole = gpd.GeoDataFrame({"area_id": [config.kommun_code],
-                              "name": [kommun_area_name(config.kommun_name, config.kommun_full_name)],
+                              "name": [config.whole_name],
                               "parent_id": [None]},
                              geometry=[shapes[top].union_all()], crs=4326)
     shapes[KOMMUN_LEVEL_ID] = whole

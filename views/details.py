@@ -11,7 +11,7 @@ from survey.results import Query, QueryError, Results
 from views.texts import t
 
 from .figures import EMPTY_FIGURE, bar_figure, shares_figure, trend_figure
-from .labels import labelled_query, people, rolled_up_name, view_label
+from .labels import labelled_query, people, rolled_up_name, view_label, whole_words
 from .params import known_language
 from .profile import profile_figure, profile_rows
 from .ranking import ranking_figure, ranking_rows
@@ -36,7 +36,7 @@ def unfavourable_answers(results: Results, query: Query, lang: str) -> list[str]
 def trend_series(results: Results, params: dict, query: Query, row_sets: list, chosen: str | None, lang: str):
     """The chosen area's (and the municipality's) everyone row in every wave."""
     places = ([(row_sets[0][0], query.level, chosen)] if chosen else []) + [
-        (t("whole_kommun", lang), KOMMUN_LEVEL_ID, results.manifest["kommun"]["code"])]
+        (t("whole_kommun", lang, **whole_words(results, lang)), KOMMUN_LEVEL_ID, results.manifest["kommun"]["code"])]
     return [(name, results.area_trend(results.parse({**params, "by": "", "level": level}), area_id))
             for name, level, area_id in places]
 
@@ -74,14 +74,16 @@ def details_view(results: Results, params: dict, area: str | None, lang: str) ->
     row_sets = []
     if chosen:
         row_sets.append((results.area_name(query.level, chosen), level_rows.of_area(chosen)))
-    row_sets.append((t("whole_kommun", lang), kommun_rows))
+    words = whole_words(results, lang)
+    row_sets.append((t("whole_kommun", lang, **words), kommun_rows))
 
     # The summary speaks of the chosen area (or the municipality); its verdicts are the map's.
     focus_rows = row_sets[0][1]
     answers = unfavourable_answers(results, query, lang)
     focus = focus_rows[0]
     summary = summarise(focus, focus_rows[1:], answers, people(results, query, lang), results.min_n, lang,
-                        chosen is None, rolled_up_name(results, focus, lang) if focus["rolled_up_to"] else None)
+                        chosen is None, rolled_up_name(results, focus, lang) if focus["rolled_up_to"] else None,
+                        whole=words["whole"])
     references = results.reference_rows(query.question, query.wave) if not query.filters else []
     rows = table_rows(level_rows, kommun_rows, query.level)
     whole = kommun_rows if query.level != KOMMUN_LEVEL_ID else []
@@ -90,11 +92,11 @@ def details_view(results: Results, params: dict, area: str | None, lang: str) ->
     return {
         # an index has no answer distribution: its panel shows the profile of its items instead
         "bars": bar_figure(row_sets, question, lang) if question else profile_figure(
-            profile_rows(results, params, query, chosen, lang), row_sets[0][0], lang),
-        "shares": shares_figure(row_sets, references, lang),
+            profile_rows(results, params, query, chosen, lang), row_sets[0][0], lang, words),
+        "shares": shares_figure(row_sets, references, lang, words),
         "trend": trend_figure(trend_series(results, params, query, row_sets, chosen, lang), lang),
         "ranking": ranking_figure(ranking_rows(level_rows), next((r for r in kommun_rows if r["group"] is None), None),
-                                  chosen, lang) if query.level != KOMMUN_LEVEL_ID else EMPTY_FIGURE,
+                                  chosen, lang, words) if query.level != KOMMUN_LEVEL_ID else EMPTY_FIGURE,
         "table": table_data(table_part(level_rows, whole, chosen), lang, len(rows), csv, who),
         "title": (question or results.codebook.index(query.question)).text[lang],
         "subtitle": subtitle(results, query, answers, lang),

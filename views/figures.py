@@ -25,9 +25,11 @@ def plain(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("%{", "%​{")
 
 
-def shares_figure(row_sets: list[tuple[str, list[dict]]], references: list[dict], lang: str) -> dict:
+def shares_figure(row_sets: list[tuple[str, list[dict]]], references: list[dict], lang: str,
+                  words: dict[str, str]) -> dict:
     """The unfavourable share per row with its 95 % interval as error bars; the NTU reference values as rows
-    of their own (another colour), so they can be read beside the local value."""
+    of their own (another colour), so they can be read beside the local value. `words`: views.labels.whole_words
+    (the hover's "higher than the rest of the municipality")."""
     is_index = any(r["kind"] == "index" for _, rows in row_sets for r in rows)
     suffix = "" if is_index else percent_sign(lang)
     bars = []  # (label, value, minus, plus, colour, hover)
@@ -39,7 +41,7 @@ def shares_figure(row_sets: list[tuple[str, list[dict]]], references: list[dict]
                 continue
             hover = (f"{value(r, 'share', lang)} ({interval(r, lang)})"
                      + (f" · {t('uncertain', lang)}" if r["unreliable"] else "")
-                     + (f" · {t('sig_' + r['vs_rest'], lang)}" if r["vs_rest"] else ""))
+                     + (f" · {t('sig_' + r['vs_rest'], lang, **words)}" if r["vs_rest"] else ""))
             bars.append((label, r["share"] * 100, (r["share"] - r["share_low"]) * 100,
                          (r["share_high"] - r["share"]) * 100,
                          "#fdd0a2" if r["unreliable"] else "#e6550d", hover, MARK.get(r["vs_rest"], "")))

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from survey.config import KOMMUN_LEVEL_ID
 from survey.results import MISSING_GROUP, ROW_FIELDS, Query, Results, Rows
 from translations import text
 
@@ -175,3 +176,16 @@ def labelled_query(results: Results, query: Query, lang: str) -> Rows:
 def source_credit(manifest: dict, lang: str) -> str:
     """The source line in `lang` (`[app] source_credit = {sv, en}`; a build made before it: the one text)."""
     return (manifest.get("source_credits") or {}).get(lang) or manifest.get("source_credit", "")
+
+
+def whole_words(results: Results, lang: str) -> dict[str, str]:
+    """The words naming the survey's whole (`[kommun] typ`: kommun, region or län) that the catalogs' texts fill
+    in: `whole` the noun in a sentence ("kommunen", "regionen", "länet"; "municipality", "region", "county" after
+    "the"), `whole_name` its full name for headings ("Älvdalens kommun", "Polisregion Bergslagen"), `survey_name`,
+    `parties` (who makes the promises) and `parties_example`. Pass them to t() with the text's own values."""
+    whole = results.manifest["kommun"]
+    kind = {"län": "lan"}.get(whole.get("kind", "kommun"), whole.get("kind", "kommun"))  # a build before `typ`
+    name = results.area_name(KOMMUN_LEVEL_ID, whole["code"])
+    return {"whole": text(f"whole_noun_{kind}", lang), "whole_name": name,
+            "survey_name": text(f"whole_survey_{kind}", lang), "parties": text(f"whole_parties_{kind}", lang),
+            "parties_example": text(f"whole_example_{kind}", lang).format(whole_name=name)}

@@ -13,7 +13,7 @@ from survey.results import QueryError, Results
 from views.texts import half_up_array, percent_sign, t, value
 
 from .figures import EMPTY_FIGURE, FONT, SHARE_SCALE, SUPPRESSED_GREY
-from .labels import labelled_query
+from .labels import labelled_query, whole_words
 from .map_labels import name_places, place_dots, places
 from .params import known_language
 from .profile import shared_top
@@ -40,7 +40,7 @@ def map_view(results: Results, params: dict, area: str | None, lang: str):
     if rows.column("rolled_up_to").any():
         note += " " + t("rolled_up_note", lang)  # roll-up: a hidden area shows its enclosing area
     figure = map_figure(rows, url, results.manifest["map"], area, lambda a: results.area_point(query.level, a), lang,
-                        places(results, query.level), shared_top(results, query))
+                        places(results, query.level), shared_top(results, query), words=whole_words(results, lang))
     return figure, note
 
 
@@ -54,13 +54,14 @@ def _whole_percent(shares: np.ndarray) -> list[int]:
     return half_up_array(shares * 100).astype(int).tolist()
 
 
-def _share_hovers(rows, part: np.ndarray, uncertain: bool, lang: str) -> list[list]:
+def _share_hovers(rows, part: np.ndarray, uncertain: bool, flags: dict) -> list[list]:
     """The hover data of the rows `part` (indices): interval (whole numbers: the map's hover template adds the %
     sign), answers, and whether it differs from the rest. Numbers, not formatted text, and neither the name
     (the template takes it from the boundaries' properties), nor the value (it is z), nor "uncertain" (the
     faded trace's template says it): a filter change sends these for every area (bench/README.md). A difference
-    in a faded area ends in " · ", so that the template's "osäker siffra" follows it."""
-    flags = {None: "", **{d: t(f"sig_{d}", lang) + (" · " if uncertain else "") for d in ("higher", "lower")}}
+    in a faded area ends in " · ", so that the template's "osäker siffra" follows it. `flags`: vs_rest → its
+    words ("Högre än övriga kommunen")."""
+    flags = {None: "", **{d: text + (" · " if uncertain else "") for d, text in flags.items() if d}}
     hovers = np.empty((len(part), 4), dtype=object)  # filled a column at a time, listed in C (6,000 areas: 2 → 0.3 ms)
     hovers[:, 0], hovers[:, 1] = (_whole_percent(rows.column(c)[part]) for c in ("share_low", "share_high"))
     hovers[:, 2] = rows.column("n")[part].astype(int).tolist()
@@ -77,12 +78,14 @@ def _share_hovertemplate(is_index: bool, uncertain: bool, lang: str) -> str:
 
 
 def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, lang: str,
-               named: list | None = None, shared: tuple[float, int] | None = None) -> dict:
+               named: list | None = None, shared: tuple[float, int] | None = None, *, words: dict[str, str]) -> dict:
     """Choropleth of the share per area of `rows` (survey.results.Rows, read a column at a time: a national map
     has 6,000 areas). Uncertain estimates are faded, areas with too few answers grey, and a dot marks an area that
     differs significantly from the rest of the municipality. `point(area_id)` is (lon, lat) inside the area.
     `named`: the places to name on the map (views/map_labels.py); `shared`: (top share, items) of the index this
-    question is an item of, for one colour scale over all its items (views/profile.py)."""
+    question is an item of, for one colour scale over all its items (views/profile.py); `words`:
+    views.labels.whole_words (the dots' "higher than the rest of the municipality")."""
+    flags = {d: t(f"sig_{d}", lang, **words) for d in ("higher", "lower")}
     layout = {"map": {"style": "white-bg", **view}, "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
               "uirevision": geojson_url, "clickmode": "event", "height": MAP_HEIGHT,
               "legend": {"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom",
@@ -105,7 +108,7 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, 
                                 ("uncertain", shown[unreliable[shown]], 0.4)):
         data.append(_choropleth(name, area_ids[part].tolist(), geojson_url,
                                 z=_whole_percent(share[part]),  # the value as the table rounds it
-                                customdata=_share_hovers(rows, part, name == "uncertain", lang), showscale=False,
+                                customdata=_share_hovers(rows, part, name == "uncertain", flags), showscale=False,
                                 hovertemplate=_share_hovertemplate(is_index, name == "uncertain", lang),
                                 marker={**outline, "opacity": opacity}, **colour))
     data.append(_hidden_trace(rows, np.flatnonzero(hidden), geojson_url, zmax, outline, lang))
@@ -113,7 +116,7 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, 
     vs_rest = rows.column("vs_rest")
     for direction, colour_ in (("higher", "#000000"), ("lower", "#08519c")):
         marked = [point(a) for a in area_ids[shown[vs_rest[shown] == direction]].tolist()]
-        data.append({"type": "scattermap", "mode": "markers", "name": t(f"sig_{direction}", lang),
+        data.append({"type": "scattermap", "mode": "markers", "name": flags[direction],
                      "lon": [p[0] for p in marked], "lat": [p[1] for p in marked],
                      "marker": {"size": 12, "color": colour_}, "hoverinfo": "skip", "showlegend": True,
                      "visible": True if marked else "legendonly"})

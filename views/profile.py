@@ -43,12 +43,14 @@ def profile_rows(results, params: dict, query, chosen: str | None, lang: str) ->
     return sorted(out, key=lambda x: (x[1]["suppressed"], -(x[1]["share"] or 0)))
 
 
-def profile_figure(rows: list[tuple[str, dict, dict | None]], area_name: str, lang: str) -> dict:
-    """Dots with interval bars per item: the area's (orange) and the municipality's (blue) beside it."""
+def profile_figure(rows: list[tuple[str, dict, dict | None]], area_name: str, lang: str,
+                   words: dict[str, str]) -> dict:
+    """Dots with interval bars per item: the area's (orange) and the municipality's (blue) beside it (`words`:
+    views.labels.whole_words)."""
     suffix = percent_sign(lang)
     labels = [label for label, _, _ in rows]
     data = []
-    for name, pick, colour in ((area_name, 1, AREA_COLOUR), (t("whole_kommun", lang), 2, KOMMUN_COLOUR)):
+    for name, pick, colour in ((area_name, 1, AREA_COLOUR), (t("whole_kommun", lang, **words), 2, KOMMUN_COLOUR)):
         shown = [(x[0], x[pick]) for x in rows if x[pick] is not None and not x[pick]["suppressed"]]
         if not shown:
             continue

@@ -24,8 +24,10 @@ def _label(r: dict, chosen: str | None) -> str:
     return f"<b>{name}</b>" if r["area_id"] == chosen else name
 
 
-def ranking_figure(rows: list[dict], kommun: dict | None, chosen: str | None, lang: str) -> dict:
-    """Dots with interval bars, one line per area of ranking_rows(); the municipality's value as a dashed line."""
+def ranking_figure(rows: list[dict], kommun: dict | None, chosen: str | None, lang: str,
+                   words: dict[str, str]) -> dict:
+    """Dots with interval bars, one line per area of ranking_rows(); the municipality's value as a dashed line.
+    `words`: views.labels.whole_words, the whole's name in the texts."""
     is_index = any(r["kind"] == "index" for r in rows)
     suffix = "" if is_index else percent_sign(lang)
     shown = [r for r in rows if not r["suppressed"]]
@@ -40,7 +42,7 @@ def ranking_figure(rows: list[dict], kommun: dict | None, chosen: str | None, la
         "marker": {"size": 11, "color": [SIGNIFICANT[r["vs_rest"]] for r in shown],
                    "symbol": ["circle-open" if r["unreliable"] else "circle" for r in shown],
                    "line": {"width": 2, "color": [SIGNIFICANT[r["vs_rest"]] for r in shown]}},
-        "customdata": [_hover(r, lang) for r in shown], "hovertemplate": "%{customdata}<extra>%{y}</extra>",
+        "customdata": [_hover(r, lang, words) for r in shown], "hovertemplate": "%{customdata}<extra>%{y}</extra>",
         "showlegend": False, "cliponaxis": False}]
     if hidden:
         data.append({"type": "scatter", "mode": "text", "y": [_label(r, chosen) for r in hidden],
@@ -62,16 +64,16 @@ def ranking_figure(rows: list[dict], kommun: dict | None, chosen: str | None, la
         layout["shapes"].append({"type": "line", "x0": x, "x1": x, "yref": "paper", "y0": 0, "y1": 1,
                                  "line": {"color": SUPPRESSED_GREY, "dash": "dash", "width": 2}, "layer": "below"})
         layout["annotations"].append({"x": x, "y": 1, "yref": "paper", "yanchor": "bottom", "showarrow": False,
-                                      "text": f"{t('whole_kommun', lang)} {value(kommun, 'share', lang)}",
+                                      "text": f"{t('whole_kommun', lang, **words)} {value(kommun, 'share', lang)}",
                                       "font": {"size": 12, "color": "#333333"}})
     return {"data": data, "layout": layout}
 
 
-def _hover(r: dict, lang: str) -> str:
+def _hover(r: dict, lang: str, words: dict[str, str]) -> str:
     parts = [f"{value(r, 'share', lang)} ({t('interval_short', lang)}: {interval(r, lang)})",
              t("n_of", lang, n=r["n"])]
     if r["vs_rest"]:
-        parts.append(t(f"sig_{r['vs_rest']}", lang))
+        parts.append(t(f"sig_{r['vs_rest']}", lang, **words))
     if r["unreliable"]:
         parts.append(t("uncertain", lang))
     return "<br>".join(parts)

@@ -3,8 +3,8 @@ and notes. The same content feeds the presentation mode (layouts/presentation.py
 and PDF (exports/slides.py, which also draws the charts to PNG).
 
 The chart is the map when the view shows every area of a level, the shares with their intervals when an area is
-chosen or the level is the whole municipality. `printable` makes it self-contained and large for an image,
-`screen_figure` large for a projector.
+chosen or the level is the whole municipality (or region, county). `printable` makes it self-contained and large for an
+image, `screen_figure` large for a projector.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from views.texts import integer, interval, percent_sign, t, value
 
 from .details import details_view
 from .figures import MARK, shares_figure
-from .labels import filter_phrase, labelled_query
+from .labels import filter_phrase, labelled_query, whole_words
 from .map import map_view
 from .map_labels import name_places
 from .params import query_params
@@ -43,6 +43,7 @@ class Slide:
     figure: dict | None = None      # the chart (plotly figure dict), None when there is nothing to draw
     chart: str = "shares"           # "map" or "shares"
     too_few: bool = False           # the view's area has too few answers to show a figure
+    too_few_text: str = ""          # then the kind words why ("… eller hela kommunen", "… hela regionen")
     image: bytes | None = None      # PNG of the figure, made by render_images
     ranking: list[tuple[str, str, str]] = field(default_factory=list)  # map slides: (area, value, interval)
     ranking_heading: str = ""       # what the ranking lists ("Andel per by, högst först")
@@ -134,7 +135,7 @@ def ranking(results: Results, map_params: dict, lang: str) -> tuple[list[tuple[s
     if any(r["unreliable"] for r in shown):
         notes.append(f"* {t('uncertain', lang)}")
     if any(r["vs_rest"] for r in shown):
-        notes.append(t("ranking_marks", lang))
+        notes.append(t("ranking_marks", lang, **whole_words(results, lang)))
     return listed, notes
 
 
@@ -150,12 +151,13 @@ def make_slide(results: Results, view: dict, lang: str) -> Slide:
     shown = details_view(results, params, area, lang)
     rows = shown["rows"]
     focus = _focus_row(rows, area)
+    words = whole_words(results, lang)
     filtered = _filter_label(results, view, lang)
     # A map and its ranking are of everyone (as on the dashboard), and so is the municipality's line beside them:
     # a breakdown's bars are a chart slide's (the whole municipality split by age), as 17 villages and 5 groups
     # cannot both stand beside a map on a 768 px screen in type that reads from the back of a hall.
     number_rows = [_number_row(r["area_name"], r, lang, filtered) for r in rows if area and r["area_id"] == area]
-    number_rows += [_number_row(t("whole_kommun", lang), r, lang, filtered) for r in rows
+    number_rows += [_number_row(t("whole_kommun", lang, **words), r, lang, filtered) for r in rows
                     if r["level"] == KOMMUN_LEVEL_ID and not (is_map and r["group"] is not None)]
     notes = [n for n in [shown["note"]] if n]
     too_few = bool(focus and focus["suppressed"])
@@ -164,15 +166,16 @@ def make_slide(results: Results, view: dict, lang: str) -> Slide:
     label = view_label(results, {**view, "by": "" if is_map else view.get("by")}, lang)
     slide = Slide(title=shown["title"], subtitle=f"{shown['subtitle']} · {label}",
                   summary=slide_summary(shown["summary"]), numbers=[_number_line(row, lang) for row in number_rows],
-                  number_rows=number_rows, notes=notes, source=_source(results, view, lang), too_few=too_few)
+                  number_rows=number_rows, notes=notes, source=_source(results, view, lang), too_few=too_few,
+                  too_few_text=t("too_few_slide", lang, **words) if too_few else "")
     slide.is_index = results.codebook.index(view["question"]) is not None
     if not is_map:
         slide.figure, slide.chart = shown["shares"], "shares"
         if view.get("by"):  # each group's bar: the reference values' rows (NTU) would leave too little room for them
             row_sets = [(results.area_name(view["level"], area), [r for r in rows if r["area_id"] == area])] \
                 if area else []
-            row_sets.append((t("whole_kommun", lang), [r for r in rows if r["level"] == KOMMUN_LEVEL_ID]))
-            slide.figure = shares_figure(row_sets, [], lang)
+            row_sets.append((t("whole_kommun", lang, **words), [r for r in rows if r["level"] == KOMMUN_LEVEL_ID]))
+            slide.figure = shares_figure(row_sets, [], lang, words)
         return slide
     map_params = {k: v for k, v in params.items() if k != "by"}  # the map shows everyone, as the dashboard's
     slide.figure, slide.chart = map_view(results, map_params, None, lang)[0], "map"
@@ -185,7 +188,7 @@ def make_slide(results: Results, view: dict, lang: str) -> Slide:
 
 def _source(results: Results, view: dict, lang: str) -> str:
     return " ".join(filter(None, [
-        t("source_survey", lang, wave=view["wave"], kommun=results.manifest["kommun"]["name"]),
+        t("source_survey", lang, wave=view["wave"], **whole_words(results, lang)),
         t("demo_note", lang) if results.manifest.get("demo") else "",
         results.manifest.get("source_credit", ""),
         t("made_with", lang, built=results.manifest["built_at"][:10]),

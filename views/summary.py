@@ -11,13 +11,15 @@ from views.texts import half_up, percent_sign
 
 
 class _Phrases:
-    """The summary's sentences of one language, from the interface's gettext catalogs (keys "summary_<name>")."""
+    """The summary's sentences of one language, from the interface's gettext catalogs (keys "summary_<name>"),
+    with the whole's noun put in ({whole}: "kommunen", "regionen"; views.labels.whole_words)."""
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: str, whole: str | None = None):
         self.lang = lang
+        self.whole = whole if whole is not None else text("whole_noun_kommun", lang)
 
     def __getitem__(self, key: str) -> str:
-        return text("summary_" + key, self.lang)
+        return text("summary_" + key, self.lang).replace("{whole}", self.whole)
 
 
 def number(value: float, kind: str, lang: str) -> str:
@@ -35,9 +37,9 @@ def join_words(items: list[str], last: str, lang: str) -> str:
     return ", ".join(items[:-1]) + text("summary_" + last, lang) + items[-1]
 
 
-def place(area: str | None, who: str | None, lang: str) -> str:
+def place(area: str | None, who: str | None, lang: str, whole: str | None = None) -> str:
     """The sentence's opening: "I Särna", "I hela kommunen", "I Särna, bland kvinnor 65–84 år,"."""
-    say = _Phrases(lang)
+    say = _Phrases(lang, whole)
     if who is None:
         return say["whole"] if area is None else say["in"].format(area=area)
     return say["among_whole"].format(who=who) if area is None else say["among_in"].format(who=who, area=area)
@@ -62,14 +64,14 @@ def _groups(group_rows: list[dict], people: dict, kind: str, say: _Phrases) -> l
 
 
 def summarise(row: dict, group_rows: list[dict], answers: list[str], people: dict, min_n: int,
-              lang: str, whole_municipality: bool, rolled_up: str | None = None) -> str:
+              lang: str, whole_municipality: bool, rolled_up: str | None = None, whole: str | None = None) -> str:
     """The summary of one area (or the whole municipality): `row` is its all-respondents row of the query,
     `group_rows` its rows per group when the view is broken down, `answers` the unfavourable options' texts
     (for an index: its name), `people` views.labels.people: group code (None: the view's everyone) → the people
     in words (None: everyone, no filter), `rolled_up` the name of the area a hidden row shows instead
-    (views.labels.rolled_up_name)."""
-    say = _Phrases(lang)
-    where = place(None if whole_municipality else row["area_name"], people.get(None), lang)
+    (views.labels.rolled_up_name), `whole` the whole's noun ("kommunen", the default; "regionen": whole_words)."""
+    say = _Phrases(lang, whole)
+    where = place(None if whole_municipality else row["area_name"], people.get(None), lang, whole)
     if row["suppressed"]:
         sentence = say["too_few"].format(where=where, k=min_n)
         if rolled_up or row.get("rolled_up_to"):  # roll-up: the map shows the enclosing area's value

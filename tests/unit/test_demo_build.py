@@ -9,7 +9,7 @@ import shapely
 from shapely.geometry import shape
 
 from views.details import details_view
-from views.labels import labelled_query
+from views.labels import labelled_query, whole_words
 from views.map import map_view
 from views.params import area_choice
 from views.texts import half_up
@@ -118,7 +118,8 @@ def test_map_hover_says_what_the_table_says(results):
                         assert "%{z}" in hover
                         last = hover.removesuffix("<extra></extra>").rsplit("<br>", 1)[1]
                         r = rows[area]
-                        expected = " · ".join(([t(f"sig_{r['vs_rest']}", lang)] if r["vs_rest"] else [])
+                        flag = [t(f"sig_{r['vs_rest']}", lang, **whole_words(results, lang))] if r["vs_rest"] else []
+                        expected = " · ".join(flag
                                               + ([t("uncertain", lang)] if r["unreliable"] else []))
                         assert last == expected, (params, area, hover)
                         seen.add((bool(r["vs_rest"]), bool(r["unreliable"])))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from views.details import details_view
-from views.labels import labelled_query
+from views.labels import labelled_query, whole_words
 from views.ranking import ranking_figure, ranking_rows
 
 
@@ -14,7 +14,7 @@ def test_the_ranking_is_the_views_rows_sorted_with_hidden_ones_last(results):
     shown = [r for r in ranked if not r["suppressed"]]
     assert [r["share"] for r in shown] == sorted((r["share"] for r in shown), reverse=True)
     assert all(r["suppressed"] for r in ranked[len(shown):]) and len(shown) < len(ranked)
-    figure = ranking_figure(ranked, None, "by_alvdalen", "sv")
+    figure = ranking_figure(ranked, None, "by_alvdalen", "sv", whole_words(results, "sv"))
     dots, hidden = figure["data"]
     assert dots["x"] == [round(r["share"] * 100, 1) for r in shown]  # the rows' numbers, nothing else
     assert len(hidden["y"]) == len(ranked) - len(shown) and set(hidden["text"]) == {"för få svar"}
