@@ -171,6 +171,13 @@ def prepare(config: Config, progress=None) -> dict:
         raise ValueError(f"{codebook.path}: area.level är '{codebook.area_level}', men den finaste nivån i "
                          f"{config.path} är '{level_ids[0]}' (the codebook's area level must be the finest level)")
     finest = areas[areas["level"] == level_ids[0]]
+    if (areas["level"] != KOMMUN_LEVEL_ID).any() and config.whole_name.casefold() in set(
+            areas.loc[areas["level"] != KOMMUN_LEVEL_ID, "name"].str.casefold()):
+        whose = {"kommun": "kommunens", "region": "regionens", "län": "länets"}[config.whole_kind]
+        geo_warnings.append(f"'{config.whole_name}' är både hela {whose} och ett områdes namn, så kartan och "
+                            f"tabellen visar två '{config.whole_name}'; ange hela namnet i [kommun] fullnamn i "
+                            f"{config.path.name}, t.ex. \"Falu kommun\" "
+                            "(the whole's name is also an area's: set [kommun] fullnamn)")
     population = None
     if config.population_margins:
         progress(f"Läser befolkningen {config.population_margins} …")

@@ -85,14 +85,11 @@ WHOLE_KINDS = {"kommun": {"sv": "Hela kommunen", "en": "Whole municipality"},
 
 
 def kommun_area_name(name: str, full_name: str = "", kind: str = "kommun") -> str:
-    """The whole as an area: its full name as the configuration writes it (`[kommun] fullnamn = "Moras
-    kommun"`, "Polisregion Bergslagen", "Dalarnas län"); without one, a municipality's "Älvdalen" → "Älvdalens
-    kommun" (not mistaken for the village Älvdalen), a region's or county's short name as it is."""
-    if full_name.strip():
-        return full_name.strip()
-    if kind != "kommun" or name.casefold().endswith("kommun"):
-        return name
-    return f"{name} kommun" if name[-1:].casefold() in "sxz" else f"{name}s kommun"
+    """The whole as an area: its full name as the configuration writes it (`[kommun] fullnamn = "Falu kommun"`,
+    "Stockholms stad", "Region Gotland", "Polisregion Bergslagen"), else its name as written. Never made by a
+    grammar rule ("Faluns kommun", "Håbos kommun" would be wrong); the build warns when the name is also an
+    area's (survey/build.py)."""
+    return full_name.strip() or name.strip()
 
 
 def load_config(path: str | Path) -> Config:

@@ -52,3 +52,19 @@ def test_the_municipality_is_named_as_the_configuration_writes_it(project):
     import pandas as pd
     areas = pd.read_parquet(project.output / "areas.parquet")
     assert areas.loc[areas["level"] == "kommun", "name"].tolist() == ["Moras kommun"]
+
+
+def test_a_whole_named_like_one_of_its_areas_is_warned_about_and_kept_as_written(project):
+    """Without `fullnamn` the name is used as written (no grammar rule: "Falun" is "Falu kommun"); when it is also
+    an area's name the check says so and what to set."""
+    write_csv(project.path("svar.csv"), records())
+    config = project.config(["svar.csv"])
+    config.write_text(config.read_text(encoding="utf-8").replace('namn = "Testkommun"', 'namn = "Särna"'),
+                      encoding="utf-8")
+    manifest = build(load_config(config))
+    import pandas as pd
+    areas = pd.read_parquet(project.output / "areas.parquet")
+    assert areas.loc[areas["level"] == "kommun", "name"].tolist() == ["Särna"]
+    assert ("'Särna' är både hela kommunens och ett områdes namn, så kartan och tabellen visar två 'Särna'; ange hela "
+            f"namnet i [kommun] fullnamn i {config.name}, t.ex. \"Falu kommun\" (the whole's name is also an area's: "
+            "set [kommun] fullnamn)") in manifest["warnings"]
