@@ -19,6 +19,7 @@ from .rows import Rows
 from .sums import SumsOf
 from .tables import TableStore
 
+ASSOCIATION_FILE = "association.parquet"  # the matrix's second axis (survey/association.py)
 QUERY_CACHE_ROWS = 120_000  # rows of views kept (as columns, ~200 bytes a row): a municipality keeps thousands of
 #                             views, a national build (6,000 rows or more a view) some dozens
 
@@ -53,6 +54,7 @@ class Results:
         # while a municipality keeps thousands of views.
         self.query_cache = LRUCache(QUERY_CACHE_ROWS, getsizeof=lambda rows: max(1, len(rows)))
         self.query = cached(self.query_cache, lock=threading.RLock(), info=True)(self.compute)
+        self._association: dict | None = None  # read when first asked
 
     def compute(self, q: Query) -> Rows:
         """The view's rows, computed (not from the cache: `query`)."""
@@ -89,6 +91,23 @@ class Results:
         """One area's value under q's filters from the baseline wave on, each later wave tested against it
         (change.indicator_change)."""
         return change.indicator_change(self, q, area_id, baseline)
+
+    @property
+    def safety_question(self) -> str | None:
+        """The question feeling unsafe is measured by, when the build holds its association with the problems."""
+        return self.codebook.safety_question if (self.folder / ASSOCIATION_FILE).exists() else None
+
+    def association(self, question: str, wave: int, level: str) -> dict[str, dict]:
+        """How strongly a problem goes with feeling unsafe, per area of a level (survey/association.py): each area's
+        counts, shares and difference, all None where hidden; empty without a safety question."""
+        if self._association is None:
+            path = self.folder / ASSOCIATION_FILE
+            frame = pd.read_parquet(path) if path.exists() else pd.DataFrame(columns=["wave", "question", "level"])
+            self._association = {key: [{k: _float_or_none(v) if isinstance(v, float) else v for k, v in row.items()}
+                                       for row in part.to_dict("records")]
+                                 for key, part in frame.groupby(["wave", "question", "level"])}
+        rows = self._association.get((int(wave), question, level), [])
+        return {row["area_id"]: row for row in rows}
 
     def reference_rows(self, question: str, year: int) -> list[dict]:
         """External reference values (NTU) for a question in the given year, one per geography, own first."""
