@@ -103,11 +103,13 @@ class Results:
         if self._association is None:
             path = self.folder / ASSOCIATION_FILE
             frame = pd.read_parquet(path) if path.exists() else pd.DataFrame(columns=["wave", "question", "level"])
-            self._association = {key: [{k: _float_or_none(v) if isinstance(v, float) else v for k, v in row.items()}
-                                       for row in part.to_dict("records")]
-                                 for key, part in frame.groupby(["wave", "question", "level"])}
-        rows = self._association.get((int(wave), question, level), [])
-        return {row["area_id"]: row for row in rows}
+            index: dict = {}
+            columns = {c: frame[c].tolist() for c in frame.columns}  # plain lists: a row at a time in pandas is slow
+            for i in range(len(frame)):
+                row = {c: None if isinstance(v[i], float) and v[i] != v[i] else v[i] for c, v in columns.items()}
+                index.setdefault((int(row["wave"]), row["question"], row["level"]), {})[row["area_id"]] = row
+            self._association = index
+        return self._association.get((int(wave), question, level), {})
 
     def reference_rows(self, question: str, year: int) -> list[dict]:
         """External reference values (NTU) for a question in the given year, one per geography, own first."""
