@@ -133,3 +133,26 @@ def test_without_a_safety_question_there_is_no_axis_and_a_wrong_one_is_named(tin
     (tmp_path / "codebook.yaml").write_text(SAFETY_CODEBOOK.replace("safety_question: q1", "safety_question: q9"))
     with pytest.raises(CodebookError, match="survey.safety_question 'q9'"):
         load_codebook(tmp_path / "codebook.yaml")
+
+
+def test_the_matrix_without_a_safety_question_says_so_and_keeps_the_shares(tmp_path, tiny_writer):
+    from promises.priorities import matrix
+    config_path = tiny_writer(tmp_path)
+    (tmp_path / "codebook.yaml").write_text(SAFETY_CODEBOOK.replace(", safety_question: q1", ""), encoding="utf-8")
+    lines = ["id,ar,by,kon,q1,p1,p2,fri"] + [f"{i},2019,{by},1,{q},{p1},{p2}," for i, by, q, p1, p2 in ANSWERS]
+    (tmp_path / "responses.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = load_config(config_path)
+    build(config)
+    m = matrix(Results(config.output_dir), "kommun", "9999", 2019, "sv")
+    assert m["safety"] is None and m["charts"] == [] and [r["id"] for r in m["rows"]] == ["p1", "p2"]
+    # p1: 1–5, 11, 14–18 and 25 of 24 (24 said "vet inte")
+    assert m["rows"][0]["share"] == pytest.approx(12 / 24) and m["rows"][0]["difference"] is None
+
+
+def test_the_matrix_has_the_builds_numbers(built):
+    from promises.priorities import matrix
+    m = matrix(built, "kommun", "9999", 2019, "en")
+    p1 = next(r for r in m["rows"] if r["id"] == "p1")
+    assert p1["difference_text"] == "+47" and p1["interval_pp"] == "+10 – +72"
+    assert p1["unsafe_yes"] == "55% (of 11)" and p1["unsafe_no"] == "8% (of 13)"
+    assert m["safety"] == "Do you feel safe?" and len(m["charts"]) == 2 and len(m["charts"][0]["points"]) == 2
