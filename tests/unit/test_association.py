@@ -124,18 +124,7 @@ def test_the_rule_on_a_tree():
     assert hidden_areas(counts, parent, {**shown, ("d", "x"): False}, 5) == set(counts)
 
 
-def test_without_a_safety_question_there_is_no_axis_and_a_wrong_one_is_named(tiny, tmp_path):
-    config = load_config(tiny)
-    build(config)
-    results = Results(config.output_dir)
-    assert results.safety_question is None and results.association("q1", 2019, "by") == {}
-    assert not (results.folder / ASSOCIATION_FILE).exists()
-    (tmp_path / "codebook.yaml").write_text(SAFETY_CODEBOOK.replace("safety_question: q1", "safety_question: q9"))
-    with pytest.raises(CodebookError, match="survey.safety_question 'q9'"):
-        load_codebook(tmp_path / "codebook.yaml")
-
-
-def test_the_matrix_without_a_safety_question_says_so_and_keeps_the_shares(tmp_path, tiny_writer):
+def test_without_a_safety_question_there_is_no_axis_and_a_wrong_one_is_named(tmp_path, tiny_writer):
     from promises.priorities import matrix
     config_path = tiny_writer(tmp_path)
     (tmp_path / "codebook.yaml").write_text(SAFETY_CODEBOOK.replace(", safety_question: q1", ""), encoding="utf-8")
@@ -143,10 +132,17 @@ def test_the_matrix_without_a_safety_question_says_so_and_keeps_the_shares(tmp_p
     (tmp_path / "responses.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     config = load_config(config_path)
     build(config)
-    m = matrix(Results(config.output_dir), "kommun", "9999", 2019, "sv")
+    results = Results(config.output_dir)
+    assert results.safety_question is None and results.association("p1", 2019, "by") == {}
+    assert not (results.folder / ASSOCIATION_FILE).exists()
+    # the matrix keeps the shares and draws no chart (the page says the axis is missing)
+    m = matrix(results, "kommun", "9999", 2019, "sv")
     assert m["safety"] is None and m["charts"] == [] and [r["id"] for r in m["rows"]] == ["p1", "p2"]
     # p1: 1–5, 11, 14–18 and 25 of 24 (24 said "vet inte")
     assert m["rows"][0]["share"] == pytest.approx(12 / 24) and m["rows"][0]["difference"] is None
+    (tmp_path / "codebook.yaml").write_text(SAFETY_CODEBOOK.replace("safety_question: q1", "safety_question: q9"))
+    with pytest.raises(CodebookError, match="survey.safety_question 'q9'"):
+        load_codebook(tmp_path / "codebook.yaml")
 
 
 def test_the_matrix_has_the_builds_numbers(built):
