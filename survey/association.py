@@ -3,25 +3,27 @@ the build from the answers per respondent and stored as association.parquet; `Re
 
 For each problem (`problem_questions`) and the codebook's safety question S (`survey.safety_question`, e.g.
 feeling unsafe out late), in each wave and area of every level (the municipality too), everyone (no group):
-- "yes": those who answered S (in its base) and see the problem (an unfavourable answer, "Ja, till stor del"),
-  "no": those who answered S and gave the problem another answer that is not excluded ("vet inte" is neither);
+- "yes": those in S's base (who gave S an answer that is not excluded) who see the problem (an unfavourable
+  answer, "Ja, till stor del"), "no": everyone else in S's base (a blank or "vet inte" to the problem too), so
+  yes + no is S's own published n for the area;
 - each subgroup's share feeling unsafe (S's unfavourable answers), weighted and with a Wilson interval on Kish's
   effective n as every share (survey/estimates.py), and the difference yes − no with Newcombe's hybrid score
   interval (Newcombe 1998, Statistics in Medicine 17:873–890, method 10) made from the two Wilson intervals.
 A codebook without `safety_question` gets no file: the matrix then says the axis is missing.
 
-Disclosure control (k = [privacy] min_n; README, "Integritet och säkerhet"):
+Disclosure control (k = [privacy] min_n; README, "Medborgarlöften och återkoppling"):
 1. An area is published only where the problem's and S's own rows for everyone in the area are published (the
    query's pattern, survey/disclosure.py), so nothing here tells about a hidden cell of those tables.
-2. Primary: both subgroups have n >= k, and each remainder is 0 or >= k: those who answered S but not the
-   problem, and those who answered the problem but not S (apart by yes and no). They are the published totals of
-   S and of the problem minus the two subgroups, so they are cells too.
+2. Primary: both subgroups have n >= k.
 3. Closure and unions: an area inside a hidden one is hidden; for every published parent, its hidden children
-   together hold, in each of the five counts of rule 2, 0 or >= k, else its smallest published child is hidden
-   too, repeated until it holds.
+   together have, in each subgroup, 0 or >= k, else its smallest published child is hidden too, repeated until
+   it holds.
 So a parent minus its published children gives only a union of two or more hidden areas that passes rule 2; one
-of them alone is no linear combination of published numbers (moving a respondent between two hidden siblings,
-together with one of the other kinds, changes none of them): the argument of survey/disclosure.py on a tree.
+of them alone is no linear combination of published numbers (moving a "yes" respondent from one hidden sibling to
+another and a "no" one back changes no published count, S's and the problem's tables' included): the argument of
+survey/disclosure.py on a tree. Limit, as between any two questions' tables (survey/disclosure.py): the problem's
+published count minus "yes" is how many who see the problem gave S no counted answer, which may be below k (in an
+unweighted build exactly; in a weighted one the share does not give the count directly).
 """
 from __future__ import annotations
 
