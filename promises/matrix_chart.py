@@ -20,6 +20,28 @@ def points(difference: float, lang: str) -> str:
     return ("+" if value > 0 else "−" if value < 0 else "") + str(abs(value))
 
 
+RADIUS = {"wide": 10, "narrow": 8}  # a label's circle
+# where a numbered label may go, tried in order, when it would cover another: the point stays where it is (a dot)
+# and a thin line leads to its label
+NUDGES = [(0, 0)] + [(d * math.cos(a), d * math.sin(a))
+                     for d in (2.4, 4.4, 6.4, 8.4) for a in (math.radians(deg) for deg in range(-90, 270, 30))]
+
+
+def placed(marks: list[dict], box: tuple, radius: float) -> list[dict]:
+    """Each point with its label's position (lx, ly): on the point, or nudged off it so that no two labels overlap
+    (in the order given: the most common problem keeps its place), inside the plot."""
+    taken: list[tuple[float, float]] = []
+    left, top, right, bottom = box
+    for mark in marks:
+        options = [(round(mark["cx"] + dx * radius, 1), round(mark["cy"] + dy * radius, 1)) for dx, dy in NUDGES]
+        inside = [(lx, ly) for lx, ly in options if left + radius <= lx <= right - radius
+                  and top + radius <= ly <= bottom - radius] or options[:1]
+        free = [o for o in inside if all(math.dist(o, other) >= 2 * radius + 2 for other in taken)]
+        mark["lx"], mark["ly"] = (free or inside)[0]
+        taken.append((mark["lx"], mark["ly"]))
+    return marks
+
+
 def nice_range(low: float, high: float, step: float) -> tuple[float, float]:
     return math.floor(low / step) * step, math.ceil(high / step) * step
 
@@ -52,9 +74,11 @@ def chart(rows: list[dict], x_line: float, y_line: float, lang: str, size: str =
         "x_ticks": [(x(v), percent(v, lang)) for v in ticks(x_low, x_high)],
         "y_ticks": [(y(v), points(v, lang)) for v in ticks(y_low, y_high)],
         "zero": y(0.0), "x_line": x(x_line), "y_line": y(y_line),
-        "points": [{"number": r["number"], "cx": x(r["share"]), "cy": y(r["difference"]),
-                    "x1": x(r["share_low"]), "x2": x(r["share_high"]),
-                    "y1": y(r["difference_low"]), "y2": y(r["difference_high"])} for r in rows],
+        "points": placed([{"number": r["number"], "cx": x(r["share"]), "cy": y(r["difference"]),
+                           "x1": x(r["share_low"]), "x2": x(r["share_high"]),
+                           "y1": y(r["difference_low"]), "y2": y(r["difference_high"])} for r in rows],
+                         (left, top, width - right, height - bottom), RADIUS[size]),
+        "radius": RADIUS[size],
         "x_title": t("priority_axis_x", lang), "y_title": t("priority_axis_y", lang),
         "corners": [] if size == "narrow" else [(width - right - 4, top - 10, "end", t("priority_q_common_tied", lang)),
                     (left + 4, top - 10, "start", t("priority_q_rare_tied", lang)),
