@@ -10,8 +10,7 @@ share).
 """
 from __future__ import annotations
 
-from collections import Counter
-
+from survey import association
 from survey.results import Query, Results
 from views.labels import whole_words
 from views.texts import percent, t
@@ -30,12 +29,8 @@ def area_row(results: Results, question: str, level: str, area_id: str, wave: in
 
 
 def problem_questions(results: Results) -> list:
-    """The problems: the single-choice questions of the codebook's largest theme (the police survey's "problem i
-    området" block), without the headline question."""
-    codebook = results.codebook
-    themes = Counter(q.theme for q in codebook.single_choice)
-    largest = themes.most_common(1)[0][0] if themes else None
-    return [q for q in codebook.single_choice if q.theme == largest and q is not codebook.single_choice[0]]
+    """The problems (survey/association.py: the largest theme's questions, the build's matrix has the same)."""
+    return association.problem_questions(results.codebook)
 
 
 def main_results(results: Results, level: str, area_id: str, lang: str) -> list[dict]:

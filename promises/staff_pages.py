@@ -24,7 +24,7 @@ from views.texts import t
 from . import store
 from .followup import area_choices, check_indicator, describe, follow_up, indicator_from_view
 from .lagesbild import WRITTEN, lagesbild, lagesbild_docx
-from .priorities import priorities
+from .priorities import matrix
 from .render import STATUS_KEYS, database, keep, language, page, results
 
 PREFIX = "/personal/loften"
@@ -280,9 +280,11 @@ def register_view_routes(bp: Blueprint) -> None:
         if wave not in {str(w) for w in data.waves}:
             raise QueryError("wave", wave, data.waves)
         level, _, area_id = chosen.partition(":")
+        m = matrix(data, level, area_id, int(wave), lang)
+        labels = {lv["id"]: lv["label"][lang] for lv in data.manifest["levels"]}
         return staff_page("priorities.html", t("priority_title", lang, area=dict(choices)[chosen], wave=wave), lang,
-                          rows=priorities(data, level, area_id, int(wave), lang), area_options=choices,
-                          chosen=chosen, wave=int(wave), waves=data.waves,
+                          m=m, min_n=data.min_n, worse_level_label=labels.get(m["worse_level"], m["worse_level"]),
+                          area_options=choices, chosen=chosen, wave=int(wave), waves=data.waves,
                           start_query=lambda problem: keep(lang, problem=problem, area=chosen))
 
     @bp.get("/lagesbild")

@@ -21,6 +21,7 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 from . import geography
+from .association import write_association
 from .codebook import load_codebook
 from .config import KOMMUN_LEVEL_ID, Config, all_area_aliases
 from .cube import write_cube
@@ -307,6 +308,8 @@ def write(config: Config, prepared: dict, folder: Path) -> dict:
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     # Every (wave, question)'s table with its disclosure control, by the query's own code, stored with the build.
     write_tables(folder)
+    # How strongly each problem goes with feeling unsafe (the prioritisation matrix), under the tables' pattern.
+    write_association(folder, data.answers, prepared["respondents"])
     return manifest
 
 

@@ -2,8 +2,8 @@
 
 A codebook is one YAML file (see data/demo/codebook.yaml):
 
-    survey:    {name: {sv, en}, respondent_id: COLUMN, wave_column: COLUMN,
-                respondent_id_aliases?: [COLUMN], wave_aliases?: [COLUMN]}
+    survey:    {name: {sv, en}, respondent_id: COLUMN, wave_column: COLUMN, respondent_id_aliases?: [COLUMN],
+                wave_aliases?: [COLUMN], safety_question?: QUESTION_ID}  # the one feeling unsafe is measured by
     area:      {column: COLUMN, level: LEVEL_ID, aliases?: [COLUMN]}  # the response column naming the area
     groups:    [{id, column, aliases?: [COLUMN], label: {sv, en},
                  options: [{code, sv, en, who?: WHO, shown_alone?: bool}]}]  # kön, ålder ...
@@ -160,6 +160,7 @@ class Codebook:
     wave_aliases: tuple[str, ...] = ()
     area_aliases: tuple[str, ...] = ()
     multis: tuple[MultiQuestion, ...] = ()
+    safety_question: str | None = None  # a single-choice question's id (survey/association.py): none, no such axis
 
     @property
     def single_choice(self) -> tuple[Question, ...]:
@@ -197,10 +198,7 @@ def _labels(raw: dict, where: str, path: Path) -> dict[str, str]:
 
 
 def _aliases(raw, where: str, path: Path) -> tuple[str, ...]:
-    if raw is None:
-        return ()
-    if isinstance(raw, (str, int, float)):
-        raw = [raw]
+    raw = [] if raw is None else [raw] if isinstance(raw, (str, int, float)) else raw
     if not isinstance(raw, list) or not all(isinstance(a, (str, int, float)) for a in raw):
         raise CodebookError(f"{path}: {where}: aliases ska vara en lista med kolumnnamn "
                             "(aliases must be a list of names)")
@@ -227,8 +225,7 @@ def _options(raw_list, where: str, path: Path) -> tuple[Option, ...]:
 
 
 def _flag(raw: dict, key: str, default: bool, where: str, path: Path) -> bool:
-    value = raw.get(key, default)
-    if not isinstance(value, bool):
+    if not isinstance(value := raw.get(key, default), bool):
         raise CodebookError(f"{path}: {where}: {key} ska vara true eller false, inte {value!r} "
                             f"({key} must be true or false)")
     return value
@@ -388,6 +385,8 @@ def load_codebook(path: str | Path) -> Codebook:
     indices = [_index(raw_i, themes, single_ids, seen, path) for raw_i in raw.get("indices") or []]
 
     survey = raw["survey"]
+    if (safety := survey.get("safety_question")) is not None and str(safety) not in single_ids:
+        raise CodebookError(f"{path}: survey.safety_question '{safety}' är ingen envalsfråga (not a single question)")
     return Codebook(indices=tuple(indices), name=_labels(survey.get("name", {}), "survey.name", path),
                     respondent_id=survey.get("respondent_id", "respondent_id"),
                     wave_column=survey.get("wave_column", "ar"),
@@ -397,4 +396,4 @@ def load_codebook(path: str | Path) -> Codebook:
                                                    "survey.respondent_id_aliases", path),
                     wave_aliases=_aliases(survey.get("wave_aliases"), "survey.wave_aliases", path),
                     area_aliases=_aliases(raw["area"].get("aliases"), "area.aliases", path),
-                    multis=tuple(multis))
+                    multis=tuple(multis), safety_question=None if safety is None else str(safety))

@@ -13,10 +13,11 @@ write_tables).
 from .areas import AreaIndex, swedish_order
 from .compute import MISSING_GROUP
 from .parameters import Query, QueryError
-from .processed import Results, open_results, write_tables
+from .processed import ASSOCIATION_FILE, Results, open_results, write_tables
 from .rows import ROW_FIELDS, Rows
 from .sums import LevelSums
 from .tables import TABLES_FOLDER, PackedBoxes, table_folder
 
-__all__ = ["AreaIndex", "LevelSums", "MISSING_GROUP", "PackedBoxes", "Query", "QueryError", "ROW_FIELDS", "Results",
+__all__ = ["ASSOCIATION_FILE", "AreaIndex", "LevelSums",
+           "MISSING_GROUP", "PackedBoxes", "Query", "QueryError", "ROW_FIELDS", "Results",
            "Rows", "TABLES_FOLDER", "open_results", "swedish_order", "table_folder", "write_tables"]

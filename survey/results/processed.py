@@ -21,6 +21,7 @@ from .sums import SumsOf
 from .tables import TableStore
 
 TREND_CACHE_ENTRIES = 4096  # area trends kept (a point a wave each: a few KB at most)
+ASSOCIATION_FILE = "association.parquet"  # the matrix's second axis (survey/association.py)
 QUERY_CACHE_ROWS = 120_000  # rows of views kept (as columns, ~200 bytes a row): a municipality keeps thousands of
 #                             views, a national build (6,000 rows or more a view) some dozens
 
@@ -58,6 +59,7 @@ class Results:
         # a trend is asked for by every details answer (2 ms each, a fifth of it): kept as the views are
         self._trends = cached(LRUCache(TREND_CACHE_ENTRIES), lock=threading.RLock())(
             lambda q, area_id: tuple(compute.area_trend(self, q, area_id)))
+        self._association: dict | None = None  # read when first asked
 
     def compute(self, q: Query) -> Rows:
         """The view's rows, computed (not from the cache: `query`)."""
@@ -95,6 +97,25 @@ class Results:
         """One area's value under q's filters from the baseline wave on, each later wave tested against it
         (change.indicator_change)."""
         return change.indicator_change(self, q, area_id, baseline)
+
+    @property
+    def safety_question(self) -> str | None:
+        """The question feeling unsafe is measured by, when the build holds its association with the problems."""
+        return self.codebook.safety_question if (self.folder / ASSOCIATION_FILE).exists() else None
+
+    def association(self, question: str, wave: int, level: str) -> dict[str, dict]:
+        """How strongly a problem goes with feeling unsafe, per area of a level (survey/association.py): each area's
+        counts, shares and difference, all None where hidden; empty without a safety question."""
+        if self._association is None:
+            path = self.folder / ASSOCIATION_FILE
+            frame = pd.read_parquet(path) if path.exists() else pd.DataFrame(columns=["wave", "question", "level"])
+            index: dict = {}
+            columns = {c: frame[c].tolist() for c in frame.columns}  # plain lists: a row at a time in pandas is slow
+            for i in range(len(frame)):
+                row = {c: None if isinstance(v[i], float) and v[i] != v[i] else v[i] for c, v in columns.items()}
+                index.setdefault((int(row["wave"]), row["question"], row["level"]), {})[row["area_id"]] = row
+            self._association = index
+        return self._association.get((int(wave), question, level), {})
 
     def reference_rows(self, question: str, year: int) -> list[dict]:
         """External reference values (NTU) for a question in the given year, one per geography, own first."""

@@ -35,7 +35,9 @@ class Recorder:
         page.on("response", lambda r: r.status >= 400 and self.bad_responses.append((r.status, r.url)))
         page.on("requestfailed", lambda r: self.failed.append((r.url, r.failure or "")))
         page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
-        page.on("pageerror", lambda e: self.page_errors.append(str(e)))
+        # with where it was thrown (the stack's first frames): a failure in CI then says which script
+        page.on("pageerror", lambda e: self.page_errors.append(
+            str(e) + " | " + " ".join((getattr(e, "stack", "") or "").split("\n")[1:6])))
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import requests
 from playwright.sync_api import expect
@@ -163,3 +164,54 @@ def test_staff_make_a_promise_and_residents_see_how_it_went(browser, promise_ser
     flyer = requests.get(url + "/aterkoppling/distrikt/distrikt_idre/flygblad.pdf", timeout=30)
     assert flyer.status_code == 200 and flyer.content.startswith(b"%PDF")
     assert requests.get(url + "/personal/loften/", timeout=10, allow_redirects=False).status_code == 401
+
+
+@pytest.mark.browser
+def test_the_prioritisation_matrix_in_both_languages_on_a_desktop_and_a_phone(browser, promise_server, processed):
+    """The matrix (numbered points), its table with the build's numbers, the quadrants and the areas and groups where
+    a problem is significantly worse, in Swedish and English, on a desktop and a phone, axe-clean."""
+    from promises.matrix_chart import points
+    from survey.results import ASSOCIATION_FILE
+    url, stored = promise_server, pd.read_parquet(processed / ASSOCIATION_FILE)
+    staff = browser.new_context(viewport={"width": 1366, "height": 768}, locale="sv-SE")
+    tab = staff.new_page()
+    tab.goto(url + "/personal/logga-in")
+    tab.fill("#password", PASSWORD)
+    tab.click("button[type=submit]")
+    tab.wait_for_url(url + "/personal/")
+    # Idre 2019: a number of the table is the build's (Results.association), and every shown one is a point
+    speeding = stored[(stored["question"] == "p_fortkorning") & (stored["wave"] == 2019)
+                      & (stored["area_id"] == "distrikt_idre")].iloc[0]
+    texts = {"sv": ("Vanligt och går ihop med otrygghet", "Områden: Idre", "Grupper här: ", "för få svar"),
+             "en": ("Common and goes with feeling unsafe", "Areas: Idre", "Groups here: ", "too few answers")}
+    for lang, (quadrant, areas, groups, hidden) in texts.items():
+        tab.set_viewport_size({"width": 1366, "height": 768})
+        tab.goto(url + "/personal/loften/prioritering?area=distrikt:distrikt_idre&wave=2019"
+                 + ("&lang=en" if lang == "en" else ""))
+        table = tab.locator("#priority-table")
+        row = table.locator("tbody tr", has=tab.locator("th", has_text=re.compile("^(Fortkörning|Speeding)$")))
+        expect(row).to_contain_text(points(speeding["difference"], lang))
+        shown = table.locator("tbody tr").filter(has_not_text=hidden)
+        expect(tab.locator("svg.matrix-wide g.point")).to_have_count(shown.count())
+        assert shown.count() >= 3
+        expect(tab.locator("svg.matrix-wide")).to_be_visible()
+        expect(tab.locator("svg.matrix-narrow")).to_be_hidden()
+        expect(tab.locator("svg.matrix-wide")).to_contain_text(quadrant)
+        expect(table).to_contain_text(quadrant)
+        expect(table.locator("td.worse")).to_contain_text([re.compile(areas)])
+        expect(table.locator("td.worse").filter(has_text=groups).first).to_be_visible()
+        if lang == "sv":  # the same page in either language: axe on a desktop in Swedish, on a phone in English
+            assert axe_violations(tab) == [], lang
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SCREENS / f"prioritering-{lang}-desktop.png"), full_page=True)
+        tab.set_viewport_size({"width": 360, "height": 740})
+        expect(tab.locator("svg.matrix-narrow")).to_be_visible()
+        expect(tab.locator("svg.matrix-wide")).to_be_hidden()
+        if lang == "en":
+            assert axe_violations(tab) == [], lang + " phone"
+        assert tab.evaluate("document.documentElement.scrollWidth") <= 360, lang
+        tab.screenshot(path=str(SCREENS / f"prioritering-{lang}-phone.png"), full_page=True)
+    # a promise still starts from a problem
+    tab.get_by_role("link", name="Start a promise on Speeding").click()
+    expect(tab.locator("#problems option[value=p_fortkorning]")).to_have_js_property("selected", True)
+    staff.close()

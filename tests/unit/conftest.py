@@ -46,6 +46,17 @@ def _geojson(path: Path, features: list[tuple[dict, object]]) -> None:
 @pytest.fixture
 def tiny(tmp_path) -> Path:
     """Write the tiny project; return its config path (absolute paths inside, output in tmp_path/processed)."""
+    return write_tiny(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def tiny_writer():
+    """write_tiny, for a module's fixture that builds a variant of the tiny project once."""
+    return write_tiny
+
+
+def write_tiny(tmp_path: Path) -> Path:
+    """The tiny project in a folder (tiny's; a module's fixture writes its own variant over it)."""
     (tmp_path / "codebook.yaml").write_text(CODEBOOK, encoding="utf-8")
     lines = ["id,ar,by,kon,q1,fri"] + [",".join(r) for r in ROWS]
     (tmp_path / "responses.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
