@@ -250,14 +250,20 @@
     }
   }
 
-  /* A relayout of a map goes on after MapLibre has drawn; if the graph is gone by then (the next slide), plotly's
-     last step reads its removed layout and throws ("reading '_rangeSliderData'"). Nothing is left to draw then. */
-  function relayout(gd, update) {
-    if (!gd.isConnected) { return; }
-    var done = window.Plotly.relayout(gd, update);
-    if (done && done.catch) {
-      done.catch(function (error) { if (gd.isConnected) { throw error; } });
+  /* plotly draws a map in steps that wait for MapLibre; when the chart is removed meanwhile (a slide paged past
+     while its map still loaded, e.g. after a resize), its last step reads the removed layout and throws "reading
+     '_rangeSliderData'" from a promise nobody holds (its own resize, Dash's draw, a relayout here). Nothing is left
+     to draw then, and nothing on the screen is wrong: that one error is not reported as the page's. */
+  window.addEventListener("unhandledrejection", function (event) {
+    var reason = event.reason;
+    if (reason && /reading '_rangeSliderData'/.test(String(reason.message || reason)) &&
+        /plotly/.test(String(reason.stack || ""))) {
+      event.preventDefault();
     }
+  });
+
+  function relayout(gd, update) {
+    if (gd.isConnected) { window.Plotly.relayout(gd, update); }
   }
 
   /* A map narrower or lower than the one the build's zoom was made for (a phone) zooms out until the whole
