@@ -141,17 +141,20 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
                 dbc.Row([
                     dbc.Col(_map_section(results, lang), xl=6),
                     dbc.Col(html.Section([
-                        html.H3(t("bars_heading", lang), className="h5"),
+                        # for an index: the profile of its questions (callbacks/view.py names it)
+                        html.H3(t("bars_heading", lang), className="h5", id="bars-heading"),
                         _control(t("choose_area", lang), dcc.Dropdown(
                             id="area", placeholder=t("whole_kommun", lang), clearable=True,
                             labels=dropdown_labels(lang),
                             options=[{"label": results.area_name(level, a), "value": a}
                                      for a in results.area_ids(level)], value=view.get("area")), "area"),
                         _chart("bars", t("bars_heading", lang), lang, className="bars-graph"),
+                        _story_add_chart("profile", lang),  # shown for an index (callbacks/view.py)
                         html.H3(t("shares_heading", lang), className="h6 mt-2"),
                         _chart("shares", t("shares_heading", lang), lang),
                         html.H3(t("trend_heading", lang), className="h6 mt-2"),
                         _chart("trend", t("trend_heading", lang), lang),
+                        _story_add_chart("trend", lang),
                         html.P(id="bars-note", className="small text-body-secondary"),
                     ]), xl=6),
                 ]),
@@ -232,6 +235,12 @@ def _chart(chart_id: str, name: str, lang: str, className: str | None = None) ->
     return html.Figure([dcc.Graph(id=chart_id, config=graph_config(lang), className=className),
                         html.Figcaption(t("chart_text", lang), className="visually-hidden"),
                         save_buttons(chart_id, name, lang)], className="mb-1")
+
+
+def _story_add_chart(chart: str, lang: str) -> html.Button:
+    """Adds the view to the presentation as a slide of this chart (its trend, its index's profile)."""
+    return html.Button(t(f"story_add_{chart}", lang), id={"type": "story-add-chart", "chart": chart}, type="button",
+                       className="btn btn-outline-primary btn-sm mb-2", hidden=chart == "profile")
 
 
 def shell() -> html.Div:

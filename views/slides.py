@@ -24,6 +24,7 @@ from .labels import filter_phrase, labelled_query
 from .map import map_view
 from .map_labels import name_places
 from .params import query_params
+from .slide_charts import profile_chart, trend_chart
 
 IMAGE_LABEL_SIZE = 26  # px: place names in a slide's map image (1400 px wide, shown about 900 px wide in a PPTX)
 SCREEN_LABEL_SIZE = 18  # px: place names on a projected map slide (the dashboard's are 13)
@@ -41,7 +42,7 @@ class Slide:
     notes: list[str] = field(default_factory=list)
     source: str = ""
     figure: dict | None = None      # the chart (plotly figure dict), None when there is nothing to draw
-    chart: str = "shares"           # "map" or "shares"
+    chart: str = "shares"           # "map", "shares", "trend" or "profile" (views/slide_charts.py)
     too_few: bool = False           # the view's area has too few answers to show a figure
     image: bytes | None = None      # PNG of the figure, made by render_images
     ranking: list[tuple[str, str, str]] = field(default_factory=list)  # map slides: (area, value, interval)
@@ -146,7 +147,7 @@ def make_slide(results: Results, view: dict, lang: str) -> Slide:
     except QueryError as err:
         return Slide(title=t("unknown_view", lang, error=err), subtitle="", summary="")
     area = view.get("area")
-    is_map = not area and view["level"] != KOMMUN_LEVEL_ID
+    is_map = not area and view["level"] != KOMMUN_LEVEL_ID and not view.get("chart")
     shown = details_view(results, params, area, lang)
     rows = shown["rows"]
     focus = _focus_row(rows, area)
@@ -161,11 +162,14 @@ def make_slide(results: Results, view: dict, lang: str) -> Slide:
     too_few = bool(focus and focus["suppressed"])
     if too_few:
         notes.insert(0, t("too_few_note", lang, k=results.min_n))
-    label = view_label(results, {**view, "by": "" if is_map else view.get("by")}, lang)
+    label = view_label(results, {**view, "by": "" if is_map or view.get("chart") else view.get("by")}
+                       | ({"level": KOMMUN_LEVEL_ID} if view.get("chart") and not area else {}), lang)
     slide = Slide(title=shown["title"], subtitle=f"{shown['subtitle']} · {label}",
                   summary=slide_summary(shown["summary"]), numbers=[_number_line(row, lang) for row in number_rows],
                   number_rows=number_rows, notes=notes, source=_source(results, view, lang), too_few=too_few)
     slide.is_index = results.codebook.index(view["question"]) is not None
+    if view.get("chart"):
+        return _chart_slide(results, view, params, slide, filtered, lang)
     if not is_map:
         slide.figure, slide.chart = shown["shares"], "shares"
         if view.get("by"):  # each group's bar: the reference values' rows (NTU) would leave too little room for them
@@ -180,6 +184,23 @@ def make_slide(results: Results, view: dict, lang: str) -> Slide:
     level = next(lv for lv in results.manifest["levels"] if lv["id"] == view["level"])
     slide.ranking_heading = t("ranking_heading_index" if slide.is_index else "ranking_heading", lang,
                               level=level["label"][lang], who=f" ({filtered})" if filtered else "")
+    return slide
+
+
+def _chart_slide(results: Results, view: dict, params: dict, slide: Slide, filtered: str, lang: str) -> Slide:
+    """The view's trend (its value in every wave) or its index's profile (the items' shares) as the slide's chart
+    and numbers, of everyone (or the filtered group), as the dashboard shows them."""
+    make = trend_chart if view["chart"] == "trend" else profile_chart
+    slide.figure, rows, extra = make(results, params, view.get("area"), lang)
+    slide.chart = view["chart"]
+    slide.number_rows = [_number_row(name, r, lang, filtered) for name, r in rows]
+    slide.numbers = [_number_line(row, lang) for row in slide.number_rows]
+    slide.too_few = all(r["suppressed"] for _, r in rows)
+    if view["chart"] == "trend":  # the waves it spans, not the one chosen
+        slide.subtitle = slide.subtitle.replace(f"({view['wave']})", f"({extra})", 1)
+    else:
+        slide.is_index = False  # the numbers are the items' shares
+        slide.notes = [n for n in [extra] if n] + slide.notes
     return slide
 
 
@@ -232,6 +253,7 @@ def printable(results: Results, slide: Slide) -> dict | None:
         layout["font"] = {**layout.get("font", {}), "size": 26}
         layout["margin"] = {"l": 20, "r": 40, "t": 20, "b": 40}
         layout["height"] = IMAGE_SIZE[1]
+        layout["xaxis"] = {**layout.get("xaxis", {}), "automargin": True}  # a trend's years under its axis
         for trace in figure["data"]:
             if "error_x" in trace:
                 trace["error_x"] = {**trace["error_x"], "thickness": 3, "width": 12}
@@ -247,6 +269,9 @@ def chart_rows(figure: dict | None) -> int:
     """How many bars (rows of labels) a shares chart has: the slide needs room for each (assets/app.js)."""
     if not figure:
         return 0
+    categories = (figure.get("layout", {}).get("yaxis") or {}).get("categoryarray")
+    if categories:  # a profile: a row of dots per item
+        return len(categories)
     return max((len(_bar_labels(trace)) for trace in figure.get("data", []) if trace.get("type") == "bar"), default=0)
 
 
@@ -306,8 +331,9 @@ def screen_figure(slide) -> dict:
         for axis in ("xaxis", "yaxis"):
             if axis in layout:
                 layout[axis] = {**layout[axis], "tickfont": {"size": font}}
-        layout["xaxis"] = {**layout.get("xaxis", {}), "nticks": 4, "tickangle": 0}
-        layout["yaxis"] = {**layout.get("yaxis", {}), "dtick": 1}  # every bar's label (plotly skips some if tight)
+        layout["xaxis"] = {**layout.get("xaxis", {}), "nticks": 4, "tickangle": 0, "automargin": True}
+        if slide.chart != "trend":  # every bar's (or item's) label: plotly skips some if tight
+            layout["yaxis"] = {**layout.get("yaxis", {}), "dtick": 1}
         title = (layout.get("xaxis", {}).get("title") or {}).get("text")
         if title:  # over the chart, from its left edge: under a narrow chart the axis title was cut at both ends
             layout["xaxis"] = {**layout["xaxis"], "title": {"text": ""}}

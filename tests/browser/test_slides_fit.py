@@ -4,8 +4,7 @@ with too few answers) is stepped through with no console error, no element outsi
 other text (measured from the boxes of the page's text elements and of the charts' SVG text). Also: Home/End go
 to the first and last slide, a reload keeps the slide, and axe finds nothing on a map slide.
 
-One tab; the window is resized between sizes. (The problem profile of issue 20 is not a view of its own yet: add
-it to STORY when it is.)"""
+One tab; the window is resized between sizes."""
 from __future__ import annotations
 
 import pytest
@@ -22,7 +21,8 @@ STORY = [
     {"question": "q_otrygg_kvall", "wave": "2019", "level": "by", "area": "by_alvdalen", "by": "alder"},
     {"question": "idx_problem", "wave": "2019", "level": "deso", "area": "2039A0030", "by": "boende"},  # long
     {"question": "q_otrygg_kvall", "wave": "2019", "level": "by", "area": "by_drevdagen"},  # too few answers
-    # the problem profile (issue 20, another branch) goes here when it is a view
+    {"question": "q_otrygg_kvall", "wave": "2019", "level": "by", "area": "by_alvdalen", "chart": "trend"},
+    {"question": "idx_problem", "wave": "2019", "level": "deso", "area": "2039A0030", "chart": "profile"},
 ]
 
 # Every text on the slide: the page's elements with text of their own, and the charts' SVG text. For each, its box;
