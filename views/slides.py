@@ -188,19 +188,19 @@ def make_slide(results: Results, view: dict, lang: str) -> Slide:
 
 
 def _chart_slide(results: Results, view: dict, params: dict, slide: Slide, filtered: str, lang: str) -> Slide:
-    """The view's trend (its value in every wave) or its index's profile (the items' shares) as the slide's chart
-    and numbers, of everyone (or the filtered group), as the dashboard shows them."""
-    make = trend_chart if view["chart"] == "trend" else profile_chart
-    slide.figure, rows, extra = make(results, params, view.get("area"), lang)
+    """The view's trend (its value in every wave, listed beside it) or its index's profile (the items' shares;
+    beside it the index's value, as on a shares slide: a second list of the items left the chart no width)."""
+    area = view.get("area")
     slide.chart = view["chart"]
+    if view["chart"] == "profile":
+        slide.figure, note = profile_chart(results, params, area, lang)
+        slide.notes = [n for n in [note] if n] + slide.notes
+        return slide
+    slide.figure, rows, span = trend_chart(results, params, area, lang)
     slide.number_rows = [_number_row(name, r, lang, filtered) for name, r in rows]
     slide.numbers = [_number_line(row, lang) for row in slide.number_rows]
     slide.too_few = all(r["suppressed"] for _, r in rows)
-    if view["chart"] == "trend":  # the waves it spans, not the one chosen
-        slide.subtitle = slide.subtitle.replace(f"({view['wave']})", f"({extra})", 1)
-    else:
-        slide.is_index = False  # the numbers are the items' shares
-        slide.notes = [n for n in [extra] if n] + slide.notes
+    slide.subtitle = slide.subtitle.replace(f"({view['wave']})", f"({span})", 1)  # the waves, not the one chosen
     return slide
 
 
