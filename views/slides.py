@@ -255,8 +255,12 @@ def printable(results: Results, slide: Slide) -> dict | None:
         layout["height"] = IMAGE_SIZE[1]
         layout["xaxis"] = {**layout.get("xaxis", {}), "automargin": True}  # a trend's years under its axis
         for trace in figure["data"]:
-            if "error_x" in trace:
-                trace["error_x"] = {**trace["error_x"], "thickness": 3, "width": 12}
+            for bars in ("error_x", "error_y"):  # error_y: a trend's
+                if bars in trace:
+                    trace[bars] = {**trace[bars], "thickness": 3, "width": 12}
+            if trace.get("type") == "scatter" and "marker" in trace:  # a trend's or a profile's dots and lines
+                trace["marker"] = {**trace["marker"], "size": 2 * trace["marker"].get("size", 8)}
+                trace["line"] = {**trace.get("line", {}), "width": 4}
     layout.pop("uirevision", None)
     return figure
 
