@@ -178,6 +178,8 @@ def _map_section(results: Results, lang: str) -> html.Section:
         html.Figure([dcc.Graph(id="map", config=graph_config(lang), className="map-graph"),
                      html.Figcaption(t("chart_text", lang), className="visually-hidden")],
                     className="mb-1", **map_fit(results)),
+        # on a phone the zoomed-out map names only the places there is room for (assets/app.js labelShown)
+        html.P(t("map_names_phone", lang), className="small mb-1 d-sm-none"),
         save_buttons("map", t("map_heading", lang), lang),
         html.P(id="map-note", className="small text-body-secondary"),
         html.H3(t("ranking_chart_heading", lang), className="h6 mt-2"),
