@@ -1,7 +1,6 @@
 """The dashboard page: a function of the build's results and the language, no data loading at import."""
 from __future__ import annotations
 
-import math
 import uuid
 
 import dash_bootstrap_components as dbc
@@ -9,6 +8,7 @@ from dash import dcc, html
 
 from survey.results import Results
 from views.labels import source_credit
+from views.map import fit_size
 from views.qr import public_url
 from views.texts import t
 
@@ -221,15 +221,10 @@ def map_fit(results: Results) -> dict:
     """data-* attributes for assets/app.js: the municipality's size in px at the map's zoom, so that a narrow map
     (a phone) zooms out until all of it shows. The finest level's bounds come from the build's manifest
     (survey/build.py); a build made before it wrote them gets no fit (app.js then keeps the build's zoom)."""
-    view = results.manifest["map"]
-    level = next(lv for lv in results.manifest["levels"] if lv["id"] == results.levels[0])
-    if not level.get("bounds"):
-        return {"data-zoom": view["zoom"]}
-    west, south, east, north = level["bounds"]
-    scale = 512 * 2 ** view["zoom"] / 360  # px per degree of longitude (MapLibre's world is 512 px at zoom 0)
-    lat = math.radians((south + north) / 2)
-    return {"data-fit-width": round((east - west) * scale),
-            "data-fit-height": round((north - south) / math.cos(lat) * scale), "data-zoom": view["zoom"]}
+    zoom, size = results.manifest["map"]["zoom"], fit_size(results)
+    if size is None:
+        return {"data-zoom": zoom}
+    return {"data-fit-width": size[0], "data-fit-height": size[1], "data-zoom": zoom}
 
 
 def _chart(chart_id: str, name: str, lang: str, className: str | None = None) -> html.Figure:

@@ -21,14 +21,19 @@ from views.texts import integer, interval, percent_sign, t, value
 from .details import details_view
 from .figures import MARK, shares_figure
 from .labels import filter_phrase, labelled_query
-from .map import map_view
+from .map import fitted_zoom, map_view
 from .map_labels import name_places
 from .params import query_params
 from .slide_charts import profile_chart, trend_chart
 
 IMAGE_LABEL_SIZE = 26  # px: place names in a slide's map image (1400 px wide, shown about 900 px wide in a PPTX)
 SCREEN_LABEL_SIZE = 18  # px: place names on a projected map slide (the dashboard's are 13)
-SCREEN_MAP_SIZE = (700, 520)  # px: a projected slide's map at 1366 × 768 (tests/browser/test_presentation.py)
+# px: a projected map slide's figure width and plot height at 1366 × 768 (measured in Chromium: 465 × 274–326 with
+# its ranking beside it); its colour bar takes 22 px more than the dashboard's (views/map_labels.py COLOUR_BAR).
+# The names are placed for that size at the zoom assets/app.js fits it to: placed for a larger map, 13 of 21
+# villages (the main town too) were hidden when the map was fitted, as they then ran into each other.
+SCREEN_MAP_SIZE = (465, 290)
+SCREEN_COLOUR_BAR_EXTRA = 22
 IMAGE_SIZE = (1400, 1050)  # px of a slide's chart image, 4:3 at scale 1: sharp enough for a projector, about 100 kB
 
 
@@ -44,6 +49,7 @@ class Slide:
     figure: dict | None = None      # the chart (plotly figure dict), None when there is nothing to draw
     chart: str = "shares"           # "map", "shares", "trend" or "profile" (views/slide_charts.py)
     too_few: bool = False           # the view's area has too few answers to show a figure
+    screen_zoom: float | None = None  # a map slide's zoom on a projector (views/map.py fitted_zoom)
     image: bytes | None = None      # PNG of the figure, made by render_images
     ranking: list[tuple[str, str, str]] = field(default_factory=list)  # map slides: (area, value, interval)
     ranking_heading: str = ""       # what the ranking lists ("Andel per by, högst först")
@@ -180,6 +186,7 @@ def make_slide(results: Results, view: dict, lang: str) -> Slide:
         return slide
     map_params = {k: v for k, v in params.items() if k != "by"}  # the map shows everyone, as the dashboard's
     slide.figure, slide.chart = map_view(results, map_params, None, lang)[0], "map"
+    slide.screen_zoom = fitted_zoom(results, *SCREEN_MAP_SIZE)
     slide.ranking, slide.ranking_notes = ranking(results, map_params, lang)
     level = next(lv for lv in results.manifest["levels"] if lv["id"] == view["level"])
     slide.ranking_heading = t("ranking_heading_index" if slide.is_index else "ranking_heading", lang,
@@ -321,7 +328,9 @@ def screen_figure(slide) -> dict:
         layout["margin"] = {"l": 0, "r": 0, "t": 0, "b": 8 + 48 * rows}
         layout["uirevision"] = f"slide:{slide.title}:{slide.subtitle}"  # each slide's map is fitted anew
         # names for a projector, placed for a slide's chart at 1366 × 768 (assets/app.js moves them as it fits)
-        name_places(layout, *SCREEN_MAP_SIZE, SCREEN_LABEL_SIZE)
+        if slide.screen_zoom is not None:
+            layout["map"] = {**layout.get("map", {}), "zoom": slide.screen_zoom}
+        name_places(layout, SCREEN_MAP_SIZE[0] - SCREEN_COLOUR_BAR_EXTRA, SCREEN_MAP_SIZE[1], SCREEN_LABEL_SIZE)
         for trace in figure["data"]:
             if trace.get("colorbar"):
                 trace["colorbar"] = {**trace["colorbar"], "thickness": 24, "tickfont": {"size": SCREEN_FONT_MIN},
