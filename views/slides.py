@@ -208,6 +208,7 @@ def _chart_slide(results: Results, view: dict, params: dict, slide: Slide, filte
     slide.numbers = [_number_line(row, lang) for row in slide.number_rows]
     slide.too_few = all(r["suppressed"] for _, r in rows)
     slide.subtitle = slide.subtitle.replace(f"({view['wave']})", f"({span})", 1)  # the waves, not the one chosen
+    slide.notes = [n.replace(" " + t("reference_note", lang), "") for n in slide.notes]  # a trend has no NTU rows
     return slide
 
 

@@ -170,6 +170,7 @@ def test_a_story_view_can_be_its_trend_or_its_index_profile(results):
         assert [trace["x"] for trace in trend_slide.figure["data"]][0] == waves  # the village, left to right
         assert [row[1] for row in trend_slide.number_rows] == waves * 2  # the village's and the municipality's
         assert f"({waves[0]}–{waves[-1]})" in trend_slide.subtitle
+        assert "NTU" not in " ".join(trend_slide.notes)  # the trend shows no reference values
         items = profile_slide.figure["layout"]["yaxis"]["categoryarray"]
         assert len(items) == 8 and profile_slide.notes[0] == t("profile_slide_note", lang, shown=8, n=20)
         assert profile_slide.number_rows[0][0] == t("whole_kommun", lang) and profile_slide.is_index
