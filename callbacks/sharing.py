@@ -74,12 +74,12 @@ def register_story_callbacks(app, get_results) -> None:
                   Input("story-add", "n_clicks"), Input({"type": "story-remove", "index": ALL}, "n_clicks"),
                   Input({"type": "story-up", "index": ALL}, "n_clicks"),
                   Input({"type": "story-down", "index": ALL}, "n_clicks"), Input("story-clear-confirm", "n_clicks"),
-                  Input("story-upload", "contents"),
+                  Input("story-upload", "contents"), Input({"type": "story-add-chart", "chart": ALL}, "n_clicks"),
                   State("question", "value"), State("wave", "value"), State("level", "value"), State("by", "value"),
                   State({"type": "filter", "group": ALL}, "value"), State("area", "value"), FILTER_IDS,
                   State("story-upload", "filename"), State("story", "data"), State("lang", "data"),
                   prevent_initial_call=True)
-    def edit_story(add, removes, ups, downs, clear, upload, question, wave, level, by, filter_values, area, ids,
+    def edit_story(add, removes, ups, downs, clear, upload, charts, question, wave, level, by, filter_values, area, ids,
                    filename, story, lang):
         results = get_results()
         trigger = ctx.triggered_id
@@ -87,10 +87,13 @@ def register_story_callbacks(app, get_results) -> None:
             story = story_views(story)
         except StoryTooLong:  # not a story the page made: the page says so, and it can be cleared
             return ([], "", "") if trigger == "story-clear" else (no_update, too_long(story, lang), "")
-        if trigger == "story-add" and add:
+        chart = trigger.get("chart") if isinstance(trigger, dict) and trigger.get("type") == "story-add-chart" else None
+        if (trigger == "story-add" and add) or (chart and any(charts)):
             if len(story) >= MAX_STORY:
                 return no_update, too_long(story + [{}], lang), ""
             item = story_item(control_view(results, question, wave, level, by, filter_values, ids, area, lang))
+            if chart:  # the view's trend or its index's profile as the slide's chart (views/slide_charts.py)
+                item = story_item(parse_view({**item, "chart": chart}, results))
             if item in story:
                 return no_update, t("story_duplicate", lang, n=story.index(item) + 1), ""
             story.append(item)

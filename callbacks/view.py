@@ -70,14 +70,17 @@ def register_callbacks(app, get_results) -> None:
 
     @app.callback(Output("bars", "figure"), Output("shares", "figure"), Output("trend", "figure"),
                   Output("ranking", "figure"), Output("table-data", "data"), Output("view-title", "children"),
-                  Output("view-subtitle", "children"),
+                  Output("view-subtitle", "children"), Output("bars-heading", "children"),
                   Output("summary", "children"), Output("bars-note", "children"), Output("csv-link", "href"),
+                  Output({"type": "story-add-chart", "chart": "profile"}, "hidden"),
                   Input("question", "value"), Input("wave", "value"), Input("level", "value"), Input("by", "value"),
                   filters, Input("area", "value"), filter_ids, State("lang", "data"),
                   Input("map-painted", "data"))  # only to wait for the map: it is drawn first (map_patch.py)
     def update_details(question, wave, level, by, filter_values, area, ids, lang, _map_painted):
-        view = details_view(get_results(), view_params(question, wave, level, by, filter_values, ids), area, lang)
-        return tuple(view[k] for k in ("bars", "shares", "trend", "ranking", "table", "title", "page_subtitle",
-                                       "summary", "note", "csv"))
+        results = get_results()
+        view = details_view(results, view_params(question, wave, level, by, filter_values, ids), area, lang)
+        return (*(view[k] for k in ("bars", "shares", "trend", "ranking", "table", "title", "page_subtitle",
+                                    "bars_heading", "summary", "note", "csv")),
+                results.codebook.index(question) is None)  # the profile's button: only for an index
 
     register_sharing_callbacks(app, get_results)

@@ -1,7 +1,6 @@
 """The dashboard page: a function of the build's results and the language, no data loading at import."""
 from __future__ import annotations
 
-import math
 import uuid
 
 import dash_bootstrap_components as dbc
@@ -9,6 +8,7 @@ from dash import dcc, html
 
 from survey.results import Results
 from views.labels import source_credit, whole_words
+from views.map import fit_size
 from views.qr import public_url
 from views.texts import t
 
@@ -141,17 +141,20 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
                 dbc.Row([
                     dbc.Col(_map_section(results, lang), xl=6),
                     dbc.Col(html.Section([
-                        html.H3(t("bars_heading", lang), className="h5"),
+                        # for an index: the profile of its questions (callbacks/view.py names it)
+                        html.H3(t("bars_heading", lang), className="h5", id="bars-heading"),
                         _control(t("choose_area", lang), dcc.Dropdown(
                             id="area", placeholder=t("whole_kommun", lang, **whole_words(results, lang)),
                             clearable=True, labels=dropdown_labels(lang),
                             options=[{"label": results.area_name(level, a), "value": a}
                                      for a in results.area_ids(level)], value=view.get("area")), "area"),
                         _chart("bars", t("bars_heading", lang), lang, className="bars-graph"),
+                        _story_add_chart("profile", lang),  # shown for an index (callbacks/view.py)
                         html.H3(t("shares_heading", lang), className="h6 mt-2"),
                         _chart("shares", t("shares_heading", lang), lang),
                         html.H3(t("trend_heading", lang), className="h6 mt-2"),
                         _chart("trend", t("trend_heading", lang), lang),
+                        _story_add_chart("trend", lang),
                         html.P(id="bars-note", className="small text-body-secondary"),
                     ]), xl=6),
                 ]),
@@ -175,6 +178,8 @@ def _map_section(results: Results, lang: str) -> html.Section:
         html.Figure([dcc.Graph(id="map", config=graph_config(lang), className="map-graph"),
                      html.Figcaption(t("chart_text", lang), className="visually-hidden")],
                     className="mb-1", **map_fit(results)),
+        # on a phone the zoomed-out map names only the places there is room for (assets/app.js labelShown)
+        html.P(t("map_names_phone", lang), className="small mb-1 d-sm-none"),
         save_buttons("map", t("map_heading", lang), lang),
         html.P(id="map-note", className="small text-body-secondary"),
         html.H3(t("ranking_chart_heading", lang), className="h6 mt-2"),
@@ -217,15 +222,10 @@ def map_fit(results: Results) -> dict:
     """data-* attributes for assets/app.js: the municipality's size in px at the map's zoom, so that a narrow map
     (a phone) zooms out until all of it shows. The finest level's bounds come from the build's manifest
     (survey/build.py); a build made before it wrote them gets no fit (app.js then keeps the build's zoom)."""
-    view = results.manifest["map"]
-    level = next(lv for lv in results.manifest["levels"] if lv["id"] == results.levels[0])
-    if not level.get("bounds"):
-        return {"data-zoom": view["zoom"]}
-    west, south, east, north = level["bounds"]
-    scale = 512 * 2 ** view["zoom"] / 360  # px per degree of longitude (MapLibre's world is 512 px at zoom 0)
-    lat = math.radians((south + north) / 2)
-    return {"data-fit-width": round((east - west) * scale),
-            "data-fit-height": round((north - south) / math.cos(lat) * scale), "data-zoom": view["zoom"]}
+    zoom, size = results.manifest["map"]["zoom"], fit_size(results)
+    if size is None:
+        return {"data-zoom": zoom}
+    return {"data-fit-width": size[0], "data-fit-height": size[1], "data-zoom": zoom}
 
 
 def _chart(chart_id: str, name: str, lang: str, className: str | None = None) -> html.Figure:
@@ -233,6 +233,12 @@ def _chart(chart_id: str, name: str, lang: str, className: str | None = None) ->
     return html.Figure([dcc.Graph(id=chart_id, config=graph_config(lang), className=className),
                         html.Figcaption(t("chart_text", lang), className="visually-hidden"),
                         save_buttons(chart_id, name, lang)], className="mb-1")
+
+
+def _story_add_chart(chart: str, lang: str) -> html.Button:
+    """Adds the view to the presentation as a slide of this chart (its trend, its index's profile)."""
+    return html.Button(t(f"story_add_{chart}", lang), id={"type": "story-add-chart", "chart": chart}, type="button",
+                       className="btn btn-outline-primary btn-sm mb-2", hidden=chart == "profile")
 
 
 def shell() -> html.Div:

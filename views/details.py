@@ -19,9 +19,10 @@ from .summary import join_words, summarise
 from .table import municipality_rows, table_data, table_part, table_rows
 
 
-def invalid_details(message: str) -> dict:
+def invalid_details(message: str, lang: str) -> dict:
     return {"bars": EMPTY_FIGURE, "shares": EMPTY_FIGURE, "trend": EMPTY_FIGURE, "ranking": EMPTY_FIGURE,
-            "table": message, "title": message, "subtitle": "", "who": "", "page_subtitle": "", "summary": "",
+            "table": message, "title": message, "bars_heading": t("bars_heading", lang), "subtitle": "", "who": "",
+            "page_subtitle": "", "summary": "",
             "note": "", "csv": "#", "rows": []}
 
 
@@ -66,7 +67,7 @@ def details_view(results: Results, params: dict, area: str | None, lang: str) ->
     try:
         query = results.parse(params)
     except QueryError as err:
-        return invalid_details(t("invalid", lang, error=err))
+        return invalid_details(t("invalid", lang, error=err), lang)
     level_rows = labelled_query(results, query, lang)
     kommun_rows = municipality_rows(results, params, lang)
     question = results.codebook.question(query.question)
@@ -99,6 +100,7 @@ def details_view(results: Results, params: dict, area: str | None, lang: str) ->
                                   chosen, lang, words) if query.level != KOMMUN_LEVEL_ID else EMPTY_FIGURE,
         "table": table_data(table_part(level_rows, whole, chosen), lang, len(rows), csv, who),
         "title": (question or results.codebook.index(query.question)).text[lang],
+        "bars_heading": t("bars_heading" if question else "profile_heading", lang),
         "subtitle": subtitle(results, query, answers, lang),
         "who": who,
         "page_subtitle": f"{subtitle(results, query, answers, lang)} · {who}",  # the page names the filter at the top

@@ -44,6 +44,26 @@ def map_view(results: Results, params: dict, area: str | None, lang: str):
     return figure, note
 
 
+def fit_size(results: Results) -> tuple[int, int] | None:
+    """The municipality's size in px at the build's zoom (from the finest level's bounds in the manifest,
+    survey/build.py), for assets/app.js to fit a narrower map; None for a build made before it wrote them."""
+    level = next(lv for lv in results.manifest["levels"] if lv["id"] == results.levels[0])
+    if not level.get("bounds"):
+        return None
+    west, south, east, north = level["bounds"]
+    scale = 512 * 2 ** results.manifest["map"]["zoom"] / 360  # px per degree of longitude (MapLibre: 512 px at 0)
+    return round((east - west) * scale), round((north - south) / math.cos(math.radians((south + north) / 2)) * scale)
+
+
+def fitted_zoom(results: Results, width: float, plot_height: float) -> float:
+    """The zoom assets/app.js (fitMap) gives a slide's map of this figure width and plot height: out until the
+    whole municipality shows, or in by at most one step to fill the slide. A slide's names are placed for it."""
+    zoom, size = results.manifest["map"]["zoom"], fit_size(results)
+    if size is None:
+        return zoom
+    return zoom + min(1, math.log2((width - 110) / size[0]), math.log2((plot_height - 20) / size[1]))
+
+
 def _choropleth(name: str, locations: list, geojson_url: str, **style) -> dict:
     return {"type": "choroplethmap", "name": name, "geojson": geojson_url, "featureidkey": "properties.area_id",
             "locations": locations, "showlegend": False, **style}

@@ -18,6 +18,8 @@ from survey.results import QueryError, Results
 from translations import DEFAULT as DEFAULT_LANGUAGE
 from translations import LANGUAGES
 
+SLIDE_CHARTS = ("trend", "profile")  # what a story's view may show instead of its map or shares (`chart`)
+
 
 def known_language(lang, default: str = DEFAULT_LANGUAGE) -> str:
     """`lang` if the interface speaks it, else `default`."""
@@ -59,6 +61,9 @@ def parse_view(params, results: Results) -> dict:
         view["area"] = params["area"]
     if params.get("lang") in LANGUAGES:
         view["lang"] = params["lang"]
+    chart = params.get("chart")
+    if chart == "trend" or (chart == "profile" and results.codebook.index(view["question"])):
+        view["chart"] = chart  # a story's view shown as its trend or its index's profile (views/slides.py)
     return view
 
 
@@ -95,14 +100,17 @@ def check_view(params: dict, results: Results) -> dict:
     """A view from an imported story file: every parameter must be valid (QueryError otherwise), unlike a link."""
     if not isinstance(params, dict):
         raise QueryError("view", params, ["{question, wave, level, ...}"])
-    known = {"question", "wave", "level", "by", "area", "lang"} | {g.id for g in results.codebook.groups}
+    known = {"question", "wave", "level", "by", "area", "lang", "chart"} | {g.id for g in results.codebook.groups}
     for key in params:
         if key not in known:
             raise QueryError(key, params[key], sorted(known))
-    results.parse({k: str(v) for k, v in params.items() if k not in ("area", "lang") and v not in (None, "")})
+    results.parse({k: str(v) for k, v in params.items() if k not in ("area", "lang", "chart") and v not in (None, "")})
     view = parse_view({k: str(v) for k, v in params.items() if v not in (None, "")}, results)
     if params.get("area") not in (None, "") and view["area"] != params["area"]:
         raise QueryError("area", params["area"], results.area_ids(view["level"]))
+    if params.get("chart") not in (None, "") and view.get("chart") != params["chart"]:
+        raise QueryError("chart", params["chart"],
+                         list(SLIDE_CHARTS) if results.codebook.index(view["question"]) else ["trend"])
     return view
 
 
@@ -111,6 +119,8 @@ def story_item(view: dict) -> dict:
     item = query_params(view)
     if view.get("area"):
         item["area"] = view["area"]
+    if view.get("chart"):
+        item["chart"] = view["chart"]
     return item
 
 

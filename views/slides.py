@@ -21,13 +21,19 @@ from views.texts import integer, interval, percent_sign, t, value
 from .details import details_view
 from .figures import MARK, shares_figure
 from .labels import filter_phrase, labelled_query, whole_words
-from .map import map_view
+from .map import fitted_zoom, map_view
 from .map_labels import name_places
 from .params import query_params
+from .slide_charts import profile_chart, trend_chart
 
 IMAGE_LABEL_SIZE = 26  # px: place names in a slide's map image (1400 px wide, shown about 900 px wide in a PPTX)
 SCREEN_LABEL_SIZE = 18  # px: place names on a projected map slide (the dashboard's are 13)
-SCREEN_MAP_SIZE = (700, 520)  # px: a projected slide's map at 1366 × 768 (tests/browser/test_presentation.py)
+# px: a projected map slide's figure width and plot height at 1366 × 768 (measured in Chromium: 465 × 274–326 with
+# its ranking beside it); its colour bar takes 22 px more than the dashboard's (views/map_labels.py COLOUR_BAR).
+# The names are placed for that size at the zoom assets/app.js fits it to: placed for a larger map, 13 of 21
+# villages (the main town too) were hidden when the map was fitted, as they then ran into each other.
+SCREEN_MAP_SIZE = (465, 290)
+SCREEN_COLOUR_BAR_EXTRA = 22
 IMAGE_SIZE = (1400, 1050)  # px of a slide's chart image, 4:3 at scale 1: sharp enough for a projector, about 100 kB
 
 
@@ -41,9 +47,10 @@ class Slide:
     notes: list[str] = field(default_factory=list)
     source: str = ""
     figure: dict | None = None      # the chart (plotly figure dict), None when there is nothing to draw
-    chart: str = "shares"           # "map" or "shares"
+    chart: str = "shares"           # "map", "shares", "trend" or "profile" (views/slide_charts.py)
     too_few: bool = False           # the view's area has too few answers to show a figure
     too_few_text: str = ""          # then the kind words why ("… eller hela kommunen", "… hela regionen")
+    screen_zoom: float | None = None  # a map slide's zoom on a projector (views/map.py fitted_zoom)
     image: bytes | None = None      # PNG of the figure, made by render_images
     ranking: list[tuple[str, str, str]] = field(default_factory=list)  # map slides: (area, value, interval)
     ranking_heading: str = ""       # what the ranking lists ("Andel per by, högst först")
@@ -147,7 +154,7 @@ def make_slide(results: Results, view: dict, lang: str) -> Slide:
     except QueryError as err:
         return Slide(title=t("unknown_view", lang, error=err), subtitle="", summary="")
     area = view.get("area")
-    is_map = not area and view["level"] != KOMMUN_LEVEL_ID
+    is_map = not area and view["level"] != KOMMUN_LEVEL_ID and not view.get("chart")
     shown = details_view(results, params, area, lang)
     rows = shown["rows"]
     focus = _focus_row(rows, area)
@@ -163,12 +170,15 @@ def make_slide(results: Results, view: dict, lang: str) -> Slide:
     too_few = bool(focus and focus["suppressed"])
     if too_few:
         notes.insert(0, t("too_few_note", lang, k=results.min_n))
-    label = view_label(results, {**view, "by": "" if is_map else view.get("by")}, lang)
+    label = view_label(results, {**view, "by": "" if is_map or view.get("chart") else view.get("by")}
+                       | ({"level": KOMMUN_LEVEL_ID} if view.get("chart") and not area else {}), lang)
     slide = Slide(title=shown["title"], subtitle=f"{shown['subtitle']} · {label}",
                   summary=slide_summary(shown["summary"]), numbers=[_number_line(row, lang) for row in number_rows],
                   number_rows=number_rows, notes=notes, source=_source(results, view, lang), too_few=too_few,
                   too_few_text=t("too_few_slide", lang, **words) if too_few else "")
     slide.is_index = results.codebook.index(view["question"]) is not None
+    if view.get("chart"):
+        return _chart_slide(results, view, params, slide, filtered, lang)
     if not is_map:
         slide.figure, slide.chart = shown["shares"], "shares"
         if view.get("by"):  # each group's bar: the reference values' rows (NTU) would leave too little room for them
@@ -179,10 +189,29 @@ def make_slide(results: Results, view: dict, lang: str) -> Slide:
         return slide
     map_params = {k: v for k, v in params.items() if k != "by"}  # the map shows everyone, as the dashboard's
     slide.figure, slide.chart = map_view(results, map_params, None, lang)[0], "map"
+    slide.screen_zoom = fitted_zoom(results, *SCREEN_MAP_SIZE)
     slide.ranking, slide.ranking_notes = ranking(results, map_params, lang)
     level = next(lv for lv in results.manifest["levels"] if lv["id"] == view["level"])
     slide.ranking_heading = t("ranking_heading_index" if slide.is_index else "ranking_heading", lang,
                               level=level["label"][lang], who=f" ({filtered})" if filtered else "")
+    return slide
+
+
+def _chart_slide(results: Results, view: dict, params: dict, slide: Slide, filtered: str, lang: str) -> Slide:
+    """The view's trend (its value in every wave, listed beside it) or its index's profile (the items' shares;
+    beside it the index's value, as on a shares slide: a second list of the items left the chart no width)."""
+    area = view.get("area")
+    slide.chart = view["chart"]
+    if view["chart"] == "profile":
+        slide.figure, note = profile_chart(results, params, area, lang)
+        slide.notes = [n for n in [note] if n] + slide.notes
+        return slide
+    slide.figure, rows, span = trend_chart(results, params, area, lang)
+    slide.number_rows = [_number_row(name, r, lang, filtered) for name, r in rows]
+    slide.numbers = [_number_line(row, lang) for row in slide.number_rows]
+    slide.too_few = all(r["suppressed"] for _, r in rows)
+    slide.subtitle = slide.subtitle.replace(f"({view['wave']})", f"({span})", 1)  # the waves, not the one chosen
+    slide.notes = [n.replace(" " + t("reference_note", lang), "") for n in slide.notes]  # a trend has no NTU rows
     return slide
 
 
@@ -235,9 +264,14 @@ def printable(results: Results, slide: Slide) -> dict | None:
         layout["font"] = {**layout.get("font", {}), "size": 26}
         layout["margin"] = {"l": 20, "r": 40, "t": 20, "b": 40}
         layout["height"] = IMAGE_SIZE[1]
+        layout["xaxis"] = {**layout.get("xaxis", {}), "automargin": True}  # a trend's years under its axis
         for trace in figure["data"]:
-            if "error_x" in trace:
-                trace["error_x"] = {**trace["error_x"], "thickness": 3, "width": 12}
+            for bars in ("error_x", "error_y"):  # error_y: a trend's
+                if bars in trace:
+                    trace[bars] = {**trace[bars], "thickness": 3, "width": 12}
+            if trace.get("type") == "scatter" and "marker" in trace:  # a trend's or a profile's dots and lines
+                trace["marker"] = {**trace["marker"], "size": 2 * trace["marker"].get("size", 8)}
+                trace["line"] = {**trace.get("line", {}), "width": 4}
     layout.pop("uirevision", None)
     return figure
 
@@ -250,6 +284,9 @@ def chart_rows(figure: dict | None) -> int:
     """How many bars (rows of labels) a shares chart has: the slide needs room for each (assets/app.js)."""
     if not figure:
         return 0
+    categories = (figure.get("layout", {}).get("yaxis") or {}).get("categoryarray")
+    if categories:  # a profile: a row of dots per item
+        return len(categories)
     return max((len(_bar_labels(trace)) for trace in figure.get("data", []) if trace.get("type") == "bar"), default=0)
 
 
@@ -295,7 +332,9 @@ def screen_figure(slide) -> dict:
         layout["margin"] = {"l": 0, "r": 0, "t": 0, "b": 8 + 48 * rows}
         layout["uirevision"] = f"slide:{slide.title}:{slide.subtitle}"  # each slide's map is fitted anew
         # names for a projector, placed for a slide's chart at 1366 × 768 (assets/app.js moves them as it fits)
-        name_places(layout, *SCREEN_MAP_SIZE, SCREEN_LABEL_SIZE)
+        if slide.screen_zoom is not None:
+            layout["map"] = {**layout.get("map", {}), "zoom": slide.screen_zoom}
+        name_places(layout, SCREEN_MAP_SIZE[0] - SCREEN_COLOUR_BAR_EXTRA, SCREEN_MAP_SIZE[1], SCREEN_LABEL_SIZE)
         for trace in figure["data"]:
             if trace.get("colorbar"):
                 trace["colorbar"] = {**trace["colorbar"], "thickness": 24, "tickfont": {"size": SCREEN_FONT_MIN},
@@ -309,8 +348,9 @@ def screen_figure(slide) -> dict:
         for axis in ("xaxis", "yaxis"):
             if axis in layout:
                 layout[axis] = {**layout[axis], "tickfont": {"size": font}}
-        layout["xaxis"] = {**layout.get("xaxis", {}), "nticks": 4, "tickangle": 0}
-        layout["yaxis"] = {**layout.get("yaxis", {}), "dtick": 1}  # every bar's label (plotly skips some if tight)
+        layout["xaxis"] = {**layout.get("xaxis", {}), "nticks": 4, "tickangle": 0, "automargin": True}
+        if slide.chart != "trend":  # every bar's (or item's) label: plotly skips some if tight
+            layout["yaxis"] = {**layout.get("yaxis", {}), "dtick": 1}
         title = (layout.get("xaxis", {}).get("title") or {}).get("text")
         if title:  # over the chart, from its left edge: under a narrow chart the axis title was cut at both ends
             layout["xaxis"] = {**layout["xaxis"], "title": {"text": ""}}

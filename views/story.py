@@ -7,6 +7,7 @@ import json
 from datetime import date
 
 from survey.results import Results
+from views.texts import t
 
 from .labels import filter_phrase
 from .params import check_view, parse_view, story_item
@@ -61,4 +62,5 @@ def story_entry_label(results: Results, item: dict, lang: str) -> str:
              else next(lv["label"][lang] for lv in results.manifest["levels"] if lv["id"] == view["level"]))
     extra = [results.codebook.group(view["by"]).label[lang].lower()] if view.get("by") else []
     extra += [filter_phrase(results, view["filters"], lang)] if view["filters"] else []
+    extra += [t(f"slide_chart_{view['chart']}", lang)] if view.get("chart") else []  # "över tid", "problemprofil"
     return f"{question.short[lang]} · {where} · {view['wave']}" + (f" ({', '.join(extra)})" if extra else "")

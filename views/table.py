@@ -53,7 +53,9 @@ def table_data(rows: list[dict], lang: str, total: int | None = None, csv: str |
     element JSON (9 ms to encode, most of the details answer) and is 40 KB so. `total` > len(rows): the table
     shows a part and says where the whole one is (`part`). `caption`: who the view is about (labels.view_label).
     Listed by area name, the municipality last; a click on a header sorts by that column (`keys`)."""
-    data = {"head": [t(k, lang) for k in TABLE_COLUMNS], "rows": [
+    is_index = any(r["kind"] == "index" for r in rows)  # an index's value is no share: "Indexvärde"
+    head = [t("index_value" if k == "share" and is_index else k, lang) for k in TABLE_COLUMNS]
+    data = {"head": head, "rows": [
         [r["area_name"], r["group_text"],
          t("too_few", lang) if r["suppressed"] else integer(r["n"], lang),
          "–" if r["suppressed"] else value(r, "share", lang), "" if r["suppressed"] else interval(r, lang),
@@ -103,7 +105,7 @@ def table_columns(kind: str, options: list, lang: str) -> list[str]:
     """The download's headers: what a reader needs first (area, group, answers, value, interval, remarks), then
     the codes to join on (area id, level, group code), whether the value is hidden, the answers' distribution,
     and last who the view is about and its breakdown (the same on every row: a file read alone says it)."""
-    value_header = t("index_label", lang) + " (0–100)" if kind == "index" else t("share", lang) + " (%)"
+    value_header = t("index_value", lang) + " (0–100)" if kind == "index" else t("share", lang) + " (%)"
     return [t("area", lang), t("group", lang), t("n", lang), value_header, t("interval_low", lang),
             t("interval_high", lang), t("remarks", lang), t("area_id", lang), t("level", lang), t("group_code", lang),
             t("hidden_column", lang)] + [f"{o.label[lang]} (%)" for o in options] + [

@@ -60,16 +60,29 @@ def test_axe_finds_no_violations_on_any_page(tab, server_url):
     tab.click("#story-add")
     expect(tab.locator("#story-list li.story-item")).to_have_count(3)
 
+    # an index: its panel is the profile of its questions, the table's value column its value, and the profile
+    # goes to the presentation as a slide of its own
+    load(tab, server_url, view_url({"question": "idx_problem", "level": "deso"}))
+    expect(tab.locator("#bars-heading")).to_have_text("Indexets frågor, sida vid sida")
+    expect(tab.locator("#result-table thead th").nth(3)).to_contain_text("Indexvärde")
+    check("problem index")
+    tab.click("[id='{\"chart\":\"profile\",\"type\":\"story-add-chart\"}']")
+    expect(tab.locator("#story-list li.story-item")).to_have_count(4)
+    expect(tab.locator("#story-list li.story-item").nth(3)).to_contain_text("problemprofil")
+
     tab.goto(server_url + "/presentation")
-    expect(tab.locator("#slide-counter")).to_have_text("Bild 1 av 3")
+    expect(tab.locator("#slide-counter")).to_have_text("Bild 1 av 4")
     tab.wait_for_selector("#slide .js-plotly-plot")
     check("presentation, map slide")
     tab.keyboard.press("ArrowRight")
-    expect(tab.locator("#slide-counter")).to_have_text("Bild 2 av 3")
+    expect(tab.locator("#slide-counter")).to_have_text("Bild 2 av 4")
     check("presentation, area slide")
     tab.keyboard.press("ArrowRight")
     expect(tab.locator(".slide-too-few")).to_be_visible()
     check("presentation, too few answers")
+    tab.keyboard.press("ArrowRight")
+    expect(tab.locator("#slide .slide-profile")).to_be_visible()
+    check("presentation, problem profile")
 
     tab.goto(server_url + "/metod")
     tab.wait_for_selector("#main h2")
@@ -80,7 +93,7 @@ def test_axe_finds_no_violations_on_any_page(tab, server_url):
     expect(tab.locator("#story-add")).to_have_text("Add to the presentation")
     check("English main view")
     tab.goto(server_url + "/presentation?lang=en")
-    expect(tab.locator("#slide-counter")).to_have_text("Slide 1 of 3")
+    expect(tab.locator("#slide-counter")).to_have_text("Slide 1 of 4")
     assert tab.evaluate("document.documentElement.lang") == "en"
     check("English presentation")
     tab.goto(server_url + "/metod?lang=en")

@@ -1,11 +1,11 @@
 """Issue 20's done-when for the presentation: in Chromium at 1920×1080, 1366×768, 1280×720 and 1024×768, a story
 of views (a map at every level, a breakdown by age, a filtered group, a long summary beside many bars, a village
-with too few answers) is stepped through with no console error, no element outside the screen and no text over
-other text (measured from the boxes of the page's text elements and of the charts' SVG text). Also: Home/End go
+with too few answers, a trend, a problem profile) is stepped through with no console error, no element outside the
+screen and no text over other text (measured from the boxes of the page's text elements and of the charts' SVG
+text), and with each place name a map slide shows drawn within its map. Also: Home/End go
 to the first and last slide, a reload keeps the slide, and axe finds nothing on a map slide.
 
-One tab; the window is resized between sizes. (The problem profile of issue 20 is not a view of its own yet: add
-it to STORY when it is.)"""
+One tab; the window is resized between sizes."""
 from __future__ import annotations
 
 import pytest
@@ -22,7 +22,8 @@ STORY = [
     {"question": "q_otrygg_kvall", "wave": "2019", "level": "by", "area": "by_alvdalen", "by": "alder"},
     {"question": "idx_problem", "wave": "2019", "level": "deso", "area": "2039A0030", "by": "boende"},  # long
     {"question": "q_otrygg_kvall", "wave": "2019", "level": "by", "area": "by_drevdagen"},  # too few answers
-    # the problem profile (issue 20, another branch) goes here when it is a view
+    {"question": "q_otrygg_kvall", "wave": "2019", "level": "by", "area": "by_alvdalen", "chart": "trend"},
+    {"question": "idx_problem", "wave": "2019", "level": "deso", "area": "2039A0030", "chart": "profile"},
 ]
 
 # Every text on the slide: the page's elements with text of their own, and the charts' SVG text. For each, its box;
@@ -69,6 +70,36 @@ DRAWN = """(n) => {
 }"""
 
 
+# A map slide's place names: those the figure shows (annotations not hidden by assets/app.js) and those drawn in
+# its SVG, with their boxes, and the map's box (as tests/browser/test_map_names.py reads the dashboard's).
+NAMES = """() => {
+  const gd = document.querySelector('#slide .slide-map .js-plotly-plot');
+  if (!gd) return null;
+  const shown = (gd.layout.annotations || []).filter(a => a.visible !== false).map(a => a.text);
+  const drawn = [...gd.querySelectorAll('.annotation')].filter(g => g.querySelector('.annotation-text'))
+    .map(g => { const r = g.querySelector('.annotation-text-g').getBoundingClientRect();
+                return {text: g.querySelector('.annotation-text').textContent,
+                        box: [r.left, r.top, r.right, r.bottom]}; });
+  const r = gd.getBoundingClientRect();
+  return {shown, drawn, map: [r.left, r.top, r.right, r.bottom]};
+}"""
+
+
+def name_problems(page, villages: bool) -> list:
+    """Each name the map slide shows is drawn, within the map; none when the slide has no map. A map of the
+    villages names some at every size (a DeSO area's long name may find no room on a 1024 px screen's map)."""
+    found = page.evaluate(NAMES)
+    if found is None:
+        return []
+    drawn = [d["text"] for d in found["drawn"]]
+    named = sorted(found["shown"]) == sorted(drawn) and (found["shown"] or not villages)
+    out = [] if named else [("names", found["shown"], drawn)]
+    left, top, right, bottom = found["map"]
+    return out + [("name outside the map", d["text"], [round(v) for v in d["box"]]) for d in found["drawn"]
+                  if d["box"][0] < left - 1 or d["box"][1] < top - 1 or d["box"][2] > right + 1
+                  or d["box"][3] > bottom + 1]
+
+
 def step_to(page, number: int) -> None:
     page.wait_for_function(DRAWN, arg=number, timeout=30_000)
     page.wait_for_timeout(250)  # the fit (assets/app.js) runs on the DOM's changes and a relayout of the map
@@ -78,7 +109,7 @@ def step_to(page, number: int) -> None:
 @pytest.mark.browser
 def test_every_slide_fits_every_projector(tab, server_url):  # noqa: F811
     set_story(tab, server_url, STORY)
-    problems = []
+    problems, maps = [], 0
     for number, (width, height) in enumerate(SIZES):
         tab.set_viewport_size({"width": width, "height": height})
         if number == 0:
@@ -89,10 +120,13 @@ def test_every_slide_fits_every_projector(tab, server_url):  # noqa: F811
             step_to(tab, slide)
             measured = tab.evaluate(MEASURE)
             assert measured["count"] > 10
-            problems += [(width, height, slide, *p) for p in measured["problems"]]
+            problems += [(width, height, slide, *p) for p in measured["problems"]
+                         + name_problems(tab, STORY[slide - 1]["level"] == "by")]
+            maps += tab.locator("#slide .slide-map").count()
             if slide < len(STORY):
                 tab.keyboard.press("ArrowRight")
     assert not problems, problems[:20]
+    assert maps == 3 * len(SIZES)  # the names of three map slides were checked at each size
     assert not tab.recorder.console_errors and not tab.recorder.page_errors, (
         tab.recorder.console_errors[:5], tab.recorder.page_errors[:5])
 

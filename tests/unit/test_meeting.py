@@ -151,3 +151,26 @@ def test_slides_without_images_have_one_page_per_view(results):
     pdf = PdfReader(io.BytesIO(pdf_bytes(slides, "sv")))
     assert len(pdf.pages) == 2
     assert "för få personer" in pdf.pages[1].extract_text().replace("\n", " ")
+
+
+def test_a_story_view_can_be_its_trend_or_its_index_profile(results):
+    """`chart`: a view's slide shows its trend, or (an index only) its items' profile, as the dashboard does; a
+    story file with a chart a view cannot have is refused, a link's is dropped."""
+    trend = check_view({"question": "q_otrygg_kvall", "level": "by", "area": "by_alvdalen", "chart": "trend"}, results)
+    profile = check_view({"question": "idx_problem", "level": "deso", "chart": "profile"}, results)
+    assert story_item(trend)["chart"] == "trend" and story_item(profile)["chart"] == "profile"
+    with pytest.raises(QueryError, match="chart"):
+        check_view({"question": "q_otrygg_kvall", "chart": "profile"}, results)
+    assert "chart" not in parse_view("?question=q_otrygg_kvall&chart=pie", results)
+    for lang in ("sv", "en"):
+        made = story_slides(results, [{**trend, "lang": lang}, {**profile, "lang": lang}], lang)
+        assert [s.chart for s in made] == ["trend", "profile"]
+        waves = [str(w) for w in results.waves]
+        trend_slide, profile_slide = made
+        assert [trace["x"] for trace in trend_slide.figure["data"]][0] == waves  # the village, left to right
+        assert [row[1] for row in trend_slide.number_rows] == waves * 2  # the village's and the municipality's
+        assert f"({waves[0]}–{waves[-1]})" in trend_slide.subtitle
+        assert "NTU" not in " ".join(trend_slide.notes)  # the trend shows no reference values
+        items = profile_slide.figure["layout"]["yaxis"]["categoryarray"]
+        assert len(items) == 8 and profile_slide.notes[0] == t("profile_slide_note", lang, shown=8, n=20)
+        assert profile_slide.number_rows[0][0] == t("whole_kommun", lang) and profile_slide.is_index

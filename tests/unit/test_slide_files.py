@@ -2,7 +2,7 @@
 and none overlapping another (issue 20: the PDF's list of numbers ran into its foot, and the PowerPoint had the
 same geometry). The story has the hard cases: a map with 16 villages ranked, a breakdown by age for a village
 and the whole municipality (10 rows of numbers), a long summary (an index by housing for a DeSO area), a village
-with too few answers, filters, and English.
+with too few answers, filters, a trend, a problem profile, and English.
 
 The charts are plain PNGs of the chart's size (the layout only reads their size; tests/browser/test_exports.py
 makes the real ones with kaleido)."""
@@ -31,6 +31,8 @@ STORY = [
     {"question": "q_otrygg_kvall", "wave": "2019", "level": "by", "area": "by_drevdagen"},
     {"question": "idx_problem", "wave": "2019", "level": "deso", "area": "2039A0030", "by": "boende"},
     {"question": "pol_fortroende", "wave": "2016", "level": "by", "kon": "2"},
+    {"question": "q_otrygg_kvall", "wave": "2019", "level": "by", "area": "by_alvdalen", "chart": "trend"},
+    {"question": "idx_problem", "wave": "2019", "level": "by", "kon": "1", "chart": "profile"},
 ]
 EMU_PER_PT = 12700
 
