@@ -9,6 +9,7 @@ from views.texts import t
 
 from .details import trend_series
 from .figures import trend_figure
+from .labels import whole_words
 from .profile import profile_figure, profile_rows
 
 # The items a profile slide shows, the largest problems first: 20 rows of 20 px type do not fit a 768 px screen;
@@ -33,7 +34,8 @@ def profile_chart(results: Results, params: dict, area: str | None, lang: str) -
     and a note of how many items there are."""
     query = results.parse({**params, "by": ""})
     rows = profile_rows(results, {**params, "by": ""}, query, area, lang)
-    name = results.area_name(query.level, area) if area else t("whole_kommun", lang)
+    words = whole_words(results, lang)
+    name = results.area_name(query.level, area) if area else t("whole_kommun", lang, **words)
     shown = rows[:PROFILE_SLIDE_ITEMS]
     note = t("profile_slide_note", lang, shown=len(shown), n=len(rows)) if len(rows) > len(shown) else ""
-    return profile_figure(shown, name, lang), note
+    return profile_figure(shown, name, lang, words), note

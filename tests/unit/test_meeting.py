@@ -19,7 +19,7 @@ import translations
 from exports.slides import pdf_bytes, pptx_bytes
 from exports.tables import table_file
 from survey.results import QueryError
-from views.labels import labelled_query
+from views.labels import labelled_query, whole_words
 from views.params import check_view, parse_view, query_params, story_item, view_search
 from views.qr import qr_data_uri
 from views.slides import story_slides
@@ -173,4 +173,5 @@ def test_a_story_view_can_be_its_trend_or_its_index_profile(results):
         assert "NTU" not in " ".join(trend_slide.notes)  # the trend shows no reference values
         items = profile_slide.figure["layout"]["yaxis"]["categoryarray"]
         assert len(items) == 8 and profile_slide.notes[0] == t("profile_slide_note", lang, shown=8, n=20)
-        assert profile_slide.number_rows[0][0] == t("whole_kommun", lang) and profile_slide.is_index
+        whole = t("whole_kommun", lang, **whole_words(results, lang))
+        assert profile_slide.number_rows[0][0] == whole and profile_slide.is_index

@@ -105,7 +105,7 @@ def test_the_page_table_shows_a_part_of_a_large_view_and_says_so():
     from views.table import MAX_TABLE_ROWS, table_data, table_part
 
     rows = [{"area_id": f"a{i}", "level": "deso", "area_name": f"A{i}", "group_label": None,
-             "group_text": "Alla svarande", "suppressed": True,
+             "group_text": "Alla svarande", "suppressed": True, "kind": "share",
              "unreliable": False, "rolled_up_label": None} for i in range(MAX_TABLE_ROWS + 3 * Rows.BLOCK)]
     kommun = [{**rows[0], "area_id": "k", "level": "kommun"}]
     made = []
