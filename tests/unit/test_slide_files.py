@@ -12,10 +12,10 @@ import io
 import itertools
 
 import pytest
+from pdf_geometry import overlaps, page_boxes
 from PIL import Image
 from pptx import Presentation
 from pypdf import PdfReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from exports.slide_layout import measure
 from exports.slides import pdf_bytes, pptx_bytes
@@ -33,11 +33,6 @@ STORY = [
     {"question": "pol_fortroende", "wave": "2016", "level": "by", "kon": "2"},
 ]
 EMU_PER_PT = 12700
-
-
-def overlaps(a: tuple, b: tuple) -> bool:
-    """Do two boxes (left, top, right, bottom) share any area (touching is not overlapping)?"""
-    return a[0] < b[2] - 0.01 and b[0] < a[2] - 0.01 and a[1] < b[3] - 0.01 and b[1] < a[3] - 0.01
 
 
 @pytest.fixture(scope="module", params=["sv", "en"])
@@ -82,23 +77,7 @@ def test_pdf_text_stays_on_the_page_off_the_chart_and_apart(slides):
     assert len(reader.pages) == len(made)
     for number, page in enumerate(reader.pages, start=1):
         width, height = float(page.mediabox.width), float(page.mediabox.height)
-        lines, images = [], []
-
-        def text(chunk, cm, tm, font, size, lines=lines, height=height):
-            if not chunk.strip():
-                return
-            x, y = cm[4] + tm[4], cm[5] + tm[5]
-            name = (font or {}).get("/BaseFont", "/Helvetica")[1:]
-            w = stringWidth(chunk.strip(), name if name.startswith("Helvetica") else "Helvetica", size)
-            # the ink of a line: cap height and accents above the baseline, descenders below
-            lines.append((chunk.strip(), (x, height - y - size * 0.8, x + w, height - y + size * 0.21)))
-
-        def operand(op, args, cm, tm, images=images, height=height):
-            if op == b"cm" and len(args) == 6 and float(args[0]) > 100:  # reportlab's image: w 0 0 h x y cm
-                w, h, x, y = (float(args[i]) for i in (0, 3, 4, 5))
-                images.append((x, height - y - h, x + w, height - y))
-
-        page.extract_text(visitor_text=text, visitor_operand_before=operand)
+        lines, images = page_boxes(page)
         assert lines and len(images) == (1 if made[number - 1].image else 0)
         for chunk, box in lines:
             assert box[0] >= 0 and box[1] >= 0 and box[2] <= width + 0.5 and box[3] <= height, (number, chunk, box)
