@@ -2,7 +2,7 @@
 and none overlapping another (issue 20: the PDF's list of numbers ran into its foot, and the PowerPoint had the
 same geometry). The story has the hard cases: a map with 16 villages ranked, a breakdown by age for a village
 and the whole municipality (10 rows of numbers), a long summary (an index by housing for a DeSO area), a village
-with too few answers, filters, and English.
+with too few answers, filters, English, and a medborgarlöfte's follow-up (promises/slide.py).
 
 The charts are plain PNGs of the chart's size (the layout only reads their size; tests/browser/test_exports.py
 makes the real ones with kaleido)."""
@@ -19,6 +19,9 @@ from pypdf import PdfReader
 
 from exports.slide_layout import measure
 from exports.slides import pdf_bytes, pptx_bytes
+from promises import store
+from promises.db import Database
+from promises.slide import promise_slide
 from views.params import parse_view
 from views.slides import IMAGE_SIZE, story_slides
 
@@ -35,10 +38,27 @@ STORY = [
 EMU_PER_PT = 12700
 
 
+@pytest.fixture(scope="module")
+def promise(tmp_path_factory):
+    """A medborgarlöfte with three indicators (one with a hidden baseline) and actions: its slide (issue 23)."""
+    db = Database(f"sqlite:///{tmp_path_factory.mktemp('slides') / 'promises.sqlite3'}")
+    db.migrate()
+    pid = store.create_promise(db, "anna", {"title": "Lugnare trafik och tryggare kvällar i Idre och Särna",
+                                            "areas": ["distrikt:distrikt_idre", "distrikt:distrikt_sarna"]}, [
+        {"question": q, "level": "distrikt", "area_id": a, "filters": f, "baseline_wave": 2016}
+        for q, a, f in (("p_fortkorning", "distrikt_idre", {}), ("q_otrygg_kvall", "distrikt_idre", {"kon": "1"}),
+                        ("q_otrygg_kvall", "distrikt_sarna", {}))])
+    for status in ("genomford", "pagar", "planerad", "installd"):
+        store.add_action(db, "anna", pid, {"what": "Åtgärd", "status": status})
+    yield db, pid
+    db.dispose()
+
+
 @pytest.fixture(scope="module", params=["sv", "en"])
-def slides(request, results):
+def slides(request, results, promise):
     lang = request.param
     made = story_slides(results, [parse_view({**v, "lang": lang}, results) for v in STORY], lang)
+    made.append(promise_slide(results, *promise, lang))
     image = io.BytesIO()
     Image.new("RGB", IMAGE_SIZE, "#c6dbef").save(image, "PNG")
     for slide in made:
