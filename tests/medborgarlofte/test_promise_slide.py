@@ -9,16 +9,18 @@ import io
 import json
 
 import pytest
+from dash import no_update
 from flask import Flask
 from pptx import Presentation
 
+from callbacks.promise_story import add_promise_to_story
 from exports.slides import pptx_bytes
 from promises import store
 from promises.db import Database
 from promises.followup import follow_up
 from promises.render import DB
 from promises.slide import promise_slide, with_promise_slides
-from views.story import item_slide, promise_id, promise_item, read_story_file, story_views
+from views.story import MAX_STORY, item_slide, promise_id, promise_item, read_story_file, story_views
 from views.texts import t
 
 # Idre, 2016 on: everyone's speeding, and women's feeling unsafe out late, whose 2016 value is hidden (too few).
@@ -91,3 +93,20 @@ def test_a_story_file_keeps_a_promise_and_checks_its_number(results):
     assert read_story_file(upload([{"promise": "7"}, view]), results)[0] == {"promise": "7"}
     assert [promise_id(item) for item in ({"promise": "0"}, {"promise": "1" * 10}, {"promise": "٣"},
                                           {"promise": "3", "question": "x"}, {"promise": "3"})] == [None] * 4 + [3]
+
+
+def test_the_dashboard_adds_a_promise_only_with_a_good_number(promise):
+    """?promise= on the dashboard (callbacks/promise_story.py): the story gains the promise once; a value that is
+    not 1–9 digits, an unknown promise, a story that is not one, or a full story are refused with a message."""
+    _, pid = promise
+    story, message = add_promise_to_story(str(pid), [{"question": "q_otrygg_kvall"}], "sv")
+    assert story == [{"question": "q_otrygg_kvall"}, {"promise": str(pid)}]
+    assert message == "Tillagd som bild 2 i presentationen."
+    assert add_promise_to_story(f"00{pid}", story, "sv") == (no_update,
+                                                             "Den här vyn finns redan i presentationen (bild 2).")
+    for value, says in (("abc", "”abc” är inget nummer"), ("0", "”0” är inget nummer"), ("1" * 10, "inget nummer"),
+                        (["1"], "inget nummer"), ("99999999", "inget medborgarlöfte nummer 99999999")):
+        assert add_promise_to_story(value, [], "sv")[0] is no_update
+        assert says in add_promise_to_story(value, [], "sv")[1], value
+    assert add_promise_to_story(str(pid), "not a story", "sv")[0] is no_update
+    assert add_promise_to_story(str(pid), [{"question": str(i)} for i in range(MAX_STORY)], "sv")[0] is no_update
