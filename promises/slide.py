@@ -122,8 +122,7 @@ def promise_slide(results: Results, db, pid: int, lang: str) -> Slide:
         promise = store.get_promise(db, pid)
     except store.NotFound:
         return Slide(title=t("promise_slide_gone", lang), subtitle="", summary=t("promise_slide_gone_text", lang))
-    follow_ups = [follow_up(results, i, lang) for i in promise.indicators]
-    shown = follow_ups[:SLIDE_INDICATORS]
+    shown = [follow_up(results, i, lang) for i in promise.indicators[:SLIDE_INDICATORS]]  # the work is bounded
     areas = ", ".join(area_name(results, *item.partition(":")[::2]) for item in promise.areas)
     period = " – ".join(x for x in (promise.period_start, promise.period_end) if x)
     subtitle = " · ".join(filter(None, [t("promise_slide_kind", lang), areas,
@@ -132,8 +131,8 @@ def promise_slide(results: Results, db, pid: int, lang: str) -> Slide:
                        ([change_sentence(shown[0], lang)] if shown else [t("feedback_no_indicators", lang)]))
     rows = [row for f in shown for row in follow_up_rows(f, lang)]
     notes = [t("feedback_method_note", lang)]
-    if len(follow_ups) > len(shown):
-        notes.append(t("promise_slide_more", lang, n=len(follow_ups) - len(shown)))
+    if len(promise.indicators) > len(shown):
+        notes.append(t("promise_slide_more", lang, n=len(promise.indicators) - len(shown)))
     slide = Slide(title=promise.title, subtitle=subtitle, summary=summary,
                   numbers=[number_line(row, lang) for row in rows], number_rows=rows, notes=notes,
                   source=_source(results, {"wave": results.waves[-1]}, lang))
@@ -158,5 +157,14 @@ def story_label(item: dict, lang: str) -> str:
 def with_promise_slides(results: Results, views: list[dict], lang: str) -> list[dict]:
     """The story for a file export: each promise's item with its slide made here (views.story.item_slide draws
     it), the views as they are."""
-    return [{"promise": item["promise"], "slide": asdict(story_slide(results, item, lang))}
-            if promise_id(item) else item for item in views]
+    made: dict[int, dict] = {}  # each promise once, however often a (crafted) story names it
+    out = []
+    for item in views:
+        pid = promise_id(item)
+        if pid is None:
+            out.append(item)
+            continue
+        if pid not in made:
+            made[pid] = asdict(promise_slide(results, database(), pid, lang))
+        out.append({"promise": str(pid), "slide": made[pid]})
+    return out

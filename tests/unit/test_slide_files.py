@@ -24,6 +24,7 @@ from promises.db import Database
 from promises.slide import promise_slide
 from views.params import parse_view
 from views.slides import IMAGE_SIZE, story_slides
+from views.texts import t
 
 STORY = [
     {"question": "q_otrygg_kvall", "wave": "2019", "level": "by", "by": "alder"},
@@ -40,14 +41,14 @@ EMU_PER_PT = 12700
 
 @pytest.fixture(scope="module")
 def promise(tmp_path_factory):
-    """A medborgarlöfte with three indicators (one with a hidden baseline) and actions: its slide (issue 23)."""
+    """A medborgarlöfte with four indicators (one with a hidden baseline; the slide shows three) and actions."""
     db = Database(f"sqlite:///{tmp_path_factory.mktemp('slides') / 'promises.sqlite3'}")
     db.migrate()
     pid = store.create_promise(db, "anna", {"title": "Lugnare trafik och tryggare kvällar i Idre och Särna",
                                             "areas": ["distrikt:distrikt_idre", "distrikt:distrikt_sarna"]}, [
         {"question": q, "level": "distrikt", "area_id": a, "filters": f, "baseline_wave": 2016}
         for q, a, f in (("p_fortkorning", "distrikt_idre", {}), ("q_otrygg_kvall", "distrikt_idre", {"kon": "1"}),
-                        ("q_otrygg_kvall", "distrikt_sarna", {}))])
+                        ("q_otrygg_kvall", "distrikt_sarna", {}), ("p_fortkorning", "distrikt_sarna", {}))])
     for status in ("genomford", "pagar", "planerad", "installd"):
         store.add_action(db, "anna", pid, {"what": "Åtgärd", "status": status})
     yield db, pid
@@ -59,6 +60,7 @@ def slides(request, results, promise):
     lang = request.param
     made = story_slides(results, [parse_view({**v, "lang": lang}, results) for v in STORY], lang)
     made.append(promise_slide(results, *promise, lang))
+    assert len(made[-1].number_rows) == 9 and made[-1].notes[-1] == t("promise_slide_more", lang, n=1)
     image = io.BytesIO()
     Image.new("RGB", IMAGE_SIZE, "#c6dbef").save(image, "PNG")
     for slide in made:
