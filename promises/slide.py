@@ -107,9 +107,9 @@ def follow_up_figure(follow_ups: list[dict], lang: str) -> dict | None:
     return {"data": traces, "layout": {
         "barmode": "group", "height": 150 + 70 * len(labels), "plot_bgcolor": "#ffffff",
         "font": {"family": FONT, "size": 13},
-        # what the bars are, over their legend (an axis title moved over the chart would meet the legend)
-        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom", "traceorder": "normal",
-                   "title": {"text": t("index_axis" if is_index else "share_axis", lang), "side": "top left"}},
+        # over the bars (it wraps on a narrow chart); what the bars are (share or index, 95 % interval) is the
+        # caption of the slide's table: an axis or legend title here met the legend or ran off a 1024 px chart
+        "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1, "yanchor": "bottom", "traceorder": "normal"},
         "xaxis": {"range": [0, min(100, (int(top) // 10 + 1) * 10 + 5)], "fixedrange": True,
                   "ticksuffix": "" if is_index else percent_sign(lang), "automargin": True},
         "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True},

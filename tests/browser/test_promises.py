@@ -180,7 +180,7 @@ def test_staff_make_a_promise_and_residents_see_how_it_went(browser, promise_ser
 def test_a_promise_follow_up_becomes_a_slide_of_the_presentation(browser, promise_server, tmp_path):
     """As staff: "Lägg till i presentationen" on a promise's page adds its follow-up to the story (an unknown number
     is refused with a message); the presentation steps to its slide (title, verdict in words, the chart)
-    with no console error, fitting 1366×768 and 1920×1080 (test_slides_fit's measure); the story's PowerPoint
+    with no console error, fitting 1366×768, 1920×1080 and 1024×768 (test_slides_fit's measure); the story's PowerPoint
     through the export route; the lägesbild's PDF."""
     url = promise_server
     db = Database(f"sqlite:///{promise_server.folder / 'promises.sqlite3'}")
@@ -218,7 +218,7 @@ def test_a_promise_follow_up_becomes_a_slide_of_the_presentation(browser, promis
     assert tab.evaluate("JSON.parse(localStorage.getItem('story'))[0]") == {"promise": str(pid)}
 
     tab.goto(url + "/presentation")
-    for width, height in ((1366, 768), (1920, 1080)):
+    for width, height in ((1366, 768), (1920, 1080), (1024, 768)):
         tab.set_viewport_size({"width": width, "height": height})
         tab.keyboard.press("Home")
         step_to(tab, 1)
