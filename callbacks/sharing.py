@@ -18,12 +18,15 @@ from exports.jobs import queue, valid_job_id
 from exports.routes import KIND_NAMES, job_message, start_story_export, too_long
 from layouts.page import map_fit
 from layouts.presentation import empty_slide, slide_content
+from promises.slide import story_label, story_slide, with_promise_slides
 from survey.results import QueryError
 from views.params import control_view, parse_view, story_item
 from views.qr import only_this_computer, public_url, qr_data_uri, shared_url
 from views.slides import make_slide, screen_figure
-from views.story import MAX_STORY, StoryTooLong, read_story_file, story_entry_label, story_file, story_views
+from views.story import MAX_STORY, StoryTooLong, promise_id, read_story_file, story_entry_label, story_file, story_views
 from views.texts import t
+
+from .promise_story import register_promise_story_callbacks
 
 FILTER_IDS = State({"type": "filter", "group": ALL}, "id")
 
@@ -34,6 +37,7 @@ def register_sharing_callbacks(app, get_results) -> None:
     register_story_clear_callbacks(app)
     register_story_file_callbacks(app, get_results)
     register_presentation_callbacks(app, get_results)
+    register_promise_story_callbacks(app)
 
 
 def register_link_callbacks(app, get_results) -> None:
@@ -127,9 +131,11 @@ def register_story_callbacks(app, get_results) -> None:
         except StoryTooLong:
             return [html.Li(too_long(story, lang), className="story-empty")], "btn btn-primary btn-sm"
         items = []
+        if any(promise_id(item) for item in story):  # a promise's title comes from the database
+            ctx.response.set_header("Cache-Control", "no-store")
         for i, item in enumerate(story):
             try:
-                label = story_entry_label(results, item, lang)
+                label = story_label(item, lang) if promise_id(item) else story_entry_label(results, item, lang)
             except (KeyError, StopIteration, AttributeError, TypeError):
                 label = str(item)
             buttons = [html.Button(arrow, id={"type": kind, "index": i}, type="button",
@@ -180,7 +186,7 @@ def register_story_file_callbacks(app, get_results) -> None:
         if not story or not ctx.triggered[0]["value"]:
             return no_update, t("story_empty", lang) if not story else no_update, no_update, no_update
         kind = "pptx" if ctx.triggered_id == "story-pptx" else "pdf"
-        job, _, message = start_story_export(get_results(), kind, story, lang)
+        job, _, message = start_story_export(get_results(), kind, story, lang, with_promise_slides)
         if job is None:
             return None, message, True, 0
         return {"id": job, "kind": kind}, message, False, 0
@@ -233,7 +239,11 @@ def register_presentation_callbacks(app, get_results) -> None:
             return empty_slide(lang), "", True, True
         index = max(0, min(index if isinstance(index, int) else 0, len(story) - 1))
         results = get_results()
-        slide = make_slide(results, parse_view({**story[index], "lang": lang}, results), lang)
+        if promise_id(story[index]):  # a promise's follow-up (promises/slide.py), from the database
+            ctx.response.set_header("Cache-Control", "no-store")
+            slide = story_slide(results, story[index], lang)
+        else:
+            slide = make_slide(results, parse_view({**story[index], "lang": lang}, results), lang)
         if slide.figure and slide.figure.get("data"):
             slide.figure = screen_figure(slide)
         key = hashlib.sha1(json.dumps([story[index], lang], sort_keys=True).encode()).hexdigest()[:10]

@@ -13,6 +13,7 @@ from layouts.presentation import presentation_page
 from views.details import details_view
 from views.map import map_view
 from views.params import area_choice, language, parse_view, view_params
+from views.story import promise_to_add
 
 from .map_patch import MAP_PAINTED, map_answer
 from .sharing import register_sharing_callbacks
@@ -42,7 +43,7 @@ def register_callbacks(app, get_results) -> None:
             return methods_page(results, lang)
         if pathname == "/presentation":
             return presentation_page(results, lang)
-        return page(results, lang, parse_view(search or "", results))
+        return page(results, lang, parse_view(search or "", results), promise_to_add(search))
 
     # The page's language on <html> too (the index page is served before the language is known).
     app.clientside_callback("function (lang) { document.documentElement.lang = lang; return lang; }",

@@ -30,8 +30,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from survey.results import open_results
-from views.params import parse_view
-from views.slides import story_slides
+from views.story import item_slide
 
 from .slides import pdf_bytes, pptx_bytes, render_images
 
@@ -67,7 +66,7 @@ def draw(kind: str, views: list[dict], lang: str, data_dir: str, progress) -> by
     """The story's file (the slides of views/slides.py, drawn by exports/slides.py); progress(slide, total) as each
     chart is drawn."""
     results = open_results(data_dir)
-    slides = story_slides(results, [parse_view({**v, "lang": lang}, results) for v in views], lang)
+    slides = [item_slide(results, v, lang) for v in views]  # a promise's slide comes made (promises/slide.py)
     for number, slide in enumerate(slides, start=1):
         progress(number, len(slides))
         render_images(results, [slide])

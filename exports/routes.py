@@ -23,9 +23,10 @@ from .tables import table_file
 KIND_NAMES = {"pptx": "PowerPoint", "pdf": "PDF"}
 
 
-def start_story_export(results, kind: str, story, lang: str) -> tuple[str | None, int, str]:
+def start_story_export(results, kind: str, story, lang: str, prepare=None) -> tuple[str | None, int, str]:
     """Start the story's file as a job: (job id or None, HTTP status, message for the user). The story's length
-    first, then the client's limit, then a slot in the queue: a refused request costs nothing."""
+    first, then the client's limit, then a slot in the queue: a refused request costs nothing. `prepare(results,
+    views, lang)`, given by a layer above, makes the slides this layer cannot (a promise's, promises/slide.py)."""
     try:
         views = story_views(story)
         if not views:
@@ -35,7 +36,7 @@ def start_story_export(results, kind: str, story, lang: str) -> tuple[str | None
     if not export_allowed():
         return None, 429, t("story_rate_limited", lang)
     try:
-        job = queue().submit(kind, views, lang, str(results.folder))
+        job = queue().submit(kind, prepare(results, views, lang) if prepare else views, lang, str(results.folder))
     except QueueFull:
         return None, 429, t("story_queue_full", lang)
     return job, 202, t("story_file_queued", lang, kind=KIND_NAMES[kind])
@@ -61,7 +62,8 @@ def job_message(status: dict, lang: str) -> str:
     return t("story_file_gone", lang)
 
 
-def make_blueprint(get_results) -> Blueprint:
+def make_blueprint(get_results, prepare=None) -> Blueprint:
+    """`prepare`: see start_story_export (web/app.py gives promises/slide.py's)."""
     exports = Blueprint("exports", __name__, url_prefix="/export")
 
     @exports.get("/table.<fmt>")
@@ -80,7 +82,7 @@ def make_blueprint(get_results) -> Blueprint:
         body = request.get_json(silent=True)
         body = body if isinstance(body, dict) else {}
         lang = known_language(body.get("lang"))
-        job, status, message = start_story_export(get_results(), kind, body.get("views"), lang)
+        job, status, message = start_story_export(get_results(), kind, body.get("views"), lang, prepare)
         if job is None:
             return jsonify({"error": message}), status, {"Retry-After": "60"} if status == 429 else {}
         return jsonify({"job": job, "status": f"/export/jobs/{job}", "file": f"/export/jobs/{job}.{kind}",

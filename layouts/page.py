@@ -102,8 +102,9 @@ def controls(results: Results, lang: str, view: dict | None = None) -> html.Div:
     ], className="controls", id="controls")
 
 
-def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
-    """The dashboard in `lang`, showing `view` (question, wave, level, by, filters, area; None: the default)."""
+def page(results: Results, lang: str, view: dict | None = None, add_promise: str | None = None) -> html.Div:
+    """The dashboard in `lang`, showing `view` (question, wave, level, by, filters, area; None: the default);
+    `add_promise`: a promise's follow-up to add to the story (?promise=, callbacks/promise_story.py)."""
     view = view or {}
     level = view.get("level") or results.levels[0]
     manifest = results.manifest
@@ -121,6 +122,7 @@ def page(results: Results, lang: str, view: dict | None = None) -> html.Div:
         share_modal(lang),
         html.Span(id="chart-saved", hidden=True),
         dcc.Store(id="page-token", data=uuid.uuid4().hex),  # new with every page drawn (see assets/app.js)
+        dcc.Store(id="story-promise", data=add_promise),
         banner,
         _header(lang, whole_words(results, lang)),
         # A grid (style.css): controls and the presentation panel on the left, the view on the right; on a phone the

@@ -18,16 +18,19 @@ from flask import Blueprint, Response, abort, flash, get_flashed_messages, redir
 
 from staff.auth import is_staff, staff_user, staff_user_label
 from survey.results import QueryError
-from views.labels import whole_words
+from views.labels import source_credit, whole_words
 from views.texts import t
 
 from . import store
 from .followup import area_choices, check_indicator, describe, follow_up, indicator_from_view
 from .lagesbild import WRITTEN, lagesbild, lagesbild_docx
+from .lagesbild_pdf import lagesbild_pdf
 from .priorities import matrix
 from .render import STATUS_KEYS, database, keep, language, page, results
 
 PREFIX = "/personal/loften"
+REPORT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "pdf": "application/pdf"}
 
 
 def csrf_token() -> str:
@@ -293,14 +296,25 @@ def register_view_routes(bp: Blueprint) -> None:
         return staff_page("lagesbild.html", t("lagesbild_title", lang), lang,
                           sections=lagesbild(results(), database(), lang))
 
-    @bp.get("/lagesbild.docx")
-    def report_docx():
+    @bp.get("/lagesbild.<kind>")
+    def report_file(kind: str):
+        """The lägesbild as Word or PDF: the same sections (one call of `lagesbild`), set by each writer."""
+        if kind not in REPORT_TYPES:
+            abort(404)
         lang, data = language(), results()
-        title = t("lagesbild_document_title", lang, wave=data.waves[-1], **whole_words(data, lang))
-        body = lagesbild_docx(lagesbild(data, database(), lang), title, lang)
-        return Response(body, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                        headers={"Content-Disposition": 'attachment; filename="lagesbild.docx"',
-                                 "Cache-Control": "no-store"})
+        words = whole_words(data, lang)
+        title = t("lagesbild_document_title", lang, wave=data.waves[-1], **words)
+        sections = lagesbild(data, database(), lang)
+        if kind == "docx":
+            body = lagesbild_docx(sections, title, lang)
+        else:
+            subtitle = " ".join(filter(None, [t("source_survey", lang, wave=data.waves[-1], **words),
+                                              t("demo_note", lang) if data.manifest.get("demo") else "",
+                                              t("made_with", lang, built=data.manifest["built_at"][:10])]))
+            body = lagesbild_pdf(sections, title, subtitle, " · ".join(
+                filter(None, [title, source_credit(data.manifest, lang)])), lang)
+        return Response(body, mimetype=REPORT_TYPES[kind], headers={
+            "Content-Disposition": f'attachment; filename="lagesbild.{kind}"', "Cache-Control": "no-store"})
 
     @bp.post("/lagesbild/<key>")
     def save_report_part(key: str):

@@ -1,21 +1,59 @@
 """A story: an ordered list of views for a meeting, kept in the browser, saved and opened as a JSON file, listed
-in a line per view. Its slides are views/slides.py's."""
+in a line per view. Its slides are views/slides.py's.
+
+An item may also be a medborgarlöfte's follow-up, {"promise": "12"} (issue 23): its slide is made by
+promises/slide.py, a layer above this one (the database is its), and sent with the item to the file export."""
 from __future__ import annotations
 
 import base64
 import json
 from datetime import date
+from urllib.parse import parse_qs
 
 from survey.results import Results
 from views.texts import t
 
 from .labels import filter_phrase
 from .params import check_view, parse_view, story_item
+from .slides import Slide, make_slide
 
 STORY_FORMAT = "trygghetskartan-story"
 MAX_STORY = 50  # views in one story: a file with more is refused (it is not one made here), and so is a longer
 # story sent by a page to any callback or to /export/story.* (the page cannot make one)
 MAX_VIEW_KEYS = 20  # parameters of one view (a view has about ten)
+PROMISE = "promise"  # the key of a promise's item, and the dashboard's parameter that adds one (/?promise=12)
+PROMISE_DIGITS = 9   # a promise's id: 1 to 9 digits (the database's ids are far below)
+
+
+def promise_id(item) -> int | None:
+    """The promise a story item shows ({"promise": "12"}; "slide" is its made slide, see item_slide), else None
+    (a view). Strict: that key and no view parameter, an id of 1–9 ASCII digits above 0."""
+    if not isinstance(item, dict) or PROMISE not in item or set(item) - {PROMISE, "slide"}:
+        return None
+    text = str(item[PROMISE])
+    return int(text) if 0 < len(text) <= PROMISE_DIGITS and text.isascii() and text.isdigit() and int(text) else None
+
+
+def promise_item(pid: int) -> dict:
+    return {PROMISE: str(pid)}
+
+
+def promise_to_add(search: str | None) -> str | None:
+    """The dashboard's ?promise= (a promise page's "Lägg till i presentationen"), as given, at most 20 characters:
+    the story's callback checks it and says what is wrong (callbacks/promise_story.py)."""
+    value = parse_qs((search or "").lstrip("?")).get(PROMISE, [None])[0]
+    return None if value is None else value[:20]
+
+
+def item_slide(results: Results, item: dict, lang: str) -> Slide:
+    """A story item's slide: a view's (views/slides.py), or the one a higher layer made from the database and
+    sent with the item (a promise's follow-up, promises/slide.py); a promise's item without one says so."""
+    if promise_id(item) is None:
+        return make_slide(results, parse_view({**item, "lang": lang}, results), lang)
+    made = item.get("slide")
+    if isinstance(made, dict):
+        return Slide(**made)
+    return Slide(title=t("unknown_view", lang, error=f"{PROMISE}={item[PROMISE]}"), subtitle="", summary="")
 
 
 class StoryTooLong(ValueError):
@@ -51,7 +89,8 @@ def read_story_file(contents: str, results: Results) -> list[dict]:
     if not isinstance(views, list) or (isinstance(data, dict) and data.get("format", STORY_FORMAT) != STORY_FORMAT):
         raise ValueError(f"ingen lista 'views' (no list of views); format {STORY_FORMAT!r} väntades")
     story_views(views)
-    return [story_item(check_view(view, results)) for view in views]
+    return [promise_item(promise_id(view)) if promise_id(view) else story_item(check_view(view, results))
+            for view in views]
 
 
 def story_entry_label(results: Results, item: dict, lang: str) -> str:

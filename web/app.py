@@ -15,6 +15,7 @@ from exports.rate import limiter
 from exports.routes import make_blueprint as make_export_blueprint
 from layouts.page import index_html, shell
 from promises.routes import install as install_promises
+from promises.slide import with_promise_slides
 from staff import init_auth, load_settings, make_staff_app
 from survey.results import open_results
 
@@ -41,7 +42,8 @@ def create_app(data_dir: str | Path | None = None) -> dash.Dash:
     server = app.server
     server.extensions[RESULTS] = get_results
     server.register_blueprint(make_blueprint(get_results))
-    server.register_blueprint(make_export_blueprint(get_results))  # /export/table.*, story files as jobs
+    # /export/table.*, story files as jobs (a promise's slide made by promises/slide.py)
+    server.register_blueprint(make_export_blueprint(get_results, with_promise_slides))
     limiter.init_app(server)  # per-client limits on the story files (exports/rate.py)
     geo.install(server, get_results)  # /geo/<level>.geojson
 

@@ -5,6 +5,7 @@ change, on a desktop and a phone, axe-clean, and its flyer. The app runs under g
 database of its own (SQLite)."""
 from __future__ import annotations
 
+import io
 import os
 import re
 import secrets
@@ -17,10 +18,16 @@ import pandas as pd
 import pytest
 import requests
 from playwright.sync_api import expect
+from pptx import Presentation
+from pypdf import PdfReader
 from werkzeug.security import generate_password_hash
 
-from .conftest import LOAD_TIMEOUT_MS
+from promises import store
+from promises.db import Database
+
+from .conftest import LOAD_TIMEOUT_MS, Recorder
 from .meeting import SCREENS, axe_violations
+from .test_slides_fit import MEASURE, step_to
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "lösen-" + secrets.token_hex(6)
@@ -52,9 +59,18 @@ def promise_server(processed, tmp_path_factory):
     else:
         proc.kill()
         raise RuntimeError("gunicorn did not start: " + (folder / "gunicorn.log").read_text(errors="replace")[-2000:])
-    yield url
+    yield ServerUrl(url, folder)
     proc.terminate()
     proc.wait(timeout=10)
+
+
+class ServerUrl(str):
+    """The server's address, with the folder of its database (a test writes a promise there directly)."""
+
+    def __new__(cls, url: str, folder: Path):
+        made = super().__new__(cls, url)
+        made.folder = folder
+        return made
 
 
 class socket_port:
@@ -215,3 +231,81 @@ def test_the_prioritisation_matrix_in_both_languages_on_a_desktop_and_a_phone(br
     tab.get_by_role("link", name="Start a promise on Speeding").click()
     expect(tab.locator("#problems option[value=p_fortkorning]")).to_have_js_property("selected", True)
     staff.close()
+
+
+@pytest.mark.browser
+def test_a_promise_follow_up_becomes_a_slide_of_the_presentation(browser, promise_server, tmp_path):
+    """As staff: "Lägg till i presentationen" on a promise's page adds its follow-up to the story (an unknown number
+    is refused with a message); the presentation steps to its slide (title, verdict in words, the chart)
+    with no console error, fitting 1366×768, 1920×1080 and 1024×768 (test_slides_fit's measure); the story's PowerPoint
+    through the export route; the lägesbild's PDF."""
+    url = promise_server
+    db = Database(f"sqlite:///{promise_server.folder / 'promises.sqlite3'}")
+    title = "Tryggare kvällar i Särna"
+    pid = store.create_promise(db, "test", {"title": title, "areas": ["distrikt:distrikt_sarna"]}, [
+        {"question": q, "level": "distrikt", "area_id": "distrikt_sarna", "filters": f, "baseline_wave": 2016}
+        for q, f in (("q_otrygg_kvall", {}), ("p_fortkorning", {"kon": "1"}))])
+    for what, status in (("Belysning vid busshållplatsen", "genomford"), ("Trygghetsvandring", "pagar"),
+                         ("Grannsamverkan", "planerad")):
+        store.add_action(db, "test", pid, {"what": what, "status": status})
+    plain = store.create_promise(db, "test", {"title": "Mer belysning", "areas": ["distrikt:distrikt_sarna"]})
+    db.dispose()
+
+    staff = browser.new_context(viewport={"width": 1366, "height": 768}, locale="sv-SE")
+    tab = staff.new_page()
+    tab.recorder = Recorder()
+    tab.recorder.attach(tab)
+    tab.goto(url + "/personal/logga-in")
+    tab.fill("#password", PASSWORD)
+    tab.click("button[type=submit]")
+    tab.wait_for_url(url + "/personal/")
+    report = staff.request.get(url + "/personal/loften/lagesbild.pdf")
+    assert report.ok and report.headers["content-type"] == "application/pdf"
+    assert title in "".join(page.extract_text() for page in PdfReader(io.BytesIO(report.body())).pages)
+
+    tab.goto(url + "/?promise=99999")  # more bad values: tests/medborgarlofte/test_promise_slide.py
+    expect(tab.locator("#story-status")).to_contain_text("Det finns inget medborgarlöfte nummer 99999")
+    tab.goto(url + f"/personal/loften/{pid}")
+    tab.click("#promise-to-story")
+    expect(tab.locator("#story-status")).to_have_text("Tillagd som bild 1 i presentationen.")
+    expect(tab.locator("#story-list li").first).to_contain_text(f"Medborgarlöfte: {title}")
+    assert "promise=" not in tab.url  # the address is the view's again: a reload adds nothing
+    tab.wait_for_selector("#result-table tbody tr", timeout=LOAD_TIMEOUT_MS)
+    tab.click("#story-add")  # and a view after it
+    expect(tab.locator("#story-list li")).to_have_count(2)
+    assert tab.evaluate("JSON.parse(localStorage.getItem('story'))[0]") == {"promise": str(pid)}
+
+    tab.goto(url + "/presentation")
+    for width, height in ((1366, 768), (1920, 1080), (1024, 768)):
+        tab.set_viewport_size({"width": width, "height": height})
+        tab.keyboard.press("Home")
+        step_to(tab, 1)
+        expect(tab.locator("#slide-title")).to_have_text(title)
+        expect(tab.locator("#slide-summary")).to_contain_text("Åtgärder: 1 genomförd, 1 pågår och 1 planerad.")
+        expect(tab.locator(".slide-numbers")).to_contain_text(re.compile(
+            "2016 → 2019: (ingen säkerställd förändring|minskat, statistiskt säkerställt|ökat, statistiskt "
+            "säkerställt|kan inte jämföras)"))
+        assert tab.locator(".slide-figure .js-plotly-plot .ytick").count() >= 2  # the chart's bars
+        SCREENS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(SCREENS / f"promise-slide-{width}x{height}.png"))
+        measured = tab.evaluate(MEASURE)
+        assert measured["count"] > 10 and not measured["problems"], (width, measured["problems"])
+    tab.keyboard.press("ArrowRight")
+    step_to(tab, 2)
+    assert not tab.recorder.console_errors and not tab.recorder.page_errors, (
+        tab.recorder.console_errors[:5], tab.recorder.page_errors[:5])
+    staff.close()
+
+    # The story's PowerPoint through the export route (web/app.py gives it the promises' slides). A promise without
+    # indicators has no chart: no Chromium to start (tests/medborgarlofte/test_promise_slide.py: a verdict's).
+    job = requests.post(url + "/export/story.pptx", json={"views": [{"promise": str(plain)}], "lang": "sv"},
+                        timeout=30)
+    assert job.status_code == 202, job.text
+    deadline = time.monotonic() + 90
+    while requests.get(url + job.json()["status"], timeout=10).json()["state"] in ("queued", "running"):
+        assert time.monotonic() < deadline
+        time.sleep(0.5)
+    deck = Presentation(io.BytesIO(requests.get(url + job.json()["file"], timeout=30).content))
+    texts = [shape.text_frame.text for shape in deck.slides[0].shapes if shape.has_text_frame]
+    assert deck.slides[0].shapes.title.text_frame.text == "Mer belysning"
+    assert any("Inga åtgärder ännu. Inget att följa upp ännu." in text for text in texts), texts

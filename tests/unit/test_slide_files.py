@@ -2,7 +2,8 @@
 and none overlapping another (issue 20: the PDF's list of numbers ran into its foot, and the PowerPoint had the
 same geometry). The story has the hard cases: a map with 16 villages ranked, a breakdown by age for a village
 and the whole municipality (10 rows of numbers), a long summary (an index by housing for a DeSO area), a village
-with too few answers, filters, a trend, a problem profile, and English.
+with too few answers, filters, a trend, a problem profile, English, and a medborgarlöfte's follow-up
+(promises/slide.py).
 
 The charts are plain PNGs of the chart's size (the layout only reads their size; tests/browser/test_exports.py
 makes the real ones with kaleido)."""
@@ -12,15 +13,19 @@ import io
 import itertools
 
 import pytest
+from pdf_geometry import overlaps, page_boxes
 from PIL import Image
 from pptx import Presentation
 from pypdf import PdfReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from exports.slide_layout import measure
 from exports.slides import pdf_bytes, pptx_bytes
+from promises import store
+from promises.db import Database
+from promises.slide import promise_slide
 from views.params import parse_view
 from views.slides import IMAGE_SIZE, story_slides
+from views.texts import t
 
 STORY = [
     {"question": "q_otrygg_kvall", "wave": "2019", "level": "by", "by": "alder"},
@@ -37,15 +42,28 @@ STORY = [
 EMU_PER_PT = 12700
 
 
-def overlaps(a: tuple, b: tuple) -> bool:
-    """Do two boxes (left, top, right, bottom) share any area (touching is not overlapping)?"""
-    return a[0] < b[2] - 0.01 and b[0] < a[2] - 0.01 and a[1] < b[3] - 0.01 and b[1] < a[3] - 0.01
+@pytest.fixture(scope="module")
+def promise(tmp_path_factory):
+    """A medborgarlöfte with four indicators (one with a hidden baseline; the slide shows three) and actions."""
+    db = Database(f"sqlite:///{tmp_path_factory.mktemp('slides') / 'promises.sqlite3'}")
+    db.migrate()
+    pid = store.create_promise(db, "anna", {"title": "Lugnare trafik och tryggare kvällar i Idre och Särna",
+                                            "areas": ["distrikt:distrikt_idre", "distrikt:distrikt_sarna"]}, [
+        {"question": q, "level": "distrikt", "area_id": a, "filters": f, "baseline_wave": 2016}
+        for q, a, f in (("p_fortkorning", "distrikt_idre", {}), ("q_otrygg_kvall", "distrikt_idre", {"kon": "1"}),
+                        ("q_otrygg_kvall", "distrikt_sarna", {}), ("p_fortkorning", "distrikt_sarna", {}))])
+    for status in ("genomford", "pagar", "planerad", "installd"):
+        store.add_action(db, "anna", pid, {"what": "Åtgärd", "status": status})
+    yield db, pid
+    db.dispose()
 
 
 @pytest.fixture(scope="module", params=["sv", "en"])
-def slides(request, results):
+def slides(request, results, promise):
     lang = request.param
     made = story_slides(results, [parse_view({**v, "lang": lang}, results) for v in STORY], lang)
+    made.append(promise_slide(results, *promise, lang))
+    assert len(made[-1].number_rows) == 9 and made[-1].notes[-1] == t("promise_slide_more", lang, n=1)
     image = io.BytesIO()
     Image.new("RGB", IMAGE_SIZE, "#c6dbef").save(image, "PNG")
     for slide in made:
@@ -84,23 +102,7 @@ def test_pdf_text_stays_on_the_page_off_the_chart_and_apart(slides):
     assert len(reader.pages) == len(made)
     for number, page in enumerate(reader.pages, start=1):
         width, height = float(page.mediabox.width), float(page.mediabox.height)
-        lines, images = [], []
-
-        def text(chunk, cm, tm, font, size, lines=lines, height=height):
-            if not chunk.strip():
-                return
-            x, y = cm[4] + tm[4], cm[5] + tm[5]
-            name = (font or {}).get("/BaseFont", "/Helvetica")[1:]
-            w = stringWidth(chunk.strip(), name if name.startswith("Helvetica") else "Helvetica", size)
-            # the ink of a line: cap height and accents above the baseline, descenders below
-            lines.append((chunk.strip(), (x, height - y - size * 0.8, x + w, height - y + size * 0.21)))
-
-        def operand(op, args, cm, tm, images=images, height=height):
-            if op == b"cm" and len(args) == 6 and float(args[0]) > 100:  # reportlab's image: w 0 0 h x y cm
-                w, h, x, y = (float(args[i]) for i in (0, 3, 4, 5))
-                images.append((x, height - y - h, x + w, height - y))
-
-        page.extract_text(visitor_text=text, visitor_operand_before=operand)
+        lines, images = page_boxes(page)
         assert lines and len(images) == (1 if made[number - 1].image else 0)
         for chunk, box in lines:
             assert box[0] >= 0 and box[1] >= 0 and box[2] <= width + 0.5 and box[3] <= height, (number, chunk, box)
