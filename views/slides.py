@@ -20,7 +20,7 @@ from views.texts import integer, interval, percent_sign, t, value
 
 from .details import details_view
 from .figures import MARK, shares_figure
-from .labels import filter_phrase, labelled_query, whole_words
+from .labels import filter_phrase, labelled_query, source_credit, whole_words
 from .map import fitted_zoom, map_view
 from .map_labels import name_places
 from .params import query_params
@@ -219,7 +219,7 @@ def _source(results: Results, view: dict, lang: str) -> str:
     return " ".join(filter(None, [
         t("source_survey", lang, wave=view["wave"], **whole_words(results, lang)),
         t("demo_note", lang) if results.manifest.get("demo") else "",
-        results.manifest.get("source_credit", ""),
+        source_credit(results.manifest, lang),
         t("made_with", lang, built=results.manifest["built_at"][:10]),
     ]))
 

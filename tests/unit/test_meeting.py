@@ -175,3 +175,11 @@ def test_a_story_view_can_be_its_trend_or_its_index_profile(results):
         assert len(items) == 8 and profile_slide.notes[0] == t("profile_slide_note", lang, shown=8, n=20)
         whole = t("whole_kommun", lang, **whole_words(results, lang))
         assert profile_slide.number_rows[0][0] == whole and profile_slide.is_index
+
+
+def test_a_slide_cites_the_source_in_its_own_language(results, monkeypatch):
+    monkeypatch.setitem(results.manifest, "source_credits", {"sv": "Källa: SCB (gränser)", "en": "Source: SCB"})
+    view = check_view({"question": results.codebook.single_choice[0].id}, results)
+    for lang, credit in (("sv", "Källa: SCB (gränser)"), ("en", "Source: SCB")):
+        slide = story_slides(results, [{**view, "lang": lang}], lang)[0]
+        assert credit in slide.source and ("Källa" in slide.source) == (lang == "sv")
