@@ -136,8 +136,8 @@ MOBILE_WATCH = """(() => {
         if (window.__felt[key] === undefined) window.__felt[key] = performance.now(); }));
     const readable = () => {
         const summary = document.querySelector('.summary, #summary');
-        const cell = document.querySelector('table td.num, #table td');
-        return summary && summary.textContent.trim() && cell && /\\d/.test(cell.textContent);
+        return summary && summary.textContent.trim()
+            && [...document.querySelectorAll('table td')].some(td => /\\d/.test(td.textContent));
     };
     let asked = false;
     new MutationObserver(() => { if (!asked && readable()) { asked = true; frame('readable'); } })
