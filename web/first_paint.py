@@ -9,9 +9,13 @@ answers, so each URL gets its own view in its own language.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
+from pathlib import Path
 
 import dash
+import plotly
 from dash._utils import interpolate_str
+from dash.fingerprint import build_fingerprint
 from flask import request
 
 from layouts.page import index_html
@@ -35,6 +39,16 @@ def entry(get_results, path: str, search: str) -> tuple[str, str]:
     return view["lang"], first_paint(details, view["lang"])
 
 
+@lru_cache(maxsize=1)
+def plotly_url(prefix: str) -> str:
+    """plotly.min.js at a versioned URL, as Dash names its other bundles (kept a year: web/static.py). dcc asks for
+    it by a fixed name, and only once the first graph is on the page; the index page preloads it from the start
+    and assets/plotly_url.js hands dcc this URL (1.1 MB: most of a phone's first load, bench/README.md)."""
+    file = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    name = build_fingerprint("package_data/plotly.min.js", plotly.__version__, int(file.stat().st_mtime))
+    return f"{prefix}_dash-component-suites/plotly/{name}"
+
+
 class Dashboard(dash.Dash):
     """dash.Dash whose index page carries the view's answer; `get_results` is set by the factory (web/app.py)."""
 
@@ -45,6 +59,8 @@ class Dashboard(dash.Dash):
         try:
             lang, answer = entry(self.get_results, request.path, request.query_string.decode("latin-1"))
             kwargs["app_entry"] = f'<div id="react-entry-point">{answer}</div>'
+            kwargs["metas"] += (f'<link rel="preload" as="script" id="plotly-bundle" '
+                                f'href="{plotly_url(self.config.requests_pathname_prefix)}">')
         except Exception:  # the page must still load (the app shows the view, or says what is wrong with it)
             log.exception("the index page's first paint failed for %s", request.full_path)
         return interpolate_str(index_html(lang), **kwargs)
