@@ -25,6 +25,7 @@ from views.params import language, parse_view, query_params
 
 log = logging.getLogger(__name__)
 DASHBOARD_PATHS = ("/",)  # the other pages (/metod, /presentation) get the plain line
+CHART_PATHS = ("/", "/presentation")  # the pages that draw charts at once: plotly.js is preloaded
 
 
 def entry(get_results, path: str, search: str) -> tuple[str, str]:
@@ -59,8 +60,9 @@ class Dashboard(dash.Dash):
         try:
             lang, answer = entry(self.get_results, request.path, request.query_string.decode("latin-1"))
             kwargs["app_entry"] = f'<div id="react-entry-point">{answer}</div>'
-            kwargs["metas"] += (f'<link rel="preload" as="script" id="plotly-bundle" '
-                                f'href="{plotly_url(self.config.requests_pathname_prefix)}">')
+            if request.path in CHART_PATHS:
+                kwargs["metas"] += (f'<link rel="preload" as="script" id="plotly-bundle" '
+                                    f'href="{plotly_url(self.config.requests_pathname_prefix)}">')
         except Exception:  # the page must still load (the app shows the view, or says what is wrong with it)
             log.exception("the index page's first paint failed for %s", request.full_path)
         return interpolate_str(index_html(lang), **kwargs)
