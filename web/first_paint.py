@@ -4,7 +4,8 @@ line that was seconds of nothing. `Dashboard.interpolate_index` (Dash's supporte
 flask.request is the page's) puts the view of the URL's query string in its place, drawn by views/first_paint.py
 from details_view's answer (the details callback's own function: one query path, the same hidden cells), and sets
 <html lang> to the view's language. Dash does not cache its index page, and the response cache only keeps callback
-answers, so each URL gets its own view in its own language.
+answers, so each URL gets its own view in its own language. The pages with charts also preload plotly.js from a
+versioned URL (plotly_url).
 """
 from __future__ import annotations
 
