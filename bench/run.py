@@ -372,7 +372,8 @@ def rows_for(result: dict) -> list[tuple]:
             bars = [v for v in x.get("browser", {}).get("bars_ms", []) if v is not None]
             values.append(np.percentile(bars, key) if bars else None)
         rows.append((f"filter change → repainted answer bars {stat} (Chromium)", "ms", values[0], values[1], None))
-    rows += felt_rows(app, naive)
+    if app.get("felt") or naive.get("felt"):  # the Chromium step ran
+        rows += felt_rows(app, naive)
     rows.append(("memory per worker, max RSS after the runs", "MB", max(app.get("rss_mb") or [0]) or None,
                  max(naive.get("rss_mb") or [0]) or None, None))
     if app.get("rss_after_load_mb"):
