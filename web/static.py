@@ -32,6 +32,9 @@ STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
 MIN_SIZE = 1024
 _NOT_KEPT = ("content-encoding", "content-length", "x-instance", "set-cookie")
 YEAR = 31536000
+# Paths (with their query) kept in memory: the page loads about 25; any `?m=` or fingerprint is a path of its own,
+# so a client making them up must not grow a worker's memory without end.
+MAX_PATHS = 256
 
 
 def static_files() -> list[Path]:
@@ -88,12 +91,16 @@ class Precompressed:
                 if copy.exists():
                     found[encoding] = copy.read_bytes()
             with self.lock:
+                if len(self.by_path) >= MAX_PATHS:
+                    self.by_path.clear()
                 self.by_path[path] = found
         return found
 
     def remember(self, path: str, response: Response, variants: dict) -> None:
         keep = {k: v for k, v in response.headers.items() if k.lower() not in _NOT_KEPT}
         with self.lock:
+            if len(self.answers) >= MAX_PATHS:
+                self.answers.clear()
             self.answers[path] = (keep, variants)
 
     def answer(self, path: str) -> Response | None:
