@@ -35,15 +35,17 @@ from pathlib import Path
 import numpy as np
 import requests
 
-from . import browser, client, payloads
+from . import browser, client, felt, payloads
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "output"
 LOCUST = ROOT / ".venv" / "bin" / "locust"
 
 SCALES = {
-    "municipal": {"steps": 300, "naive_steps": 60, "changes": 12, "naive_changes": 6, "timeout_ms": 60_000},
-    "national": {"steps": 120, "naive_steps": 12, "changes": 8, "naive_changes": 4, "timeout_ms": 180_000},
+    "municipal": {"steps": 300, "naive_steps": 60, "changes": 12, "naive_changes": 6, "timeout_ms": 60_000,
+                  "settled_changes": 200},
+    "national": {"steps": 120, "naive_steps": 12, "changes": 8, "naive_changes": 4, "timeout_ms": 180_000,
+                 "settled_changes": 40},
 }
 TARGETS = {  # (metric, scale) → (limit, unit, "le" = at most)
     ("callback_p95_ms", "municipal"): 20, ("callback_p95_ms", "national"): 150,
@@ -54,7 +56,12 @@ TARGETS = {  # (metric, scale) → (limit, unit, "le" = at most)
     ("worker_rss_mb", "national"): 600,
     ("load_p95_ms", "municipal"): 500, ("load_p95_ms", "national"): 500,
     ("load_errors", "municipal"): 0, ("load_errors", "national"): 0,
+    # issue 24: what is felt (bench/felt.py)
+    ("settled_p95_ms", "municipal"): 250, ("settled_by_p95_ms", "municipal"): 400,
+    ("mobile_readable_ms", "municipal"): 2500, ("mobile_map_ms", "municipal"): 5000,
+    ("mobile_warm_map_ms", "municipal"): 1500,
 }
+SETTLED_RATIO = 3  # the naive app's settled p95 ÷ the app's, at least (issue 24)
 CALLBACK_NAMES = ("render_page", "choose_area", "update_map", "update_details")
 
 WRAPPER = ("import json, resource, subprocess, sys, time\n"
@@ -180,7 +187,8 @@ def check_bodies(generated: list, sent: list[dict], clientside=frozenset()) -> l
 
 # ---- the run -------------------------------------------------------------------------------------------------------
 
-def run(scale: str, skip_load: bool, skip_naive: bool, skip_browser: bool = False) -> dict:
+def run(scale: str, skip_load: bool, skip_naive: bool, skip_browser: bool = False,
+        settled_changes: int | None = None) -> dict:
     settings = SCALES[scale]
     folder = OUT / scale
     folder.mkdir(parents=True, exist_ok=True)
@@ -195,6 +203,7 @@ def run(scale: str, skip_load: bool, skip_naive: bool, skip_browser: bool = Fals
     meta = payloads.metadata(results)
     labels = {q.id: q.short["sv"] for q in results.codebook.single_choice}
     questions = [labels[q] for q in meta["questions"][1:12] if q in labels]  # no view is seen twice
+    walk_inputs = felt.walk_inputs(results)
     del results
 
     apps = {"app": ("app:server", {"DATA_DIR": str(processed)})}
@@ -224,6 +233,8 @@ def run(scale: str, skip_load: bool, skip_naive: bool, skip_browser: bool = Fals
                 for problem in r["payload_check"]:
                     log(f"  payload check: {problem}")
                 resources = page_resources(b["entries"])
+                r["felt"] = felt_measures(server.url, walk_inputs, settled_changes or settings["settled_changes"],
+                                          settings["timeout_ms"], which)
             r["rss_mb"] = server.rss_mb()
             if which == "app" and not skip_load:
                 r["load"] = load_test(server.url, meta, deps, resources, folder)
@@ -233,6 +244,14 @@ def run(scale: str, skip_load: bool, skip_naive: bool, skip_browser: bool = Fals
             server.stop()
     (folder / "results.json").write_text(json.dumps(result, indent=1, default=float), encoding="utf-8")
     return result
+
+
+def felt_measures(url: str, walk_inputs: tuple, changes: int, timeout_ms: int, which: str) -> dict:
+    """Filter change → every panel settled over `changes` changes, and the mobile first load (bench/felt.py)."""
+    log(f"  {which}: {changes} changes until every panel has settled …")
+    walk = felt.settled_walk(url, *walk_inputs, changes, timeout_ms)
+    log(f"  {which}: the first load on an emulated phone, cold and warm …")
+    return {"walk": walk, "mobile": felt.mobile_load(url, max(timeout_ms, 120_000))}
 
 
 def page_resources(entries: list) -> list[str]:
@@ -353,6 +372,8 @@ def rows_for(result: dict) -> list[tuple]:
             bars = [v for v in x.get("browser", {}).get("bars_ms", []) if v is not None]
             values.append(np.percentile(bars, key) if bars else None)
         rows.append((f"filter change → repainted answer bars {stat} (Chromium)", "ms", values[0], values[1], None))
+    if app.get("felt") or naive.get("felt"):  # the Chromium step ran
+        rows += felt_rows(app, naive)
     rows.append(("memory per worker, max RSS after the runs", "MB", max(app.get("rss_mb") or [0]) or None,
                  max(naive.get("rss_mb") or [0]) or None, None))
     if app.get("rss_after_load_mb"):
@@ -372,6 +393,35 @@ def rows_for(result: dict) -> list[tuple]:
         for name in ("update_map", "update_details"):
             if name in load["per"]:
                 rows.append((f"load: {name} p95", "ms", load["per"][name]["p95_ms"], None, None))
+    return rows
+
+
+def settled_p95(x: dict, by: bool, key: int = 95):
+    """The percentile `key` of "filter change → every panel settled" over the changes to views with (`by`) or
+    without a breakdown; None when not measured."""
+    ms = [w["ms"] for w in x.get("felt", {}).get("walk", []) if w["by"] == by and w["ms"] is not None]
+    return float(np.percentile(ms, key)) if ms else None
+
+
+def felt_rows(app: dict, naive: dict) -> list[tuple]:
+    """The rows of what is felt (issue 24, bench/felt.py)."""
+    rows = []
+    for by, name, target in ((False, "without a breakdown", "settled_p95_ms"),
+                             (True, "with a breakdown", "settled_by_p95_ms")):
+        counts = [sum(w["by"] == by for w in x.get("felt", {}).get("walk", [])) for x in (app, naive)]
+        for stat, key in (("p50", 50), ("p95", 95)):
+            rows.append((f"filter change → every panel settled {stat}, {name} (Chromium; {counts[0]} / {counts[1]} "
+                         "changes)", "ms", settled_p95(app, by, key), settled_p95(naive, by, key),
+                         target if key == 95 else None))
+    for visit, key, name, target in (("cold", "readable", "phone, cold cache: summary and numbers readable",
+                                      "mobile_readable_ms"),
+                                     ("cold", "map", "phone, cold cache: map painted", "mobile_map_ms"),
+                                     ("warm", "map", "phone, returning visit (warm cache): map painted",
+                                      "mobile_warm_map_ms")):
+        values = [x.get("felt", {}).get("mobile", {}).get(visit, {}).get(key) for x in (app, naive)]
+        rows.append((f"{name} (1.6 Mbit/s, 150 ms RTT, CPU ÷4)", "ms", *values, target))
+    values = [x.get("felt", {}).get("mobile", {}).get("transferred_warm") for x in (app, naive)]
+    rows.append(("phone, returning visit: transferred", "bytes", *values, None))
     return rows
 
 
@@ -420,6 +470,11 @@ def ratios(result: dict) -> str:
         a, n = app["callbacks"][name], naive["callbacks"][name]
         lines.append(f"{result['scale']}: {name} p95 naive {n['p95_ms']:.0f} ms / app {a['p95_ms']:.1f} ms = "
                      f"{n['p95_ms'] / a['p95_ms']:.0f}×")
+    for by, name in ((False, "without"), (True, "with")):
+        a, n = settled_p95(app, by), settled_p95(naive, by)
+        if a and n:
+            lines.append(f"{result['scale']}: every panel settled p95, {name} a breakdown: naive {n:.0f} ms / app "
+                         f"{a:.0f} ms = {n / a:.1f}× (target ≥ {SETTLED_RATIO}×)")
     a, n = app["callbacks"]["update_map"], naive["callbacks"]["update_map"]
     lines.append(f"{result['scale']}: map update payload p50 as transferred naive {n['bytes_p50']:.0f} B / app "
                  f"{a['bytes_p50']:.0f} B = {n['bytes_p50'] / a['bytes_p50']:.0f}×; "
@@ -436,13 +491,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-naive", action="store_true", help="skip the naive reference")
     parser.add_argument("--no-browser", action="store_true",
                         help="skip headless Chromium (at national scale it draws 6,000 polygons in software: minutes)")
+    parser.add_argument("--settled-changes", type=int, default=None,
+                        help="changes of the walk until every panel settled (default: 200 municipal, 40 national)")
     args = parser.parse_args(argv)
     if args.report:
         results = [json.loads((OUT / s / "results.json").read_text()) for s in SCALES
                    if (OUT / s / "results.json").exists()]
     else:
         started = time.monotonic()
-        results = [run(args.scale, args.no_load, args.no_naive, args.no_browser)]
+        results = [run(args.scale, args.no_load, args.no_naive, args.no_browser, args.settled_changes)]
         log(f"done in {time.monotonic() - started:.0f} s")
     print(table(results))
     print()

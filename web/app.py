@@ -20,6 +20,7 @@ from staff import init_auth, load_settings, make_staff_app
 from survey.results import open_results
 
 from . import geo, response_cache, static
+from .first_paint import Dashboard
 from .security import harden
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,10 +34,11 @@ def create_app(data_dir: str | Path | None = None) -> dash.Dash:
     def get_results():
         return open_results(data_dir)
 
-    app = dash.Dash(__name__, title="Trygghetskartan", assets_folder=str(ROOT / "assets"),
+    app = Dashboard(__name__, title="Trygghetskartan", assets_folder=str(ROOT / "assets"),
                     serve_locally=True, suppress_callback_exceptions=True, compress=True,
                     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
-    app.index_string = index_html("sv")
+    app.index_string = index_html("sv")  # per request: the view's language and its answer (web/first_paint.py)
+    app.get_results = get_results
     app.layout = shell
     register_callbacks(app, get_results)
     server = app.server

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import re
 import sys
 import threading
 from pathlib import Path
@@ -30,6 +31,10 @@ CACHE_DIR = Path(os.environ.get("PRECOMPRESSED_DIR", ROOT / ".cache" / "precompr
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
 MIN_SIZE = 1024
 _NOT_KEPT = ("content-encoding", "content-length", "x-instance", "set-cookie")
+YEAR = 31536000
+# Paths (with their query) kept in memory: the page loads about 25; any `?m=` or fingerprint is a path of its own,
+# so a client making them up must not grow a worker's memory without end.
+MAX_PATHS = 256
 
 
 def static_files() -> list[Path]:
@@ -86,12 +91,16 @@ class Precompressed:
                 if copy.exists():
                     found[encoding] = copy.read_bytes()
             with self.lock:
+                if len(self.by_path) >= MAX_PATHS:
+                    self.by_path.clear()
                 self.by_path[path] = found
         return found
 
     def remember(self, path: str, response: Response, variants: dict) -> None:
         keep = {k: v for k, v in response.headers.items() if k.lower() not in _NOT_KEPT}
         with self.lock:
+            if len(self.answers) >= MAX_PATHS:
+                self.answers.clear()
             self.answers[path] = (keep, variants)
 
     def answer(self, path: str) -> Response | None:
@@ -112,7 +121,10 @@ def install(server: Flask) -> None:
 
     @server.before_request
     def static_from_memory():
-        if request.method != "GET" or not request.path.startswith(STATIC_PREFIXES) or request.if_none_match:
+        if request.method != "GET" or not request.path.startswith(STATIC_PREFIXES):
+            return None
+        if request.environ.get("HTTP_IF_NONE_MATCH"):  # (not request.if_none_match: it would keep the old)
+            ask_for_the_file(request.environ)
             return None
         return precompressed.answer(request.full_path)
 
@@ -123,17 +135,33 @@ def install(server: Flask) -> None:
                 or not request.path.startswith(STATIC_PREFIXES):
             return response
         response.direct_passthrough = False
+        cache_for_good(response)
         body = response.get_data()
-        if len(body) < MIN_SIZE:
-            return response
-        variants = precompressed.variants(request.full_path, body)
+        variants = precompressed.variants(request.full_path, body) if len(body) >= MIN_SIZE else {}
         chosen = best(variants)
-        if not chosen:
-            return response
-        response = send(response, *chosen)
-        if "max-age" in response.headers.get("Cache-Control", ""):
-            precompressed.remember(request.full_path, response, variants)
+        if chosen:
+            response = send(response, *chosen)
+            if "max-age" in response.headers.get("Cache-Control", ""):
+                precompressed.remember(request.full_path, response, variants)
         return response
+
+
+def ask_for_the_file(environ: dict) -> None:
+    """A revalidation names the ETag of the compressed copy it was sent (send() makes it "<file's ETag>:br"); Flask
+    and Dash compare If-None-Match with the file's own and sent the whole file again each time (plotly.js, 1.1 MB,
+    on every return visit). The file's ETag is asked for instead: unchanged, they answer 304."""
+    environ["HTTP_IF_NONE_MATCH"] = re.sub(r':(?:br|gzip)"', '"', environ.get("HTTP_IF_NONE_MATCH", ""))
+
+
+def cache_for_good(response: Response) -> None:
+    """A versioned URL never changes: Dash's fingerprinted bundles (it sends max-age) and the assets, whose URL
+    carries the file's time (`?m=`), are kept a year without asking again (`immutable`: not even on a reload), so a
+    returning phone loads none of them. Dash's unversioned files (dcc's async chunks, plotly.min.js, which dcc asks
+    for by a fixed name) keep their ETag: a return visit asks, and gets a 304 (ask_for_the_file)."""
+    versioned = "max-age" in response.headers.get("Cache-Control", "") or (
+        request.path.startswith("/assets/") and request.args.get("m"))
+    if versioned:
+        response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
 
 
 def main(argv: list[str] | None = None) -> int:

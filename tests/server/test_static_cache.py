@@ -1,0 +1,40 @@
+"""What a returning browser loads again (issue 24, web/static.py): nothing for a versioned URL (a year, immutable),
+a 304 for the rest when unchanged (asked with the ETag of the compressed copy it was sent, "…:br"); and the index
+page with each view's own answer and language (web/first_paint.py), never another's."""
+from __future__ import annotations
+
+import re
+
+import requests
+
+BR = {"Accept-Encoding": "gzip, deflate, br"}
+
+
+def test_versioned_files_are_kept_and_the_others_revalidate(server_url):
+    page = requests.get(server_url + "/", headers=BR, timeout=30).text
+    urls = re.findall(r'(?:src|href)="(/(?:assets|_dash-component-suites)/[^"]+)"', page)
+    assert any(u.startswith("/assets/") for u in urls) and any("_dash-component-suites" in u for u in urls)
+    for url in urls:
+        response = requests.get(server_url + url, headers=BR, timeout=30)
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable", url
+    for url in ("/_dash-component-suites/dash/dcc/async-graph.js",
+                "/_dash-component-suites/plotly/package_data/plotly.min.js"):
+        first = requests.get(server_url + url, headers=BR, timeout=30)
+        assert first.headers["Content-Encoding"] == "br" and first.headers["ETag"].endswith(':br"')
+        again = requests.get(server_url + url, headers={**BR, "If-None-Match": first.headers["ETag"]}, timeout=30)
+        assert again.status_code == 304 and not again.content
+        other = requests.get(server_url + url, headers={**BR, "If-None-Match": '"not-it:br"'}, timeout=30)
+        assert other.status_code == 200 and len(other.content) > 1000
+
+
+def test_each_url_gets_its_own_first_paint(server_url):
+    """Dash builds the index page per request, and the response cache keeps only callback answers."""
+    def view(query):
+        text = requests.get(server_url + "/" + query, timeout=30).text
+        return re.search(r'<html lang="(\w+)"', text)[1], re.search(r"<h2[^>]*>([^<]+)</h2>", text)[1]
+
+    klotter_sv, default_sv = view("?question=p_klotter"), view("")
+    assert view("?question=p_klotter&lang=en")[0] == "en" and klotter_sv[0] == default_sv[0] == "sv"
+    assert len({klotter_sv[1], default_sv[1], view("?question=p_klotter&lang=en")[1]}) == 3
+    assert view("?question=p_klotter") == klotter_sv
+    assert requests.get(server_url + "/?question=%3Cscript%3E&wave=x&by=';", timeout=30).status_code == 200

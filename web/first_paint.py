@@ -1,0 +1,69 @@
+"""The index page with the view's answer in it (issue 24): Dash serves the same page for every URL, an empty
+`#react-entry-point` ("Loading..."), and only then fetches the layout and runs the callbacks; on a phone on a slow
+line that was seconds of nothing. `Dashboard.interpolate_index` (Dash's supported hook, called per request while
+flask.request is the page's) puts the view of the URL's query string in its place, drawn by views/first_paint.py
+from details_view's answer (the details callback's own function: one query path, the same hidden cells), and sets
+<html lang> to the view's language. Dash does not cache its index page, and the response cache only keeps callback
+answers, so each URL gets its own view in its own language. The pages with charts also preload plotly.js from a
+versioned URL (plotly_url).
+"""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+
+import dash
+import plotly
+from dash._utils import interpolate_str
+from dash.fingerprint import build_fingerprint
+from flask import request
+
+from layouts.page import index_html
+from views.details import details_view
+from views.first_paint import first_paint, plain_entry
+from views.params import language, parse_view, query_params
+
+log = logging.getLogger(__name__)
+DASHBOARD_PATHS = ("/",)  # the other pages (/metod, /presentation) get the plain line
+CHART_PATHS = ("/", "/presentation")  # the pages that draw charts at once: plotly.js is preloaded
+
+
+def entry(get_results, path: str, search: str) -> tuple[str, str]:
+    """(language, the react-entry-point's HTML) for the page at `path` with the query string `search`."""
+    results = get_results()
+    default = results.manifest.get("default_language", "sv")
+    lang = language(search, default)
+    if path not in DASHBOARD_PATHS:
+        return lang, plain_entry(lang)
+    view = parse_view(search, results)  # forgiving, as the page is: an invalid value is the default's
+    details = details_view(results, query_params(view), view["area"], view["lang"])
+    return view["lang"], first_paint(details, view["lang"])
+
+
+@lru_cache(maxsize=1)
+def plotly_url(prefix: str) -> str:
+    """plotly.min.js at a versioned URL, as Dash names its other bundles (kept a year: web/static.py). dcc asks for
+    it by a fixed name, and only once the first graph is on the page; the index page preloads it from the start
+    and assets/plotly_url.js hands dcc this URL (1.1 MB: most of a phone's first load, bench/README.md)."""
+    file = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    name = build_fingerprint("package_data/plotly.min.js", plotly.__version__, int(file.stat().st_mtime))
+    return f"{prefix}_dash-component-suites/plotly/{name}"
+
+
+class Dashboard(dash.Dash):
+    """dash.Dash whose index page carries the view's answer; `get_results` is set by the factory (web/app.py)."""
+
+    get_results = None
+
+    def interpolate_index(self, **kwargs) -> str:
+        lang = "sv"
+        try:
+            lang, answer = entry(self.get_results, request.path, request.query_string.decode("latin-1"))
+            kwargs["app_entry"] = f'<div id="react-entry-point">{answer}</div>'
+            if request.path in CHART_PATHS:
+                kwargs["metas"] += (f'<link rel="preload" as="script" id="plotly-bundle" '
+                                    f'href="{plotly_url(self.config.requests_pathname_prefix)}">')
+        except Exception:  # the page must still load (the app shows the view, or says what is wrong with it)
+            log.exception("the index page's first paint failed for %s", request.full_path)
+        return interpolate_str(index_html(lang), **kwargs)
