@@ -14,8 +14,8 @@ def map_request(url: str, question: str, wave: int, level: str) -> str:
     output = next(d["output"] for d in layout if d["output"].startswith("..map.figure"))
     return json.dumps({
         "output": output,
-        "outputs": [{"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1]}
-                    for o in output.strip(".").split("...")],
+        "outputs": [{"id": json.loads(o.rsplit(".", 1)[0]) if o.startswith("{") else o.rsplit(".", 1)[0],
+                     "property": o.rsplit(".", 1)[1]} for o in output.strip(".").split("...")],  # a dict id: JSON
         "inputs": [{"id": "question", "property": "value", "value": question},
                    {"id": "wave", "property": "value", "value": wave},
                    {"id": "level", "property": "value", "value": level},
@@ -44,7 +44,7 @@ def details_request(url: str, question: str, wave: int, level: str, painted: int
     output = dependency["output"]
     return json.dumps({
         "output": output,
-        "outputs": [{"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1]}
-                    for o in output.strip(".").split("...")],
+        "outputs": [{"id": json.loads(o.rsplit(".", 1)[0]) if o.startswith("{") else o.rsplit(".", 1)[0],
+                     "property": o.rsplit(".", 1)[1]} for o in output.strip(".").split("...")],  # a dict id: JSON
         "inputs": [entry(i) for i in dependency["inputs"]], "state": [entry(s) for s in dependency["state"]],
         "changedPropIds": [changed, "map-painted.data"], "parsedChangedPropsIds": [changed, "map-painted.data"]})
