@@ -34,6 +34,13 @@ def _outputs(output: str) -> list[dict] | dict:
     return outs if output.startswith("..") else outs[0]
 
 
+def _as_sent(outputs):
+    """`outputs` as the page sends them: a dict id (a pattern-matching component's) as the dict, not its JSON."""
+    def one(o: dict) -> dict:
+        return {**o, "id": json.loads(o["id"])} if o["id"].startswith("{") else o
+    return [one(o) for o in outputs] if isinstance(outputs, list) else one(outputs)
+
+
 def _listed(outputs) -> list[dict]:
     return outputs if isinstance(outputs, list) else [outputs]
 
@@ -106,7 +113,7 @@ class Callbacks:
         output = self.by_first[CALLBACKS[callback]] if callback in CALLBACKS else callback
         dep, extra = self.deps[output], extra or {}
         props = [changed_id(c) for c in changed]
-        out = {"output": output, "outputs": _outputs(output),
+        out = {"output": output, "outputs": _as_sent(_outputs(output)),
                "inputs": [self._entry(i, view, click, extra) for i in dep["inputs"]]}
         if dep.get("state"):
             out["state"] = [self._entry(s, view, click, extra) for s in dep["state"]]
