@@ -56,8 +56,21 @@ def overlap(a: dict, b: dict) -> float:
     return max(0.0, w) * max(0.0, h)
 
 
+def settle(page, selectors: list[str], tries: int = 30) -> None:
+    """Wait until the boxes stand still for 300 ms: plotly sizes a chart after its answer has come (the page is quiet
+    by then), and the sections below it move meanwhile (a box measured then may lie over its neighbour)."""
+    before = None
+    for _ in range(tries):
+        now = boxes(page, selectors)
+        if now == before:
+            return
+        before = now
+        page.wait_for_timeout(300)
+
+
 def assert_fits(page, width: int) -> None:
     """Nothing wider than the screen, no region or control over another, no text cut off."""
+    settle(page, REGIONS + IN_MAIN)
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
     regions = [one(page, s) for s in REGIONS]
     in_main = [one(page, s) for s in IN_MAIN]
