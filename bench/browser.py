@@ -26,6 +26,16 @@ VIEWPORT = {"width": 1400, "height": 1000}
 MAP_READY = """() => { const gd = document.querySelector('#map .js-plotly-plot');
     return !!(gd && gd.data && gd.data.some(t => (t.locations || []).length) && gd._fullLayout
               && document.querySelector('#map .maplibregl-canvas')); }"""
+# Counts the page's requests in flight (window.__pending), for _quiet: the end of every page hook below.
+PENDING = """
+    const send = XMLHttpRequest.prototype.send;
+    XMLHttpRequest.prototype.send = function () {
+        window.__pending++; this.addEventListener('loadend', () => window.__pending--); \
+return send.apply(this, arguments); };
+    const f = window.fetch;
+    window.fetch = function () { window.__pending++; \
+return f.apply(this, arguments).finally(() => window.__pending--); };
+"""
 INSTALL = """() => {
     window.__afterplot = []; window.__bars = []; window.__pending = 0;
     const gd = document.querySelector('#map .js-plotly-plot');
@@ -37,14 +47,7 @@ window.__changedAt = performance.now(); };
     document.addEventListener('change', mark, true);
     document.addEventListener('click', e => { if (e.target.closest('[role=option], .dash-options-list-option')) \
 mark(); }, true);
-    const send = XMLHttpRequest.prototype.send;
-    XMLHttpRequest.prototype.send = function () {
-        window.__pending++; this.addEventListener('loadend', () => window.__pending--); \
-return send.apply(this, arguments); };
-    const f = window.fetch;
-    window.fetch = function () { window.__pending++; \
-return f.apply(this, arguments).finally(() => window.__pending--); };
-}"""
+""" + PENDING + "}"
 REPAINTED = "() => window.__changedAt !== undefined && window.__afterplot.some(t => t > window.__changedAt)"
 ELAPSED = "() => window.__afterplot.find(t => t > window.__changedAt) - window.__changedAt"
 # The answer distribution (bars) redrawn too: the rest of the view, for comparison (null when it was not redrawn).

@@ -25,7 +25,7 @@ import time
 
 from playwright.sync_api import sync_playwright
 
-from .browser import ARGS, CHROMIUM, VIEWPORT, _choose_question, _quiet
+from .browser import ARGS, CHROMIUM, PENDING, VIEWPORT, _choose_question, _quiet
 
 PANELS = {"map": "#map", "bars": "#bars", "shares": "#shares", "trend": "#trend"}  # plotly charts
 WATCH = """(panels) => {
@@ -45,14 +45,7 @@ WATCH = """(panels) => {
     document.addEventListener('change', mark, true);
     document.addEventListener('click', e => {
         if (e.target.closest('[role=option], .dash-options-list-option, .dash-dropdown-clear')) mark(); }, true);
-    const send = XMLHttpRequest.prototype.send;
-    XMLHttpRequest.prototype.send = function () {
-        window.__pending++; this.addEventListener('loadend', () => window.__pending--); \
-return send.apply(this, arguments); };
-    const f = window.fetch;
-    window.fetch = function () { window.__pending++; \
-return f.apply(this, arguments).finally(() => window.__pending--); };
-}"""
+""" + PENDING + "}"
 LAST_PAINT = """() => { let last = null, at = window.__changedAt, panels = [];
     for (const [name, times] of Object.entries(window.__paints)) {
         const after = times.filter(t => t > at);

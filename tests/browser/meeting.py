@@ -111,3 +111,22 @@ def local_only(recorder: Recorder, server_url: str) -> list[str]:
     """Requests that left the app's own server (blob: workers and data: URLs are made in the page)."""
     local = (server_url + "/", f"blob:{server_url}/", "data:")
     return [u for u in recorder.requests if not u.startswith(local)]
+
+
+# The place names of a map figure: those it shows (annotations not hidden by assets/app.js) and those drawn in its
+# SVG, with their boxes; the map's box and how many colour bars it draws. null when there is no such map.
+NAMES_JS = """(selector) => { const gd = document.querySelector(selector);
+    if (!gd || !gd.layout) return null;
+    const shown = (gd.layout.annotations || []).filter(a => a.visible !== false).map(a => a.text);
+    const drawn = [...gd.querySelectorAll('.annotation')].filter(g => g.querySelector('.annotation-text'))
+        .map(g => { const r = g.querySelector('.annotation-text-g').getBoundingClientRect();
+                    return {text: g.querySelector('.annotation-text').textContent,
+                            box: [r.left, r.top, r.right, r.bottom]}; });
+    const r = gd.getBoundingClientRect();
+    return {shown, drawn, map: [r.left, r.top, r.right, r.bottom],
+            colorbar: gd.querySelectorAll('.colorbar').length}; }"""
+
+
+def place_names(page, selector: str) -> dict | None:
+    """NAMES_JS for the map plotted in `selector` (the dashboard's, a slide's)."""
+    return page.evaluate(NAMES_JS, selector)

@@ -7,20 +7,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from .meeting import SCREENS, load, meeting_context, tab, wait_settled  # noqa: F401
+from .meeting import SCREENS, load, meeting_context, place_names, tab, wait_settled  # noqa: F401
 
 LEVELS = {"by": "By", "deso": "Område (DeSO)", "distrikt": "Distrikt", "kommun": "Hela kommunen"}
-# The names the figure shows (annotations not hidden by assets/app.js) and those drawn in the map's SVG, with boxes.
-NAMES_JS = """() => { const gd = document.querySelector('#map .js-plotly-plot');
-    const shown = (gd.layout.annotations || []).filter(a => a.visible !== false).map(a => a.text);
-    const drawn = [...gd.querySelectorAll('.annotation')].filter(g => g.querySelector('.annotation-text'))
-        .map(g => { const r = g.querySelector('.annotation-text-g').getBoundingClientRect();
-                    return {text: g.querySelector('.annotation-text').textContent,
-                            box: [r.left, r.top, r.right, r.bottom]}; });
-    const r = gd.getBoundingClientRect();
-    return {shown, drawn, map: [r.left, r.top, r.right, r.bottom],
-            colorbar: gd.querySelectorAll('.colorbar').length}; }"""
-
 SETTLED_JS = """() => { const gd = document.querySelector('#map .js-plotly-plot');
     const map = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot
         && gd._fullLayout.map._subplot.map;
@@ -47,7 +36,7 @@ def names_of(page) -> dict:
         page.wait_for_function(SETTLED_JS, timeout=10_000)
     except PlaywrightTimeout:
         pass  # the assertions that follow say what is wrong
-    return page.evaluate(NAMES_JS)
+    return place_names(page, "#map .js-plotly-plot")
 
 
 def check_names(page, level: str) -> int:

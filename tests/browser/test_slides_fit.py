@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from .meeting import axe_violations, meeting_context, set_story, tab, wait_settled  # noqa: F401
+from .meeting import axe_violations, meeting_context, place_names, set_story, tab, wait_settled  # noqa: F401
 
 SIZES = [(1920, 1080), (1366, 768), (1280, 720), (1024, 768)]
 STORY = [
@@ -70,25 +70,10 @@ DRAWN = """(n) => {
 }"""
 
 
-# A map slide's place names: those the figure shows (annotations not hidden by assets/app.js) and those drawn in
-# its SVG, with their boxes, and the map's box (as tests/browser/test_map_names.py reads the dashboard's).
-NAMES = """() => {
-  const gd = document.querySelector('#slide .slide-map .js-plotly-plot');
-  if (!gd) return null;
-  const shown = (gd.layout.annotations || []).filter(a => a.visible !== false).map(a => a.text);
-  const drawn = [...gd.querySelectorAll('.annotation')].filter(g => g.querySelector('.annotation-text'))
-    .map(g => { const r = g.querySelector('.annotation-text-g').getBoundingClientRect();
-                return {text: g.querySelector('.annotation-text').textContent,
-                        box: [r.left, r.top, r.right, r.bottom]}; });
-  const r = gd.getBoundingClientRect();
-  return {shown, drawn, map: [r.left, r.top, r.right, r.bottom]};
-}"""
-
-
 def name_problems(page, villages: bool) -> list:
     """Each name the map slide shows is drawn, within the map; none when the slide has no map. A map of the
     villages names some at every size (a DeSO area's long name may find no room on a 1024 px screen's map)."""
-    found = page.evaluate(NAMES)
+    found = place_names(page, "#slide .slide-map .js-plotly-plot")
     if found is None:
         return []
     drawn = [d["text"] for d in found["drawn"]]
