@@ -12,7 +12,7 @@ TEST_WORKERS ?= 2
 # The build is redone when any of its inputs is newer than the processed data.
 BUILD_INPUTS := $(CONFIG) $(shell find data/demo survey -type f -name "*.py" -o -type f -path "data/demo/*" 2>/dev/null)
 
-.PHONY: serve-lan run test lint build demo-data browser clean translations audit servers precompress bench bench-national
+.PHONY: plotly-bundle serve-lan run test lint build demo-data browser clean translations audit servers precompress bench bench-national
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ run: build precompress
 serve-lan: build precompress servers
 	@echo "Trygghetskartan on the network: http://<this machine's address>:$(PORT) (Ctrl-C stops it)"
 	$(PY) -m deploy.cluster --listen 0.0.0.0 --port $(PORT) --instances 1 --workers $${WEB_CONCURRENCY:-4} --no-redis
+
+# plotly.js with only the traces the page draws (assets/plotly/, committed; only needed when plotly is upgraded).
+plotly-bundle:
+	cd tools/plotly_bundle && npm ci --no-audit --no-fund --ignore-scripts && node build.js
 
 # Regenerate the demo inputs (committed; only needed when their generators change).
 demo-data: $(VENV)/.installed

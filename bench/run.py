@@ -416,8 +416,11 @@ def felt_rows(app: dict, naive: dict) -> list[tuple]:
     for visit, key, name, target in (("cold", "readable", "phone, cold cache: summary and numbers readable",
                                       "mobile_readable_ms"),
                                      ("cold", "map", "phone, cold cache: map painted", "mobile_map_ms"),
+                                     ("cold", "interactive_map", "phone, cold cache: interactive map painted", None),
                                      ("warm", "map", "phone, returning visit (warm cache): map painted",
-                                      "mobile_warm_map_ms")):
+                                      "mobile_warm_map_ms"),
+                                     ("warm", "interactive_map", "phone, returning visit: interactive map painted",
+                                      None)):
         values = [x.get("felt", {}).get("mobile", {}).get(visit, {}).get(key) for x in (app, naive)]
         rows.append((f"{name} (1.6 Mbit/s, 150 ms RTT, CPU ÷4)", "ms", *values, target))
     values = [x.get("felt", {}).get("mobile", {}).get("transferred_warm") for x in (app, naive)]

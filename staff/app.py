@@ -48,7 +48,8 @@ def make_staff_app(server, get_results, data_dir: Path) -> dash.Dash:
     # assets/: the styles and dropdowns.js (Dash's dropdowns made accessible), not the public page's app.js
     app = StaffDash("trygghetskartan_staff", server=server, url_base_pathname=PREFIX,
                     title=catalog_text("staff_title", LANG),
-                    assets_folder=str(ROOT / "assets"), assets_ignore=r"^app\.js$", serve_locally=True,
+                    assets_folder=str(ROOT / "assets"), assets_ignore=r"^app\.js$", assets_path_ignore=["^plotly$"],
+                    serve_locally=True,
                     suppress_callback_exceptions=True, update_title=None,
                     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
                                {"name": "robots", "content": "noindex"}])

@@ -35,18 +35,20 @@ def _table(data: dict) -> Markup:
                   f'<tbody>{"".join(_row(r) for r in data["rows"])}</tbody></table></div>')
 
 
-def first_paint(details: dict, lang: str) -> Markup:
+def first_paint(details: dict, lang: str, map_html: str = "") -> Markup:
     """The view's answer as HTML, from details_view's answer `details` in `lang`: the page's heading, the view's
-    title and subtitle, the summary, a line saying the maps and charts are on their way, and the table. An invalid
-    view (details_view's message as its title, no table) shows that message alone."""
+    title and subtitle, the summary, a line saying the maps and charts are on their way, the map (`map_html`,
+    views/map_svg.py) and the table. An invalid view (details_view's message as its title, no table) shows that
+    message alone."""
     parts = [Markup('<h2 class="h4 mt-3">{}</h2>').format(details["title"])]
     if isinstance(details.get("table"), dict):
         parts += [Markup('<p class="text-body-secondary">{}</p>').format(details["page_subtitle"]),
                   Markup('<p class="lead summary">{}</p>').format(details["summary"])]
     parts.append(Markup('<p class="first-paint-loading" role="status">{}</p>').format(t("first_paint_loading", lang)))
     if isinstance(details.get("table"), dict):
-        parts += [Markup('<h3 class="h5" id="first-paint-table">{}</h3>').format(t("table_heading", lang)),
-                  _table(details["table"])]
+        table = Markup('<div class="first-paint-table"><h3 class="h5" id="first-paint-table">{}</h3>{}</div>').format(
+            t("table_heading", lang), _table(details["table"]))
+        parts.append(Markup('<div class="first-paint-row">{}{}</div>').format(map_html, table))
     return Markup('<div class="_dash-loading first-paint"><header class="border-bottom">'
                   '<div class="container-fluid py-2"><h1 class="h3 mb-0">{}</h1></div></header>'
                   '<main class="container-fluid">{}</main></div>').format(t("title", lang), Markup("").join(parts))

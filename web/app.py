@@ -35,7 +35,8 @@ def create_app(data_dir: str | Path | None = None) -> dash.Dash:
         return open_results(data_dir)
 
     app = Dashboard(__name__, title="Trygghetskartan", assets_folder=str(ROOT / "assets"),
-                    serve_locally=True, suppress_callback_exceptions=True, compress=True,
+                    assets_path_ignore=["^plotly$"], serve_locally=True, suppress_callback_exceptions=True,
+                    compress=True,
                     meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}])
     app.index_string = index_html("sv")  # per request: the view's language and its answer (web/first_paint.py)
     app.get_results = get_results

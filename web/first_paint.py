@@ -14,19 +14,21 @@ from functools import lru_cache
 from pathlib import Path
 
 import dash
-import plotly
 from dash._utils import interpolate_str
-from dash.fingerprint import build_fingerprint
 from flask import request
 
 from layouts.page import index_html
 from views.details import details_view
 from views.first_paint import first_paint, plain_entry
+from views.map import map_view
+from views.map_svg import map_svg
 from views.params import language, parse_view, query_params
 
 log = logging.getLogger(__name__)
 DASHBOARD_PATHS = ("/",)  # the other pages (/metod, /presentation) get the plain line
 CHART_PATHS = ("/", "/presentation")  # the pages that draw charts at once: plotly.js is preloaded
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
+PLOTLY_BUNDLE = "plotly/plotly-trygghetskartan.min.js"  # not loaded by Dash itself: assets_path_ignore
 
 
 def entry(get_results, path: str, search: str) -> tuple[str, str]:
@@ -37,18 +39,19 @@ def entry(get_results, path: str, search: str) -> tuple[str, str]:
     if path not in DASHBOARD_PATHS:
         return lang, plain_entry(lang)
     view = parse_view(search, results)  # forgiving, as the page is: an invalid value is the default's
-    details = details_view(results, query_params(view), view["area"], view["lang"])
-    return view["lang"], first_paint(details, view["lang"])
+    params = query_params(view)
+    details = details_view(results, params, view["area"], view["lang"])
+    figure, _ = map_view(results, {k: v for k, v in params.items() if k != "by"}, view["area"], view["lang"])
+    return view["lang"], first_paint(details, view["lang"], map_svg(results, figure, view["level"], view["lang"]))
 
 
 @lru_cache(maxsize=1)
 def plotly_url(prefix: str) -> str:
-    """plotly.min.js at a versioned URL, as Dash names its other bundles (kept a year: web/static.py). dcc asks for
-    it by a fixed name, and only once the first graph is on the page; the index page preloads it from the start
-    and assets/plotly_url.js hands dcc this URL (1.1 MB: most of a phone's first load, bench/README.md)."""
-    file = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    name = build_fingerprint("package_data/plotly.min.js", plotly.__version__, int(file.stat().st_mtime))
-    return f"{prefix}_dash-component-suites/plotly/{name}"
+    """plotly.js with only the traces the page draws (assets/plotly/, built by tools/plotly_bundle: 0.68 MB brotli'd
+    against the full bundle's 1.11 MB, most of a phone's first load; bench/README.md), at a versioned URL (kept a
+    year: web/static.py). dcc asks for plotly.js by a fixed name, and only once the first graph is on the page; the
+    index page preloads this one from the start and assets/plotly_url.js hands dcc its URL."""
+    return f"{prefix}assets/{PLOTLY_BUNDLE}?m={int((ASSETS / PLOTLY_BUNDLE).stat().st_mtime)}"
 
 
 class Dashboard(dash.Dash):
@@ -61,9 +64,10 @@ class Dashboard(dash.Dash):
         try:
             lang, answer = entry(self.get_results, request.path, request.query_string.decode("latin-1"))
             kwargs["app_entry"] = f'<div id="react-entry-point">{answer}</div>'
-            if request.path in CHART_PATHS:
-                kwargs["metas"] += (f'<link rel="preload" as="script" id="plotly-bundle" '
-                                    f'href="{plotly_url(self.config.requests_pathname_prefix)}">')
         except Exception:  # the page must still load (the app shows the view, or says what is wrong with it)
             log.exception("the index page's first paint failed for %s", request.full_path)
+        # A page without charts (/metod) only names the bundle: a visitor may go on to the map without a reload.
+        url = plotly_url(self.config.requests_pathname_prefix)
+        kwargs["metas"] += (f'<link rel="preload" as="script" id="plotly-bundle" href="{url}">'
+                            if request.path in CHART_PATHS else f'<meta id="plotly-bundle" content="{url}">')
         return interpolate_str(index_html(lang), **kwargs)

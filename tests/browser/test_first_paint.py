@@ -1,7 +1,7 @@
-"""The answer before any script has run (issue 24, web/first_paint.py): a shared view's title, summary and numbers
-are in the index page's HTML (a browser with JavaScript off), in the view's language, with the API's shares and the
-page's hidden cells; axe finds nothing in it; and with scripts on, the app replaces it without an error and says
-the same."""
+"""The answer before any script has run (issue 24, web/first_paint.py): a shared view's title, summary, numbers and
+map (an SVG) are in the index page's HTML (a browser with JavaScript off), in the view's language, with the API's
+shares and the page's hidden cells; axe finds nothing in it; and with scripts on, the app replaces it without an
+error and says the same."""
 from __future__ import annotations
 
 import pytest
@@ -37,6 +37,10 @@ def test_the_view_is_readable_without_scripts_and_the_app_replaces_it(no_script,
         cells = {(r[0], r[1]): r for r in no_script.evaluate(CELLS)}
         rows = api_rows(server_url, {**VIEW, "lang": lang})
         assert rows and len(cells) >= len(rows)
+        # the map (views/map_svg.py): every village of the view, named, with the colour scale's key
+        villages = {r["area_name"] for r in rows if r["level"] == "by"}
+        names = no_script.locator(".first-paint-map svg[role=img] path title").all_text_contents()
+        assert sorted(names) == sorted(villages) and hidden in no_script.locator(".first-paint-map").inner_text()
         for row in rows:  # every row of the API's answer, as the page shows it
             shown = cells[(row["area_name"], row["group_text"])]
             if row["suppressed"]:

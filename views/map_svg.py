@@ -1,0 +1,106 @@
+"""The view's map as a plain SVG for the index page's first paint (web/first_paint.py): a phone on a slow line sees
+the map with the answer, seconds before plotly.js and MapLibre have loaded and drawn the interactive one.
+
+Drawn from the interactive map's own figure (map_view: one query path, the same hidden cells and colours): each
+area filled as its trace fills it (the share on the colour scale; uncertain ones faded; hidden ones grey, or
+faded in the colour of the area whose value they show), with the colour scale and a grey key under it. The
+boundaries come from the build's GeoJSON of the level, projected as the map is (Web Mercator) and simplified to
+about a pixel, once per build and level. A level with more than MAX_AREAS areas (a national build) gets none.
+"""
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+
+from markupsafe import Markup, escape
+from plotly.colors import sample_colorscale
+from shapely.geometry import shape
+from shapely.ops import transform
+
+from .figures import SUPPRESSED_GREY
+from .texts import t
+
+MAX_AREAS = 400
+WIDTH = 460  # px of the drawing's own units, as the dashboard's map (views/map.py)
+KEY = 50  # px under the areas for the colour scale and the grey key
+
+
+def _mercator(lon, lat):
+    lat = max(min(lat, 85.0), -85.0)
+    return lon / 360 + 0.5, 0.5 - math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
+
+
+@lru_cache(maxsize=8)
+def area_paths(geojson: Path, build_id: str) -> tuple[dict[str, tuple[str, str]], float] | None:
+    """{area id: (name, SVG path)} in a WIDTH-wide drawing, and its height; None for too many areas."""
+    features = json.loads(geojson.read_text(encoding="utf-8"))["features"]
+    if len(features) > MAX_AREAS:
+        return None
+    shapes = [(f["properties"]["area_id"], f["properties"].get("name", ""),
+               transform(lambda x, y, z=None: _mercator(x, y), shape(f["geometry"]))) for f in features]
+    left, bottom, right, top = (min(s[2].bounds[0] for s in shapes), max(s[2].bounds[3] for s in shapes),
+                                max(s[2].bounds[2] for s in shapes), min(s[2].bounds[1] for s in shapes))
+    scale = (WIDTH - 4) / max(right - left, 1e-12)
+    height = min((bottom - top) * scale + 4, 1.6 * WIDTH)
+    scale = min(scale, (height - 4) / max(bottom - top, 1e-12))
+    paths = {}
+    for area, name, geometry in shapes:
+        drawn = transform(lambda x, y: ((x - left) * scale + 2, (y - top) * scale + 2), geometry).simplify(0.6)
+        rings = [p for poly in getattr(drawn, "geoms", [drawn]) for p in (poly.exterior, *poly.interiors)]
+        paths[area] = (name, "".join("M" + "L".join(f"{x:.0f} {y:.0f}" for x, y in ring.coords[:-1]) + "Z"
+                                     for ring in rings))
+    return paths, height
+
+
+def _fills(figure: dict) -> dict[str, tuple[str, float]]:
+    """{area id: (colour, opacity)} as the figure's value traces fill them."""
+    fills = {}
+    for trace in figure["data"]:
+        if trace.get("name") not in ("share", "uncertain", "suppressed") or not trace.get("locations"):
+            continue
+        low, high = trace["zmin"], trace["zmax"]
+        scale = trace["colorscale"]
+        points = [min(max((z - low) / ((high - low) or 1), 0), 1) for z in trace["z"]]
+        colours = sample_colorscale(scale, points, colortype="rgb")
+        for area, colour in zip(trace["locations"], colours):
+            fills[area] = (colour, trace["marker"].get("opacity", 1.0))
+    return fills
+
+
+def _key(figure: dict, top: float, lang: str) -> str:
+    """The colour scale from 0 to its top and, beside it, grey: too few answers."""
+    scale = next(tr for tr in figure["data"] if tr.get("name") == "scale")
+    stops = "".join(f'<stop offset="{x:g}" stop-color="{c}"/>' for x, c in scale["colorscale"])
+    suffix = scale["colorbar"]["ticksuffix"]
+    title = escape(scale["colorbar"]["title"]["text"])
+    y = top + 8
+    return (f'<defs><linearGradient id="fp-scale">{stops}</linearGradient></defs>'
+            f'<text x="2" y="{y + 14}" class="fp-key">{title}</text>'
+            f'<rect x="70" y="{y}" width="150" height="16" fill="url(#fp-scale)" stroke="#333" stroke-width=".5"/>'
+            f'<text x="70" y="{y + 36}" class="fp-key">0{suffix}</text>'
+            f'<text x="220" y="{y + 36}" text-anchor="end" class="fp-key">{scale["zmax"]:g}{suffix}</text>'
+            f'<rect x="240" y="{y}" width="16" height="16" fill="{SUPPRESSED_GREY}" stroke="#333" stroke-width=".5"/>'
+            f'<text x="262" y="{y + 14}" class="fp-key">{escape(t("too_few", lang))}</text>')
+
+
+def map_svg(results, figure: dict, level: str, lang: str) -> Markup:
+    """The figure of map_view for `level` as an inline SVG, or nothing (no areas to colour, too many areas)."""
+    drawn = area_paths(results.folder / "geo" / f"{level}.geojson", results.manifest["build_id"])
+    fills = _fills(figure) if drawn else {}
+    if not fills:
+        return Markup("")
+    paths, height = drawn
+    areas = []
+    for area, (name, path) in paths.items():
+        colour, opacity = fills.get(area, ("#ffffff", 1.0))
+        areas.append(f'<path d="{path}" fill="{colour}" fill-opacity="{opacity:g}"><title>{escape(name)}</title>'
+                     f'</path>')
+    label = escape(t("map_heading", lang))
+    return Markup(f'<figure class="first-paint-map"><svg viewBox="0 0 {WIDTH} {height + KEY:.0f}" role="img" '
+                  f'aria-label="{label}" xmlns="http://www.w3.org/2000/svg">'
+                  f'<g stroke="#333" stroke-width=".7" stroke-linejoin="round">{"".join(areas)}</g>'
+                  f'{_key(figure, height, lang)}</svg></figure>')
+
+
