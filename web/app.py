@@ -11,7 +11,7 @@ from flask import Flask, Response
 from api import make_blueprint
 from callbacks import register_callbacks
 from callbacks.view import TRIGGER_FREE, WAIT_ONLY
-from exports.rate import limiter
+from exports.rate import limiter, storage_uri
 from exports.routes import make_blueprint as make_export_blueprint
 from layouts.page import index_html, shell
 from promises.routes import install as install_promises
@@ -47,7 +47,8 @@ def create_app(data_dir: str | Path | None = None) -> dash.Dash:
     server.register_blueprint(make_blueprint(get_results))
     # /export/table.*, story files as jobs (a promise's slide made by promises/slide.py)
     server.register_blueprint(make_export_blueprint(get_results, with_promise_slides))
-    limiter.init_app(server)  # per-client limits on the story files (exports/rate.py)
+    server.config["RATELIMIT_STORAGE_URI"] = storage_uri(data_dir)
+    limiter.init_app(server)  # per-client limits on the story files (exports/rate.py), shared by the workers
     geo.install(server, get_results)  # /geo/<level>.geojson
 
     # Staff pages behind a login (/personal/, staff/), then the hardening of every route (security.py).

@@ -178,3 +178,37 @@ def test_per_client_limit_and_rq_on_redis(processed, tmp_path):
         redis.terminate()
         renderer.wait(10)
         redis.wait(10)
+
+
+def _hits(uri: str, n: int) -> list[bool]:
+    from limits import parse
+    from limits.storage import storage_from_string
+    from limits.strategies import MovingWindowRateLimiter
+
+    from exports import rate_store  # noqa: F401 (the trygg-sqlite:// scheme)
+    limiter = MovingWindowRateLimiter(storage_from_string(uri))
+    return [limiter.hit(parse("5/minute"), "story-export", "203.0.113.5") for _ in range(n)]
+
+
+def test_without_redis_the_workers_share_the_per_client_limit(processed, tmp_path):
+    """No REDIS_URL: the limit is counted in a SQLite file every worker opens (exports/rate_store.py), so four
+    processes asking at once get the limit between them, not four times it; and through gunicorn's two workers,
+    on new connections, one client gets EXPORT_RATE files and then 429 while another is not limited."""
+    from concurrent.futures import ProcessPoolExecutor
+    uri = f"trygg-sqlite://{tmp_path / 'rate-limits.sqlite3'}"
+    with ProcessPoolExecutor(4) as pool:
+        allowed = sum(sum(hits) for hits in pool.map(_hits, [uri] * 4, [4] * 4))
+    assert allowed == 5
+
+    env = {**os.environ, "DATA_DIR": str(processed), "WARM_SECONDS": "0", "EXPORT_RATE": "2/minute",
+           "EXPORT_QUEUE": "50", "TRUSTED_PROXIES": "1", "TRYGG_STATE_DB": str(tmp_path / "state.sqlite3"),
+           "EXPORT_DIR": str(tmp_path / "exports")}
+    env.pop("REDIS_URL", None)
+    with gunicorn(env, tmp_path / "gunicorn.log") as url:
+        def ask(client):
+            return requests.post(url + "/export/story.pdf", json={"views": STORY[:1], "lang": "sv"},
+                                 headers={"X-Forwarded-For": client, "Connection": "close"}, timeout=30)
+        codes = [ask("203.0.113.5").status_code for _ in range(8)]
+        assert codes == [202, 202] + [429] * 6, codes
+        assert ask("198.51.100.7").status_code == 202
+    assert (tmp_path / "rate-limits.sqlite3").exists()
