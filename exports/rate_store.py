@@ -22,9 +22,7 @@ class SQLiteStorage(Storage, MovingWindowSupport):
     def __init__(self, uri: str, wrap_exceptions: bool = False, **options):
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
         self.path = uri.split("://", 1)[1]
-        self.local = threading.local()
-        with self._db() as db:
-            db.executescript(SCHEMA)
+        self.local = threading.local()  # opened at the first count: a store that cannot be opened must not stop the app
 
     @property
     def base_exceptions(self):
@@ -35,6 +33,7 @@ class SQLiteStorage(Storage, MovingWindowSupport):
         if db is None:
             db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(SCHEMA)
             self.local.db = db
         return db
 

@@ -212,3 +212,19 @@ def test_without_redis_the_workers_share_the_per_client_limit(processed, tmp_pat
         assert codes == [202, 202] + [429] * 6, codes
         assert ask("198.51.100.7").status_code == 202
     assert (tmp_path / "rate-limits.sqlite3").exists()
+
+
+def test_a_rate_store_that_cannot_be_opened_lets_exports_through_and_says_so(tmp_path):
+    """The app starts, and an export is counted as allowed with an error in the log (a 500 helps nobody; the
+    queue's bound still holds). In a process of its own: the limiter is the app's one instance."""
+    code = ("import logging, flask\n"
+            "from exports.rate import limiter, export_allowed\n"
+            "logging.basicConfig()\n"
+            "app = flask.Flask('t')\n"
+            f"app.config['RATELIMIT_STORAGE_URI'] = 'trygg-sqlite://{tmp_path}/missing/rate.sqlite3'\n"
+            "limiter.init_app(app)\n"
+            "with app.test_request_context('/export/story.pdf', method='POST'):\n"
+            "    print(export_allowed(), export_allowed())\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "True True", done.stderr
+    assert "export rate store failed" in done.stderr
