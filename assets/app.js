@@ -368,12 +368,24 @@
     moveLabels(gd);
   }
 
+  /* The map's image (layouts/page.py map_placeholder) gives way once plotly has drawn the map. */
+  function showWhenDrawn(gd) {
+    if (!gd || gd.__tkShown || typeof gd.on !== "function") { return; }
+    gd.__tkShown = true;
+    var figure = gd.closest("figure");
+    function drawn() { if (figure) { figure.classList.add("map-ready"); } }
+    gd.on("plotly_afterplot", drawn);
+    var view = gd._fullLayout && gd._fullLayout.map, maplibre = view && view._subplot && view._subplot.map;
+    if (maplibre && maplibre.loaded()) { drawn(); }  /* drawn before this ran */
+  }
+
   function fitMaps() {
     ["#map .js-plotly-plot", ".slide-graph .js-plotly-plot"].forEach(function (selector) {
       var gd = document.querySelector(selector);
       fitMap(gd);
       followLabels(gd);
     });
+    showWhenDrawn(document.querySelector("#map .js-plotly-plot"));
   }
 
   /* A slide fits the screen: its type shrinks (--fit, from 1 down to FIT_FLOOR; the CSS keeps each text above

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -9,6 +10,7 @@ from dash import dcc, html
 from survey.results import Results
 from views.labels import source_credit, whole_words
 from views.map import fit_size
+from views.params import query_params
 from views.qr import public_url
 from views.texts import t
 
@@ -141,7 +143,7 @@ def page(results: Results, lang: str, view: dict | None = None, add_promise: str
                 html.Section([html.H3(t("summary_heading", lang), className="visually-hidden"),
                               html.P(id="summary", className="lead summary", **{"aria-live": "polite"})]),
                 dbc.Row([
-                    dbc.Col(_map_section(results, lang), xl=6),
+                    dbc.Col(_map_section(results, lang, view), xl=6),
                     dbc.Col(html.Section([
                         # for an index: the profile of its questions (callbacks/view.py names it)
                         html.H3(t("bars_heading", lang), className="h5", id="bars-heading"),
@@ -170,16 +172,28 @@ def page(results: Results, lang: str, view: dict | None = None, add_promise: str
     ], lang=lang)
 
 
-def _map_section(results: Results, lang: str) -> html.Section:
+def map_placeholder(results: Results, lang: str, view: dict) -> list:
+    """The view's map as an image (/map.svg, views/map_svg.py), shown in the map's place until plotly has drawn the
+    map (assets/app.js marks the figure `map-ready`): on a phone that is seconds. Decorative: the map is the table's
+    numbers, and the interactive map follows."""
+    if not view.get("question"):
+        return []
+    query = {k: v for k, v in query_params(view).items() if k != "by"}
+    src = "/map.svg?" + urlencode({**query, "lang": lang, "v": results.manifest["build_id"]})
+    return [html.Img(src=src, alt="", className="map-placeholder", **{"aria-hidden": "true"})]
+
+
+def _map_section(results: Results, lang: str, view: dict) -> html.Section:
     """The map, its notes and the ranking of its areas."""
     return html.Section([
         html.H3(t("map_heading", lang), className="h5"),
         html.P(t("map_help", lang), className="small mb-1"),
         dcc.Store(id="map-drawn"),  # which map the browser shows (callbacks/map_patch.py)
         dcc.Store(id="map-painted"),  # when plotly has drawn it (the details wait for it)
-        html.Figure([dcc.Graph(id="map", config=graph_config(lang), className="map-graph"),
+        html.Figure([*map_placeholder(results, lang, view),
+                     dcc.Graph(id="map", config=graph_config(lang), className="map-graph"),
                      html.Figcaption(t("chart_text", lang), className="visually-hidden")],
-                    className="mb-1", **map_fit(results)),
+                    className="mb-1 map-figure", **map_fit(results)),
         # on a phone the zoomed-out map names only the places there is room for (assets/app.js labelShown)
         html.P(t("map_names_phone", lang), className="small mb-1 d-sm-none"),
         save_buttons("map", t("map_heading", lang), lang),

@@ -1,5 +1,6 @@
 """The view's map as a plain SVG for the index page's first paint (web/first_paint.py): a phone on a slow line sees
-the map with the answer, seconds before plotly.js and MapLibre have loaded and drawn the interactive one.
+the map with the answer, seconds before plotly.js and MapLibre have loaded and drawn the interactive one. The same
+image, served at /map.svg, stands in the dashboard's map until plotly has drawn it (layouts/page.py).
 
 Drawn from the interactive map's own figure (map_view: one query path, the same hidden cells and colours): each
 area filled as its trace fills it (the share on the colour scale; uncertain ones faded; hidden ones grey, or
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,7 +26,8 @@ from .texts import t
 
 MAX_AREAS = 400
 WIDTH = 460  # px of the drawing's own units, as the dashboard's map (views/map.py)
-KEY = 50  # px under the areas for the colour scale and the grey key
+KEY = 74  # px under the areas for the colour scale's title, the scale and the grey key
+FONT = 'font-size="16" font-family="system-ui, sans-serif" fill="#212529"'  # as attributes: served alone too
 
 
 def _mercator(lon, lat):
@@ -74,23 +77,24 @@ def _key(figure: dict, top: float, lang: str) -> str:
     scale = next(tr for tr in figure["data"] if tr.get("name") == "scale")
     stops = "".join(f'<stop offset="{x:g}" stop-color="{c}"/>' for x, c in scale["colorscale"])
     suffix = scale["colorbar"]["ticksuffix"]
-    title = escape(scale["colorbar"]["title"]["text"])
+    title = escape(re.sub(r"<br\s*/?>", " ", scale["colorbar"]["title"]["text"]))  # plotly's line breaks
     y = top + 8
     return (f'<defs><linearGradient id="fp-scale">{stops}</linearGradient></defs>'
-            f'<text x="2" y="{y + 14}" class="fp-key">{title}</text>'
-            f'<rect x="70" y="{y}" width="150" height="16" fill="url(#fp-scale)" stroke="#333" stroke-width=".5"/>'
-            f'<text x="70" y="{y + 36}" class="fp-key">0{suffix}</text>'
-            f'<text x="220" y="{y + 36}" text-anchor="end" class="fp-key">{scale["zmax"]:g}{suffix}</text>'
-            f'<rect x="240" y="{y}" width="16" height="16" fill="{SUPPRESSED_GREY}" stroke="#333" stroke-width=".5"/>'
-            f'<text x="262" y="{y + 14}" class="fp-key">{escape(t("too_few", lang))}</text>')
+            f'<text x="2" y="{y + 14}" {FONT}>{title}</text>'
+            f'<rect x="2" y="{y + 24}" width="180" height="16" fill="url(#fp-scale)" stroke="#333" stroke-width=".5"/>'
+            f'<text x="2" y="{y + 60}" {FONT}>0{suffix}</text>'
+            f'<text x="182" y="{y + 60}" text-anchor="end" {FONT}>{scale["zmax"]:g}{suffix}</text>'
+            f'<rect x="210" y="{y + 24}" width="16" height="16" fill="{SUPPRESSED_GREY}" stroke="#333" '
+            f'stroke-width=".5"/><text x="232" y="{y + 38}" {FONT}>{escape(t("too_few", lang))}</text>')
 
 
-def map_svg(results, figure: dict, level: str, lang: str) -> Markup:
-    """The figure of map_view for `level` as an inline SVG, or nothing (no areas to colour, too many areas)."""
+def svg_image(results, figure: dict, level: str, lang: str) -> str:
+    """The figure of map_view for `level` as a standalone SVG document's element, or "" (no areas to colour, too
+    many areas)."""
     drawn = area_paths(results.folder / "geo" / f"{level}.geojson", results.manifest["build_id"])
     fills = _fills(figure) if drawn else {}
     if not fills:
-        return Markup("")
+        return ""
     paths, height = drawn
     areas = []
     for area, (name, path) in paths.items():
@@ -98,9 +102,12 @@ def map_svg(results, figure: dict, level: str, lang: str) -> Markup:
         areas.append(f'<path d="{path}" fill="{colour}" fill-opacity="{opacity:g}"><title>{escape(name)}</title>'
                      f'</path>')
     label = escape(t("map_heading", lang))
-    return Markup(f'<figure class="first-paint-map"><svg viewBox="0 0 {WIDTH} {height + KEY:.0f}" role="img" '
-                  f'aria-label="{label}" xmlns="http://www.w3.org/2000/svg">'
-                  f'<g stroke="#333" stroke-width=".7" stroke-linejoin="round">{"".join(areas)}</g>'
-                  f'{_key(figure, height, lang)}</svg></figure>')
+    return (f'<svg viewBox="0 0 {WIDTH} {height + KEY:.0f}" role="img" aria-label="{label}" '
+            f'xmlns="http://www.w3.org/2000/svg"><g stroke="#333" stroke-width=".7" stroke-linejoin="round">'
+            f'{"".join(areas)}</g>{_key(figure, height, lang)}</svg>')
 
 
+def map_svg(results, figure: dict, level: str, lang: str) -> Markup:
+    """svg_image inline, in the first paint's figure (or nothing)."""
+    svg = svg_image(results, figure, level, lang)
+    return Markup(f'<figure class="first-paint-map">{svg}</figure>') if svg else Markup("")

@@ -21,6 +21,7 @@ from survey.results import open_results
 
 from . import geo, response_cache, static
 from .first_paint import Dashboard
+from .first_paint import install as install_map_image
 from .security import harden
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +51,7 @@ def create_app(data_dir: str | Path | None = None) -> dash.Dash:
     server.config["RATELIMIT_STORAGE_URI"] = storage_uri(data_dir)
     limiter.init_app(server)  # per-client limits on the story files (exports/rate.py), shared by the workers
     geo.install(server, get_results)  # /geo/<level>.geojson
+    install_map_image(server, get_results)  # /map.svg: the view's map until plotly has drawn it
 
     # Staff pages behind a login (/personal/, staff/), then the hardening of every route (security.py).
     config = open_results(data_dir).manifest.get("config")

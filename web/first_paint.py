@@ -15,13 +15,13 @@ from pathlib import Path
 
 import dash
 from dash._utils import interpolate_str
-from flask import request
+from flask import Response, abort, request
 
 from layouts.page import index_html
 from views.details import details_view
 from views.first_paint import first_paint, plain_entry
 from views.map import map_view
-from views.map_svg import map_svg
+from views.map_svg import map_svg, svg_image
 from views.params import language, parse_view, query_params
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,28 @@ DASHBOARD_PATHS = ("/",)  # the other pages (/metod, /presentation) get the plai
 CHART_PATHS = ("/", "/presentation")  # the pages that draw charts at once: plotly.js is preloaded
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 PLOTLY_BUNDLE = "plotly/plotly-trygghetskartan.min.js"  # not loaded by Dash itself: assets_path_ignore
+
+
+def map_figure(results, view: dict) -> dict:
+    """The interactive map's figure for `view` (the map shows everyone: no breakdown)."""
+    params = {k: v for k, v in query_params(view).items() if k != "by"}
+    return map_view(results, params, view["area"], view["lang"])[0]
+
+
+def install(server, get_results) -> None:
+    """/map.svg?<a view's query>&v=<build id>: the view's map as an image (views/map_svg.py), which stands in the
+    dashboard's map until plotly has drawn it; the work of one map callback, kept a day (the URL names the build)."""
+    @server.get("/map.svg", endpoint="map_image")
+    def map_image():
+        results = get_results()
+        view = parse_view(request.query_string.decode("latin-1"), results)
+        svg = svg_image(results, map_figure(results, view), view["level"], view["lang"])
+        if not svg:
+            abort(404)
+        response = Response(svg, mimetype="image/svg+xml")
+        response.cache_control.public = True
+        response.cache_control.max_age = 86400 if request.args.get("v") == results.manifest["build_id"] else 60
+        return response
 
 
 def entry(get_results, path: str, search: str) -> tuple[str, str]:
@@ -39,10 +61,9 @@ def entry(get_results, path: str, search: str) -> tuple[str, str]:
     if path not in DASHBOARD_PATHS:
         return lang, plain_entry(lang)
     view = parse_view(search, results)  # forgiving, as the page is: an invalid value is the default's
-    params = query_params(view)
-    details = details_view(results, params, view["area"], view["lang"])
-    figure, _ = map_view(results, {k: v for k, v in params.items() if k != "by"}, view["area"], view["lang"])
-    return view["lang"], first_paint(details, view["lang"], map_svg(results, figure, view["level"], view["lang"]))
+    details = details_view(results, query_params(view), view["area"], view["lang"])
+    return view["lang"], first_paint(details, view["lang"],
+                                     map_svg(results, map_figure(results, view), view["level"], view["lang"]))
 
 
 @lru_cache(maxsize=1)

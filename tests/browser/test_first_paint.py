@@ -69,6 +69,10 @@ def test_the_view_is_readable_without_scripts_and_the_app_replaces_it(no_script,
         tab.wait_for_function("(s) => document.getElementById('summary').textContent === s", arg=summary,
                               timeout=LOAD_TIMEOUT_MS)
         assert tab.locator(".first-paint").count() == 0
+        # the map's image (/map.svg) stands in the map's place until plotly has drawn the map, then gives way
+        assert "/map.svg?" in tab.locator("#main .map-placeholder").get_attribute("src")
+        tab.wait_for_selector(".map-figure.map-ready", timeout=LOAD_TIMEOUT_MS)
+        assert tab.locator("#main .map-placeholder").is_hidden()
         assert not recorder.console_errors and not recorder.page_errors, (recorder.console_errors,
                                                                           recorder.page_errors)
     finally:

@@ -3,6 +3,7 @@ a 304 for the rest when unchanged (asked with the ETag of the compressed copy it
 page with each view's own answer and language (web/first_paint.py), never another's."""
 from __future__ import annotations
 
+import json
 import re
 
 import requests
@@ -38,3 +39,17 @@ def test_each_url_gets_its_own_first_paint(server_url):
     assert len({klotter_sv[1], default_sv[1], view("?question=p_klotter&lang=en")[1]}) == 3
     assert view("?question=p_klotter") == klotter_sv
     assert requests.get(server_url + "/?question=%3Cscript%3E&wave=x&by=';", timeout=30).status_code == 200
+
+
+def test_the_map_image_is_the_views_map(server_url, processed):
+    """/map.svg (web/first_paint.py): the view's map as an SVG image, kept a day when it names the current build,
+    a minute otherwise; a view it cannot read is the default view's, as the page is."""
+    build = json.loads((processed / "manifest.json").read_text(encoding="utf-8"))["build_id"]
+    view = server_url + "/map.svg?question=p_klotter&level=deso&lang=en"
+    response = requests.get(view, timeout=30)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("image/svg+xml")
+    assert response.text.startswith("<svg") and "too few answers" in response.text
+    assert response.text.count("<path") == 5 and response.headers["Cache-Control"] == "public, max-age=60"
+    assert requests.get(view + "&v=" + build, timeout=30).headers["Cache-Control"] == "public, max-age=86400"
+    odd = requests.get(server_url + "/map.svg?question=%3Cscript%3E&level=x&wave=y", timeout=30)
+    assert odd.status_code == 200 and "<script" not in odd.text and odd.text.count("<path") > 5
