@@ -69,7 +69,7 @@ def fitted_zoom(results: Results, width: float, plot_height: float) -> float:
 # village map's whole figure). `below` "": each layer on top of the ones before it (dots and outline above colours).
 TRACE_DEFAULTS = {
     "choroplethmap": {"featureidkey": "properties.area_id", "showlegend": False, "showscale": False, "below": "",
-                      "zmin": 0, "colorscale": SHARE_SCALE, "marker": {"line": {"color": "#333333", "width": 1}}},
+                      "colorscale": SHARE_SCALE, "marker": {"line": {"color": "#333333", "width": 1}}},
     "scattermap": {"below": ""},
 }
 
@@ -129,7 +129,7 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, 
     top = max(top, shared[0]) if shared else top
     zmax = max(10, math.ceil(top * 10) * 10)  # whole tens of percent, so the legend reads easily
     is_index = bool(len(shown)) and rows.column("kind")[0] == "index"
-    colour = {"zmax": zmax}  # from 0 in the share scale (TRACE_DEFAULTS)
+    colour = {"zmin": 0, "zmax": zmax}  # in each trace: plotly scales a trace by its data unless it has both
     unreliable = rows.column("unreliable")
     data = [_scale_trace(area_ids[:1].tolist(), geojson_url, colour, is_index, lang, shared and shared[1])]
     for name, part, opacity in (("share", shown[~unreliable[shown]], 1.0),
