@@ -39,6 +39,18 @@ def names_of(page) -> dict:
     return place_names(page, "#map .js-plotly-plot")
 
 
+# Per name with a leader line to a ring (views/map_labels.py), how far (px) the line's head is from where MapLibre
+# draws the place: the server sends each place in px from the map's centre, and assets/app.js moves the names by it
+# when the map shows another zoom (a phone's) or centre.
+HEADS_JS = """(selector) => { const gd = document.querySelector(selector);
+    const map = gd._fullLayout.map._subplot.map, size = gd._fullLayout._size;
+    const ring = gd.data.find(t => t.type === 'scattermap' && (t.customdata || []).length && t.text);
+    return (gd.layout.annotations || []).filter(a => a.showarrow && a.visible !== false && ring.text.includes(a.text))
+        .map(a => { const k = ring.text.indexOf(a.text), p = map.project([ring.lon[k], ring.lat[k]]);
+                    const x = a.x === undefined ? 0.5 : a.x, y = a.y === undefined ? 0.5 : a.y;
+                    return [a.text, x * size.w + a.xshift - p.x, (1 - y) * size.h - a.yshift - p.y]; }); }"""
+
+
 def check_names(page, level: str) -> int:
     """The names shown are drawn, on the map, apart; the colour bar is there. Returns how many."""
     found = names_of(page)
@@ -51,6 +63,8 @@ def check_names(page, level: str) -> int:
         assert left <= d["box"][0] and d["box"][2] <= right and top <= d["box"][1] and d["box"][3] <= bottom, d
     if level == "by":
         assert "Älvdalen" in drawn
+        heads = page.evaluate(HEADS_JS, "#map .js-plotly-plot")
+        assert heads and all(abs(dx) <= 2 and abs(dy) <= 2 for _, dx, dy in heads), heads
     return len(drawn)
 
 
@@ -128,5 +142,13 @@ def test_the_map_names_its_places_at_every_level_and_size(tab, server_url):
         load(other, server_url)
         check_names(other, "by")
         other.locator("#map").screenshot(path=str(SCREENS / f"map-names-{width}.png"))
+        if width == 360:  # a level's whole map, its names moved to the phone's zoom, and back
+            other.click("#controls-toggle")
+            for level in ("distrikt", "by"):
+                other.locator("#level").get_by_label(LEVELS[level], exact=True).check()
+                other.wait_for_function("(id) => document.querySelector('#map .js-plotly-plot').data"
+                                        ".some(t => (t.geojson || '').includes('/geo/' + id + '.'))", arg=level)
+                wait_settled(other)
+                check_names(other, level)
         other.close()
     assert not tab.recorder.console_errors and not tab.recorder.page_errors
