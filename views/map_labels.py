@@ -208,10 +208,9 @@ def label_defaults(font_size: float) -> dict:
     village map's full figure: 13.7 → 10.1 KB)."""
     # anchored at their middle wherever assets/app.js moves them ("auto" anchors a name away from 0.5 by its side)
     return {"xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5, "xanchor": "center", "yanchor": "middle",
-            "showarrow": False,
-            "font": {"size": font_size, "color": "#111111"}, "bgcolor": "rgba(255,255,255,0.82)", "borderpad": 1,
-            "captureevents": False, "axref": "pixel", "ayref": "pixel", "arrowhead": 0, "arrowwidth": 1.5,
-            "arrowcolor": "#333333", "standoff": 4}
+            "showarrow": False, "font": {"size": font_size, "color": "#111111"}, "bgcolor": "rgba(255,255,255,0.82)",
+            "borderpad": 1, "captureevents": False, "axref": "pixel", "ayref": "pixel", "arrowhead": 0,
+            "arrowwidth": 1.5, "arrowcolor": "#333333", "standoff": 4}
 
 
 def name_places(layout: dict, named: list[list], width: float, height: float, font_size: float) -> set[str]:
