@@ -305,7 +305,8 @@
   }
 
   /* The place names are annotations placed for the map's own centre and zoom (views/map_labels.py); when the map
-     shows another (a pan, a zoom, fitMap above), they move by as much as their places did. */
+     shows another (a pan, a zoom, fitMap above), they move by as much as their places did: by their paper x and y
+     (0.5, the centre, as placed), so that the shifts the server placed them at stay as sent. */
   function mercator(lon, lat, zoom) {
     var size = 512 * Math.pow(2, zoom), s = Math.min(Math.max(Math.sin(lat * Math.PI / 180), -0.9999), 0.9999);
     return [(lon + 180) / 360 * size, (0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)) * size];
@@ -323,7 +324,7 @@
   function moveLabels(gd) {
     var meta = gd.layout && gd.layout.meta && gd.layout.meta.labels;
     var view = gd._fullLayout && gd._fullLayout.map, size = gd._fullLayout && gd._fullLayout._size;
-    if (!meta || !view || !size || !meta.shift || !window.Plotly) { return; }
+    if (!meta || !view || !size || !meta.point || !window.Plotly) { return; }
     /* as fitMap: no relayout before MapLibre's style has loaded ("reading 'layers'"); again when the map is idle */
     var maplibre = view._subplot && view._subplot.map;
     if (!maplibre) { return; }
@@ -334,23 +335,24 @@
       }
       return;
     }
+    /* a place `point` px from the centre c0 at meta.zoom is, at the map's zoom, at (c0 + point) * scale in the
+       world (Web Mercator doubles per zoom step): (c0 + point) * scale - c1 from the map's centre c1 */
     var c0 = mercator(meta.center.lon, meta.center.lat, meta.zoom);
-    var c1 = mercator(view.center.lon, view.center.lat, view.zoom);
+    var c1 = mercator(view.center.lon, view.center.lat, view.zoom), scale = Math.pow(2, view.zoom - meta.zoom);
     var update = {}, moved = false, kept = [];
-    var places = gd.layout.meta.places || [];
-    meta.place.forEach(function (k, i) {
-      var place = [places[k][1], places[k][2]];
-      var p0 = mercator(place[0], place[1], meta.zoom), p1 = mercator(place[0], place[1], view.zoom);
-      var x = meta.shift[i][0] + (p1[0] - c1[0]) - (p0[0] - c0[0]);
-      var y = meta.shift[i][1] - ((p1[1] - c1[1]) - (p0[1] - c0[1]));
+    meta.point.forEach(function (o, i) {
       var now = gd.layout.annotations[i] || {};
-      var cx = x + (now.showarrow ? now.ax : 0), cy = -y + (now.showarrow ? now.ay : 0);
-      var w = meta.size[i][0] / 2, h = meta.size[i][1] / 2;
+      var dx = (c0[0] + o[0]) * scale - c1[0] - o[0], dy = (c0[1] + o[1]) * scale - c1[1] - o[1];
+      var x = 0.5 + dx / size.w, y = 0.5 - dy / size.h;  // paper: y upwards
+      var cx = (now.xshift || 0) + dx + (now.showarrow ? now.ax : 0);
+      var cy = -(now.yshift || 0) + dy + (now.showarrow ? now.ay : 0);
+      var w = meta.width[i] / 2, h = meta.height / 2;
       var box = [cx - w, cy - h, cx + w, cy + h], shown = labelShown(box, kept, size);
       if (shown) { kept.push(box); }
-      if (Math.abs((now.xshift || 0) - x) > 0.5 || Math.abs((now.yshift || 0) - y) > 0.5) {
-        update["annotations[" + i + "].xshift"] = x;
-        update["annotations[" + i + "].yshift"] = y;
+      var nowX = now.x === undefined ? 0.5 : now.x, nowY = now.y === undefined ? 0.5 : now.y;
+      if (Math.abs(nowX - x) * size.w > 0.5 || Math.abs(nowY - y) * size.h > 0.5) {
+        update["annotations[" + i + "].x"] = x;
+        update["annotations[" + i + "].y"] = y;
         moved = true;
       }
       if (shown !== (now.visible !== false)) {

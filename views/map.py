@@ -64,9 +64,18 @@ def fitted_zoom(results: Results, width: float, plot_height: float) -> float:
     return zoom + min(1, math.log2((width - 110) / size[0]), math.log2((plot_height - 20) / size[1]))
 
 
+# What the map's areas have in common, said once in the figure's template (plotly fills in a trace's attribute it
+# lacks from layout.template.data[its type]): the style of the shares, not in each of five traces (0.4 KB of a
+# village map's whole figure). `below` "": each layer on top of the ones before it (dots and outline above colours).
+TRACE_DEFAULTS = {
+    "choroplethmap": {"featureidkey": "properties.area_id", "showlegend": False, "showscale": False, "below": "",
+                      "colorscale": SHARE_SCALE, "marker": {"line": {"color": "#333333", "width": 1}}},
+    "scattermap": {"below": ""},
+}
+
+
 def _choropleth(name: str, locations: list, geojson_url: str, **style) -> dict:
-    return {"type": "choroplethmap", "name": name, "geojson": geojson_url, "featureidkey": "properties.area_id",
-            "locations": locations, "showlegend": False, **style}
+    return {"type": "choroplethmap", "name": name, "geojson": geojson_url, "locations": locations, **style}
 
 
 def _whole_percent(shares: np.ndarray) -> list[int]:
@@ -110,8 +119,8 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, 
               "uirevision": geojson_url, "clickmode": "event", "height": MAP_HEIGHT,
               "legend": {"orientation": "h", "x": 0, "y": 0, "yanchor": "bottom",
                          "bgcolor": "rgba(255,255,255,0.85)"},
-              "font": {"family": FONT}, "meta": {"places": named or []}}
-    away = name_places(layout, MAP_WIDTH, MAP_HEIGHT, LABEL_SIZE)
+              "font": {"family": FONT}}
+    away = name_places(layout, named or [], MAP_WIDTH, MAP_HEIGHT, LABEL_SIZE)
     area_ids, share = rows.column("area_id"), rows.column("share")
     hidden = rows.column("suppressed")
     shown = np.flatnonzero(~hidden)
@@ -119,19 +128,18 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, 
     top = max(np.concatenate([share[shown], rows.column("rolled_up_share")[rolled]]).tolist(), default=0.1)
     top = max(top, shared[0]) if shared else top
     zmax = max(10, math.ceil(top * 10) * 10)  # whole tens of percent, so the legend reads easily
-    outline = {"line": {"color": "#333333", "width": 1}}
     is_index = bool(len(shown)) and rows.column("kind")[0] == "index"
-    colour = {"zmin": 0, "zmax": zmax, "colorscale": SHARE_SCALE}
+    colour = {"zmin": 0, "zmax": zmax}  # in each trace: plotly scales a trace by its data unless it has both
     unreliable = rows.column("unreliable")
     data = [_scale_trace(area_ids[:1].tolist(), geojson_url, colour, is_index, lang, shared and shared[1])]
     for name, part, opacity in (("share", shown[~unreliable[shown]], 1.0),
                                 ("uncertain", shown[unreliable[shown]], 0.4)):
         data.append(_choropleth(name, area_ids[part].tolist(), geojson_url,
                                 z=_whole_percent(share[part]),  # the value as the table rounds it
-                                customdata=_share_hovers(rows, part, name == "uncertain", flags), showscale=False,
+                                customdata=_share_hovers(rows, part, name == "uncertain", flags),
                                 hovertemplate=_share_hovertemplate(is_index, name == "uncertain", lang),
-                                marker={**outline, "opacity": opacity}, **colour))
-    data.append(_hidden_trace(rows, np.flatnonzero(hidden), geojson_url, zmax, outline, lang))
+                                marker={"opacity": opacity}, **colour))
+    data.append(_hidden_trace(rows, np.flatnonzero(hidden), geojson_url, zmax, lang))
     data += place_dots(named or [], away, t("place_dots", lang))
     vs_rest = rows.column("vs_rest")
     for direction, colour_ in (("higher", "#000000"), ("lower", "#08519c")):
@@ -143,11 +151,10 @@ def map_figure(rows, geojson_url: str, view: dict, selected: str | None, point, 
     # Always present (empty when nothing is selected): a fixed list of traces lets plotly update the map in
     # place; a trace that comes and goes in the middle made MapLibre drop layers ("non-existing layer").
     data.append(_choropleth("selected", [selected] if selected else [], geojson_url,
-                            z=[0] if selected else [], showscale=False, hoverinfo="skip",
+                            z=[0] if selected else [], hoverinfo="skip",
                             colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
                             marker={"line": {"color": "#000000", "width": 4}}))
-    for trace in data:
-        trace["below"] = ""  # each layer on top of the ones before it: dots and outline above the colours
+    layout["template"]["data"] = {kind: [style] for kind, style in TRACE_DEFAULTS.items()}
     return {"data": data, "layout": layout}
 
 
@@ -163,7 +170,7 @@ def _scale_trace(first_area: list, geojson_url: str, colour: dict, is_index: boo
                                            t("index_label" if is_index else "share_label", lang)}})
 
 
-def _hidden_trace(rows, hidden: np.ndarray, geojson_url: str, zmax: float, outline: dict, lang: str) -> dict:
+def _hidden_trace(rows, hidden: np.ndarray, geojson_url: str, zmax: float, lang: str) -> dict:
     """The areas whose own value is hidden (trace "suppressed"): grey, or with roll-up faded in the colour of
     the enclosing area's published value, named in the hover ("för få svar · visar Idre med fjällbyarna")."""
     below = round(-zmax / 49, 3)  # z in [below, 0) is grey: about the first 2 % of the scale; 0..zmax the shares
@@ -181,5 +188,5 @@ def _hidden_trace(rows, hidden: np.ndarray, geojson_url: str, zmax: float, outli
         text[rolled] = [f" · {label}: {shown[share]}" for label, share in zip(labels[rolled].tolist(), shares)]
     z, text = z.tolist(), text.tolist()
     return _choropleth("suppressed", rows.column("area_id")[hidden].tolist(), geojson_url, z=z, zmin=below,
-                       zmax=zmax, colorscale=scale, showscale=False, marker={**outline, "opacity": 0.5}, text=text,
+                       zmax=zmax, colorscale=scale, marker={"opacity": 0.5}, text=text,
                        hovertemplate=f"<b>%{{properties.name}}</b><br>{t('too_few', lang)}%{{text}}<extra></extra>")

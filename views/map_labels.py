@@ -65,7 +65,8 @@ def places(results, level: str, max_places: int = 60) -> list[list]:
         west, south, east, north = extents.get(area_id, (0, 0, 0, 0))
         lon, lat = results.area_point(level, area_id)
         name = results.area_name(level, area_id)
-        out.append([name, round(lon, 5), round(lat, 5), round(east - west, 5), round(north - south, 5), area_id,
+        # 4 decimals: 5 m, a 50th of a pixel at the maps' zooms (the rings' points are in a village map's answer)
+        out.append([name, round(lon, 4), round(lat, 4), round(east - west, 4), round(north - south, 4), area_id,
                     name.startswith(results.manifest["kommun"]["name"])])
     return sorted(out, key=lambda p: -p[3] * p[4])
 
@@ -196,36 +197,41 @@ def place_labels(named: list[list], center: dict, zoom: float, width: float, hei
 def _annotation(name: str, x: float, y: float, dx: float, dy: float, leader: bool, font_size: float) -> dict:
     """A name at (x + dx, y + dy) px from the map's centre (y downwards); a leader line to (x, y) if `leader`."""
     note = {"text": name}  # the rest of its style is the figure's annotation defaults (label_defaults)
+    # whole pixels: half a pixel is not seen, and each name's four decimals were 0.2 KB of a village map's answer
     if leader:  # the arrow's head at the point, the name at its tail
-        return {**note, "showarrow": True, "xshift": round(x, 1), "yshift": round(-y, 1), "ax": round(dx, 1),
-                "ay": round(dy, 1)}
-    return {**note, "xshift": round(x + dx, 1), "yshift": round(-(y + dy), 1)}
+        return {**note, "showarrow": True, "xshift": round(x), "yshift": round(-y), "ax": round(dx), "ay": round(dy)}
+    return {**note, "xshift": round(x + dx), "yshift": round(-(y + dy))}
 
 
 def label_defaults(font_size: float) -> dict:
     """What every name has in common, said once in the figure's template rather than in each of 22 annotations (the
     village map's full figure: 13.7 → 10.1 KB)."""
-    return {"xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5, "showarrow": False,
-            "font": {"size": font_size, "color": "#111111"}, "bgcolor": "rgba(255,255,255,0.82)", "borderpad": 1,
-            "captureevents": False, "axref": "pixel", "ayref": "pixel", "arrowhead": 0, "arrowwidth": 1.5,
-            "arrowcolor": "#333333", "standoff": 4}
+    # anchored at their middle wherever assets/app.js moves them ("auto" anchors a name away from 0.5 by its side)
+    return {"xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5, "xanchor": "center", "yanchor": "middle",
+            "showarrow": False, "font": {"size": font_size, "color": "#111111"}, "bgcolor": "rgba(255,255,255,0.82)",
+            "borderpad": 1, "captureevents": False, "axref": "pixel", "ayref": "pixel", "arrowhead": 0,
+            "arrowwidth": 1.5, "arrowcolor": "#333333", "standoff": 4}
 
 
-def name_places(layout: dict, width: float, height: float, font_size: float) -> set[str]:
-    """Put the names of the places in `layout["meta"]["places"]` on the map `layout` of width × height px at its
-    own centre and zoom (the dashboard's, a slide's, an image's); returns the areas named away from their area."""
+def name_places(layout: dict, named: list[list], width: float, height: float, font_size: float) -> set[str]:
+    """Put the names of the places `named` (places()) on the map `layout` of width × height px at its own centre
+    and zoom (the dashboard's, a slide's, an image's); returns the areas named away from their area. The layout's
+    `meta.labels` keeps, per name, only what assets/app.js needs to move it with the map (it moves a name by its
+    paper x/y and keeps the shift placed here): its place in whole px from the map's centre (`point`, y downwards)
+    and its box's width (`width`; `height` one for all). Not the places themselves: 2 KB of a village map's answer."""
     meta = layout.setdefault("meta", {})
     view = layout["map"]
-    named = tuple(tuple(p) for p in meta.get("places", []))
-    placed, where, away = _placed(named, view["center"]["lon"], view["center"]["lat"], view["zoom"], width, height,
-                                  font_size)
+    placed, where, away = _placed(tuple(tuple(p) for p in named), view["center"]["lon"], view["center"]["lat"],
+                                  view["zoom"], width, height, font_size)
     annotations = [dict(a) for a in placed]  # flat dicts: a copy the figure may change, not the cached placement
     layout["annotations"] = annotations
     template = layout.setdefault("template", {}).setdefault("layout", {})
     template["annotationdefaults"] = label_defaults(font_size)
-    meta["labels"] = {"place": list(where), "center": view["center"], "zoom": view["zoom"],
-                      "shift": [[a["xshift"], a["yshift"]] for a in annotations],
-                      "size": [[round(v) for v in label_size(a["text"], font_size)] for a in annotations]}
+    cx, cy = world_px(view["center"]["lon"], view["center"]["lat"], view["zoom"])
+    points = [world_px(named[k][1], named[k][2], view["zoom"]) for k in where]
+    meta["labels"] = {"point": [[round(x - cx), round(y - cy)] for x, y in points], "center": view["center"],
+                      "zoom": view["zoom"], "width": [round(label_size(a["text"], font_size)[0]) for a in annotations],
+                      "height": round(label_size("", font_size)[1])}
     return away
 
 
@@ -238,10 +244,13 @@ def _placed(named: tuple, lon: float, lat: float, zoom: float, width: float, hei
 def place_dots(named: list[list], away: set[str], lang_name: str) -> list[dict]:
     """The rings marking the places named away from their area: where the name points, and a target to click (the
     area may be too small to hit). Two traces, a dark dot and a white one inside it, so that they read as rings,
-    not as the filled dots of a significant difference. Always present, possibly empty (a fixed list of traces)."""
+    not as the filled dots of a significant difference; the white one takes no hover (the dark one under it
+    answers, with the place's name and area), so it carries only its points. Always present, possibly empty (a
+    fixed list of traces)."""
     chosen = [p for p in named if p[5] in away]
-    where = {"lon": [p[1] for p in chosen], "lat": [p[2] for p in chosen], "customdata": [p[5] for p in chosen],
-             "text": [p[0] for p in chosen]}
-    return [{"type": "scattermap", "mode": "markers", "name": f"{lang_name}:{size}", **where,
-             "marker": {"size": size, "color": colour}, "hovertemplate": "<b>%{text}</b><extra></extra>",
+    points = {"lon": [p[1] for p in chosen], "lat": [p[2] for p in chosen]}
+    dark = {"customdata": [p[5] for p in chosen], "text": [p[0] for p in chosen],
+            "hovertemplate": "<b>%{text}</b><extra></extra>"}
+    return [{"type": "scattermap", "mode": "markers", "name": f"{lang_name}:{size}", **points,
+             "marker": {"size": size, "color": colour}, **(dark if size == 11 else {"hoverinfo": "skip"}),
              "showlegend": False} for size, colour in ((11, "#222222"), (5, "#ffffff"))]

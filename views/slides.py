@@ -22,7 +22,7 @@ from .details import details_view
 from .figures import MARK, shares_figure
 from .labels import filter_phrase, labelled_query, source_credit, whole_words
 from .map import fitted_zoom, map_view
-from .map_labels import name_places
+from .map_labels import name_places, places
 from .params import query_params
 from .slide_charts import profile_chart, trend_chart
 
@@ -51,6 +51,7 @@ class Slide:
     too_few: bool = False           # the view's area has too few answers to show a figure
     too_few_text: str = ""          # then the kind words why ("… eller hela kommunen", "… hela regionen")
     screen_zoom: float | None = None  # a map slide's zoom on a projector (views/map.py fitted_zoom)
+    places: list = field(default_factory=list)  # a map slide's places to name (views/map_labels.py places)
     image: bytes | None = None      # PNG of the figure, made by render_images
     ranking: list[tuple[str, str, str]] = field(default_factory=list)  # map slides: (area, value, interval)
     ranking_heading: str = ""       # what the ranking lists ("Andel per by, högst först")
@@ -190,6 +191,7 @@ def make_slide(results: Results, view: dict, lang: str) -> Slide:
     map_params = {k: v for k, v in params.items() if k != "by"}  # the map shows everyone, as the dashboard's
     slide.figure, slide.chart = map_view(results, map_params, None, lang)[0], "map"
     slide.screen_zoom = fitted_zoom(results, *SCREEN_MAP_SIZE)
+    slide.places = places(results, view["level"])  # named anew for the slide's size (printable, screen_figure)
     slide.ranking, slide.ranking_notes = ranking(results, map_params, lang)
     level = next(lv for lv in results.manifest["levels"] if lv["id"] == view["level"])
     slide.ranking_heading = t("ranking_heading_index" if slide.is_index else "ranking_heading", lang,
@@ -252,7 +254,7 @@ def printable(results: Results, slide: Slide) -> dict | None:
         layout["map"] = {**layout.get("map", {}),
                          "zoom": layout.get("map", {}).get("zoom", 7) + math.log2(IMAGE_SIZE[1] / web_height) - 0.15}
         layout["height"] = IMAGE_SIZE[1]
-        name_places(layout, *IMAGE_SIZE, IMAGE_LABEL_SIZE)  # the names placed anew for the image's size and zoom
+        name_places(layout, slide.places, *IMAGE_SIZE, IMAGE_LABEL_SIZE)  # placed anew for the image's size and zoom
         layout["legend"] = {**layout.get("legend", {}), "font": {"size": 26}}
         for trace in figure["data"]:
             if trace.get("colorbar"):
@@ -334,7 +336,8 @@ def screen_figure(slide) -> dict:
         # names for a projector, placed for a slide's chart at 1366 × 768 (assets/app.js moves them as it fits)
         if slide.screen_zoom is not None:
             layout["map"] = {**layout.get("map", {}), "zoom": slide.screen_zoom}
-        name_places(layout, SCREEN_MAP_SIZE[0] - SCREEN_COLOUR_BAR_EXTRA, SCREEN_MAP_SIZE[1], SCREEN_LABEL_SIZE)
+        name_places(layout, slide.places, SCREEN_MAP_SIZE[0] - SCREEN_COLOUR_BAR_EXTRA, SCREEN_MAP_SIZE[1],
+                    SCREEN_LABEL_SIZE)
         for trace in figure["data"]:
             if trace.get("colorbar"):
                 trace["colorbar"] = {**trace["colorbar"], "thickness": 24, "tickfont": {"size": SCREEN_FONT_MIN},

@@ -39,6 +39,18 @@ def names_of(page) -> dict:
     return place_names(page, "#map .js-plotly-plot")
 
 
+# Per name with a leader line to a ring (views/map_labels.py), how far (px) the line's head is from where MapLibre
+# draws the place: the server sends each place in px from the map's centre, and assets/app.js moves the names by it
+# when the map shows another zoom (a phone's) or centre.
+HEADS_JS = """(selector) => { const gd = document.querySelector(selector);
+    const map = gd._fullLayout.map._subplot.map, size = gd._fullLayout._size;
+    const ring = gd.data.find(t => t.type === 'scattermap' && (t.customdata || []).length && t.text);
+    return (gd.layout.annotations || []).filter(a => a.showarrow && a.visible !== false && ring.text.includes(a.text))
+        .map(a => { const k = ring.text.indexOf(a.text), p = map.project([ring.lon[k], ring.lat[k]]);
+                    const x = a.x === undefined ? 0.5 : a.x, y = a.y === undefined ? 0.5 : a.y;
+                    return [a.text, x * size.w + a.xshift - p.x, (1 - y) * size.h - a.yshift - p.y]; }); }"""
+
+
 def check_names(page, level: str) -> int:
     """The names shown are drawn, on the map, apart; the colour bar is there. Returns how many."""
     found = names_of(page)
@@ -51,6 +63,8 @@ def check_names(page, level: str) -> int:
         assert left <= d["box"][0] and d["box"][2] <= right and top <= d["box"][1] and d["box"][3] <= bottom, d
     if level == "by":
         assert "Älvdalen" in drawn
+        heads = page.evaluate(HEADS_JS, "#map .js-plotly-plot")
+        assert heads and all(abs(dx) <= 2 and abs(dy) <= 2 for _, dx, dy in heads), heads
     return len(drawn)
 
 
@@ -63,9 +77,8 @@ def hover_and_click(page) -> None:
     """Särna's name stands on its area: hovering there shows the area's numbers. The main town's ring (its area
     is a few pixels wide): a click selects it."""
     page.locator("#map").scroll_into_view_if_needed()
-    sarna = page.evaluate("() => { const m = document.querySelector('#map .js-plotly-plot').layout.meta;"
-                          " const p = m.places.find(p => p[0] === 'Särna'); return [p[1], p[2]]; }")
-    page.mouse.move(*page.evaluate(PROJECT_JS, sarna))
+    sarna = next(d["box"] for d in place_names(page, "#map .js-plotly-plot")["drawn"] if d["text"] == "Särna")
+    page.mouse.move((sarna[0] + sarna[2]) / 2, (sarna[1] + sarna[3]) / 2)  # on the name: it takes no pointer
     page.wait_for_function("() => [...document.querySelectorAll('#map .hoverlayer .hovertext')]"
                            ".some(e => e.textContent.includes('Särna') && e.textContent.includes('%'))")
     alvdalen = page.evaluate("() => { const t = document.querySelector('#map .js-plotly-plot').data"
@@ -129,5 +142,13 @@ def test_the_map_names_its_places_at_every_level_and_size(tab, server_url):
         load(other, server_url)
         check_names(other, "by")
         other.locator("#map").screenshot(path=str(SCREENS / f"map-names-{width}.png"))
+        if width == 360:  # a level's whole map, its names moved to the phone's zoom, and back
+            other.click("#controls-toggle")
+            for level in ("distrikt", "by"):
+                other.locator("#level").get_by_label(LEVELS[level], exact=True).check()
+                other.wait_for_function("(id) => document.querySelector('#map .js-plotly-plot').data"
+                                        ".some(t => (t.geojson || '').includes('/geo/' + id + '.'))", arg=level)
+                wait_settled(other)
+                check_names(other, level)
         other.close()
     assert not tab.recorder.console_errors and not tab.recorder.page_errors

@@ -28,6 +28,24 @@ def apart_and_inside(found: list[tuple], width: float, height: float) -> None:
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
 
 
+def moved_by_the_page(results, level: str, layout: dict) -> None:
+    """The layout's meta says, per name, what assets/app.js needs to move it with the map and no more (not the
+    places: the map's answer to a level change stays under 10 KB, bench/README.md): where its place is, in px from
+    the map's centre at the layout's zoom, and how wide its box is."""
+    labels = layout["meta"]["labels"]
+    assert set(layout["meta"]) == {"labels"} and set(labels) == {"point", "center", "zoom", "width", "height"}
+    assert len(labels["point"]) == len(labels["width"]) == len(layout["annotations"])
+    assert labels["center"] == layout["map"]["center"] and labels["zoom"] == layout["map"]["zoom"]
+    area_of = {results.area_name(level, a): a for a in results.area_ids(level)}
+    cx, cy = world_px(labels["center"]["lon"], labels["center"]["lat"], labels["zoom"])
+    for a, point, width in zip(layout["annotations"], labels["point"], labels["width"]):
+        px, py = world_px(*results.area_point(level, area_of[a["text"]]), labels["zoom"])
+        assert point == pytest.approx((px - cx, py - cy), abs=1), a["text"]
+        assert width == pytest.approx(label_size(a["text"], LABEL_SIZE)[0], abs=1)
+        if a.get("showarrow"):  # a leader line's head is at the place
+            assert (a["xshift"], -a["yshift"]) == pytest.approx(point, abs=1), a["text"]
+
+
 def test_projection_is_maplibres():
     assert world_px(0, 0, 0) == pytest.approx((256, 256))
     assert world_px(180, 0, 1) == pytest.approx((1024, 512))
@@ -45,7 +63,7 @@ def test_every_level_names_its_areas_apart_and_on_the_map(results, lang):
         assert set(shown) <= names and len(shown) == len(set(shown))
         assert len(shown) >= min(len(names), 18), (level, sorted(names - set(shown)))  # 19 of 22 villages at 460 px
         apart_and_inside(boxes(layout, LABEL_SIZE), MAP_WIDTH, MAP_HEIGHT)
-        assert len(layout["meta"]["labels"]["place"]) == len(shown)
+        moved_by_the_page(results, level, layout)
         if level == "by":
             assert "Älvdalen" in shown  # the main town, a speck among villages, keeps its name
             rings = [tr for tr in figure["data"] if tr["name"].startswith(("Platser", "Places"))]

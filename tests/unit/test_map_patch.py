@@ -7,9 +7,13 @@ import random
 
 import pytest
 from dash import Patch, no_update
+from plotly.io.json import to_json_plotly
 
 from callbacks.map_patch import VALUE_KEYS, apply, blank, map_answer, map_patch, structure, values, where
 from views.map import map_view
+
+# bytes: the largest map answer, a level change's whole map, as Dash sends it (bench/README.md: at most 10 KB)
+WHOLE_MAP_BUDGET = 9_500
 
 
 def views(results, level: str, count: int, seed: int = 3) -> list[tuple[dict, str | None]]:
@@ -93,3 +97,18 @@ def test_the_patch_holds_values_not_boundaries(results):
     assert len(operations) == len(figure["data"])  # one merge per trace
     text = json.dumps(map_patch(figure).to_plotly_json())
     assert len(text) < len(json.dumps(figure)) and "geojson" not in text
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_a_whole_map_stays_within_its_budget(results, lang):
+    """A level change sends the whole map: a village map's 22 names and the rings of those named away, but only
+    what the page needs to move them (views/map_labels.py), and the areas' common style once (the template)."""
+    largest = 0
+    for level in results.levels:
+        for params, area in views(results, level, 20):
+            figure, note = map_view(results, params, area, lang)
+            figure, note, drawn = map_answer(figure, note, None)
+            answer = {"map": {"figure": figure}, "map-note": {"children": note}, "map-drawn": {"data": drawn}}
+            largest = max(largest, len(to_json_plotly(answer).encode()))
+            assert largest <= WHOLE_MAP_BUDGET, (level, params, area, largest)
+    assert largest > WHOLE_MAP_BUDGET * 0.8  # the village maps with names were among them
