@@ -57,10 +57,17 @@ def area_paths(geojson: Path, build_id: str) -> tuple[dict[str, tuple[str, str]]
     return paths, height
 
 
+def _filled(figure: dict, trace: dict) -> dict:
+    """The trace with what it takes from the figure's template for its type (views/map.py TRACE_DEFAULTS), as
+    plotly fills it in (the marker merged a level deeper)."""
+    default = ((figure["layout"].get("template") or {}).get("data") or {}).get(trace["type"], [{}])[0]
+    return {**default, **trace, "marker": {**default.get("marker", {}), **trace.get("marker", {})}}
+
+
 def _fills(figure: dict) -> dict[str, tuple[str, float]]:
     """{area id: (colour, opacity)} as the figure's value traces fill them."""
     fills = {}
-    for trace in figure["data"]:
+    for trace in (_filled(figure, tr) for tr in figure["data"]):
         if trace.get("name") not in ("share", "uncertain", "suppressed") or not trace.get("locations"):
             continue
         low, high = trace["zmin"], trace["zmax"]
@@ -74,7 +81,7 @@ def _fills(figure: dict) -> dict[str, tuple[str, float]]:
 
 def _key(figure: dict, top: float, lang: str) -> str:
     """The colour scale from 0 to its top and, beside it, grey: too few answers."""
-    scale = next(tr for tr in figure["data"] if tr.get("name") == "scale")
+    scale = _filled(figure, next(tr for tr in figure["data"] if tr.get("name") == "scale"))
     stops = "".join(f'<stop offset="{x:g}" stop-color="{c}"/>' for x, c in scale["colorscale"])
     suffix = scale["colorbar"]["ticksuffix"]
     title = escape(re.sub(r"<br\s*/?>", " ", scale["colorbar"]["title"]["text"]))  # plotly's line breaks

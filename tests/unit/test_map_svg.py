@@ -31,6 +31,7 @@ def test_every_area_is_filled_as_the_map_fills_it(results):
         assert grey in svg and 'role="img"' in svg
         seen = set()
         for trace in figure["data"]:
+            trace = {**figure["layout"]["template"]["data"][trace["type"]][0], **trace}  # as plotly fills it in
             if trace.get("name") not in ("share", "uncertain", "suppressed"):
                 continue
             span = trace["zmax"] - trace["zmin"]
