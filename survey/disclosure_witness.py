@@ -1,0 +1,160 @@
+"""Complementary suppression whose protection is checked by construction: two witness tables per sensitive box.
+
+For a sensitive box s (0 < n(s) < k) and partners per dimension where s is not the top node (as in
+survey/disclosure.py), every product move δ = ⊗_d (e_{ℓ_d} - e_{ℓ'_d}) (ℓ_d a leaf of s's node, ℓ'_d a leaf of
+the partner, the same leaf of the other dimensions in every factor) is orthogonal to every published box once
+the hypercube's corners are hidden (the proof in survey/disclosure.py). A sum of such moves keeps every
+published count; it keeps the table non-negative if the corners that lose (the "even" corners, s among them, to
+lower n(s); the "odd" ones to raise it) hold the units taken. `witnessed()` counts, from the fine table, how many
+units can be taken at once (per leaf of the other dimensions: the least of the losing corners, the area's leaves
+on each side summed), so it proves the two tables n(s) = 0 and n(s) = k - 1 exist, non-negative and with the
+same published counts: an attacker solving integer programs over everything published cannot narrow n(s) to
+less than [0, k - 1]. Hiding more boxes later never breaks a witness. Partners: the cheapest combinations
+first (a box hidden anyway costs nothing), then the area's siblings all at once.
+
+Status (issue 21, measured 2026-12-07 on the demo, k = 5): NOT used by the build. tests/privacy/test_witness.py
+checks the construction against survey.disclosure_attack.Attacker on random tables (a box with a witness is never
+narrowed). On the demo's full lattice (every filter combination at every level) a product witness exists for
+only ~19 % of the sensitive boxes (1805 of 2230 in 4 tables have none: boxes with 3-4 group codes fixed, whose
+corners are single fine cells of 0-2 respondents); with a lattice cut to views of at most 1 group (breakdown or
+filter) at village and DeSO, 2 at district, all at the municipality, 60 of ~140 per table have none, and the
+attacker (fast on that lattice: 98 published rows, ~1 s per table for every sensitive box) narrows none of them
+on the 2 tables audited. What keeps the rates low is rule 3 (closure): a hidden corner at a coarse area hides all
+its villages' boxes with the same codes; the witness only needs the boxes holding the fine cells its moves use.
+"""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from .disclosure import Lattice
+
+MAX_TRIES = 24  # partner combinations tried per sensitive box, cheapest first
+
+
+def leaves_of(lattice: Lattice) -> list[np.ndarray]:
+    """Per class, the fine-table indices of its villages."""
+    out: list[list[int]] = [[] for _ in lattice.parent]
+    for v, c in enumerate(lattice.class_of_village):
+        while c >= 0:
+            out[c].append(v)
+            c = lattice.parent[c]
+    return [np.array(x, dtype=np.int64) for x in out]
+
+
+class Witness:
+    """The checks for one table: the fine counts and, per dimension, the leaves of each node."""
+
+    def __init__(self, n: np.ndarray, lattice: Lattice, k: int):
+        self.n, self.k, self.lattice = n, k, lattice
+        self.fine = n[(lattice.class_of_village,) + (slice(1, None),) * len(lattice.sizes)]
+        self.leaves = leaves_of(lattice)
+
+    def _index(self, d: int, node) -> np.ndarray:
+        """Fine-table indices along dimension d of a node (area class, or code; a list: their union)."""
+        nodes = node if isinstance(node, list) else [node]
+        if d == 0:
+            return np.concatenate([self.leaves[c] for c in nodes])
+        return np.array([c - 1 for c in nodes], dtype=np.int64)
+
+    def capacity(self, box: tuple, partners: dict, losing_parity: int) -> float:
+        """How many units the corners of parity `losing_parity` (0: s's side, to lower n(s)) can give at once."""
+        dims = sorted(partners)
+        full = [np.arange(self.fine.shape[d]) if d not in partners else None for d in range(self.fine.ndim)]
+        sides: dict[int, list[np.ndarray]] = {0: [], 1: []}  # by whether the area is swapped
+        for corner in itertools.product((0, 1), repeat=len(dims)):
+            if sum(corner) % 2 != losing_parity:
+                continue
+            idx = list(full)
+            for d, swap in zip(dims, corner):
+                idx[d] = self._index(d, partners[d] if swap else box[d])
+            x = self.fine[np.ix_(*idx)]
+            sides[corner[0] if dims[0] == 0 else 0].append(x)
+        if 0 in partners:
+            per = [np.minimum.reduce(s).sum(axis=0) if s else None for s in (sides[0], sides[1])]
+            if per[0] is None or per[1] is None:
+                return float((per[0] if per[1] is None else per[1]).sum())
+            return float(np.minimum(per[0], per[1]).sum())
+        return float(np.minimum.reduce(sides[0]).sum())
+
+    def holds(self, box: tuple, partners: dict) -> bool:
+        ns = int(self.n[box])
+        return (self.capacity(box, partners, 0) >= ns
+                and self.capacity(box, partners, 1) >= self.k - 1 - ns)
+
+
+def corners(box: tuple, partners: dict):
+    """The boxes of the hypercube other than s (a list partner: one hypercube per member)."""
+    dims = sorted(partners)
+    choices = [partners[d] if isinstance(partners[d], list) else [partners[d]] for d in dims]
+    for corner in itertools.product((0, 1), repeat=len(dims)):
+        if not any(corner):
+            continue
+        for pick in itertools.product(*choices):
+            out = list(box)
+            for d, swap, p in zip(dims, corner, pick):
+                if swap:
+                    out[d] = p
+            yield tuple(out)
+
+
+def hide_hypercubes(n: np.ndarray, hidden: np.ndarray, lattice: Lattice, k: int, sensitive: np.ndarray) -> list:
+    """Hides, per sensitive box (coarsest first), a hypercube with a witness; returns the boxes for which none was
+    found (their cheapest hypercube is hidden all the same)."""
+    w = Witness(n, lattice, k)
+    eligible = []
+    for d in range(1, n.ndim):
+        line = n[(0,) + tuple(slice(None) if a == d else 0 for a in range(1, n.ndim))]
+        eligible.append(np.flatnonzero(line[1:] > 0) + 1)
+    depth = np.zeros(len(lattice.parent), dtype=np.int64)
+    for dpt, classes in enumerate(lattice.by_depth):
+        depth[classes] = dpt
+    order = np.lexsort(((sensitive[:, 1:] > 0).sum(axis=1), depth[sensitive[:, 0]]))
+    unproven = []
+    for box in map(tuple, sensitive[order]):
+        box = list(box)
+        for d in range(1, n.ndim):  # a code that is the only one anyone has: the same people as "*"
+            if box[d] and len(eligible[d - 1]) == 1:
+                box[d] = 0
+        box = tuple(box)
+        if not any(box):
+            hidden[...] = True
+            return []
+        need = k - 1 - int(n[box])
+        options = {}
+        for d in range(n.ndim):
+            if not box[d]:
+                continue
+            pool = (lattice.children[lattice.parent[box[0]]] if d == 0 else eligible[d - 1])
+            pool = [int(p) for p in pool if p != box[d]]
+            keyed = []
+            for p in pool:
+                other = box[:d] + (p,) + box[d + 1:]
+                # cheapest first (already hidden: free), then one with enough respondents for the witness
+                keyed.append((0 if hidden[other] else int(n[other]), n[other] < need, -int(n[other]), p))
+            options[d] = [p for *_, p in sorted(keyed)]
+        chosen = _search(w, box, options)
+        if chosen is None:
+            unproven.append(box)
+            chosen = {d: o[0] for d, o in options.items()}
+        for c in corners(box, chosen):
+            hidden[c] = True
+    return unproven
+
+
+def _search(w: Witness, box: tuple, options: dict) -> dict | None:
+    """The cheapest partners (by rank sum) with a witness, then the area's siblings all at once; None if neither."""
+    dims = sorted(options)
+    ranks = sorted(itertools.product(*(range(len(options[d])) for d in dims)), key=lambda r: (sum(r), r))
+    for r in ranks[:MAX_TRIES]:
+        partners = {d: options[d][i] for d, i in zip(dims, r)}
+        if w.holds(box, partners):
+            return partners
+    if 0 in options and len(options[0]) > 1:
+        for r in ranks[:MAX_TRIES]:
+            partners = {d: options[d][i] for d, i in zip(dims, r)}
+            partners[0] = list(options[0])
+            if w.holds(box, partners):
+                return partners
+    return None
