@@ -1,0 +1,80 @@
+"""Experiment for issue 21 (not the build's rule): publication rates of survey/disclosure_witness.py on a lattice cut
+to what a view at each level may combine, against the build's stored patterns.
+
+    PYTHONPATH=. .venv/bin/python bench/disclosure_cut.py TABLES LIMITS      # e.g. 6 1,1,2,3
+
+LIMITS: per level (the build's order, finest first) how many groups a view may fix (a breakdown counts as one,
+each filter as one): 1,1,2,3 is "a breakdown or one filter at village and DeSO, two at district, all at the
+municipality". The boxes of more groups are left out of the lattice (never published, not protected). For the
+first TABLES (wave, question) tables it prints per level and breakdown: over every view the interface offers now,
+the cells with n >= k, the published ones and the rate (the build's pattern, as bench/disclosure_loss.py); then over
+the views the cut allows, the build's rate and the witness rule's rate.
+"""
+import itertools
+import sys
+import time
+from collections import defaultdict
+
+import numpy as np
+
+from bench.disclosure_loss import fine_counts, published_boxes, view_boxes
+from survey.disclosure import _hide_small_unions, box_sums, close_hidden
+from survey.disclosure_witness import hide_hypercubes
+from survey.results import open_results
+
+
+def allowed_boxes(r, limit: dict) -> np.ndarray:
+    idx, lat = r.area_index, r.area_index.lattice
+    cls_allow = np.full(len(lat.parent), -1)
+    for lv in r.levels:
+        for c in idx.classes[lv]:
+            if c >= 0:
+                cls_allow[c] = max(cls_allow[c], limit[lv])
+    ncodes = np.zeros(lat.shape[1:], dtype=int)
+    for d in range(len(lat.sizes)):
+        v = [1] * len(lat.sizes)
+        v[d] = lat.sizes[d] + 1
+        ncodes = ncodes + (np.arange(lat.sizes[d] + 1) > 0).reshape(v)
+    return ncodes[None] <= cls_allow.reshape((-1,) + (1,) * len(lat.sizes))
+
+
+def main() -> None:
+    r = open_results("data/processed")
+    lat, k = r.area_index.lattice, r.min_n
+    limit = dict(zip(r.levels, [int(x) for x in sys.argv[2].split(",")]))
+    allowed = allowed_boxes(r, limit)
+    groups = r.codebook.groups
+    filter_choices = [[None] + [o.code for o in g.shown] for g in groups]
+    out = defaultdict(lambda: np.zeros(5, dtype=int))
+    keys = sorted(r.tables.keys(), key=str)[:int(sys.argv[1])]
+    spent, unproven = 0.0, 0
+    for wave, q in keys:
+        table = r.tables.summary(wave, q)
+        n = box_sums(fine_counts(r, wave, q), lat)
+        started = time.monotonic()
+        hidden = (n < k) | ~lat.publishable | ~allowed
+        unproven += len(hide_hypercubes(n, hidden, lat, k, np.argwhere((n > 0) & (n < k) & allowed)))
+        close_hidden(hidden, lat)
+        _hide_small_unions(n, hidden, lat, k)
+        spent += time.monotonic() - started
+        before, after = published_boxes(table), ~hidden
+        for by in [None] + [g.id for g in groups]:
+            for codes in itertools.product(*filter_choices):
+                filters = {g.id: c for g, c in zip(groups, codes) if c is not None}
+                for level in r.levels:
+                    boxes, is_group = view_boxes(r, table, level, by, filters)
+                    ix = tuple(boxes[is_group if by else ~is_group].T)
+                    big = n[ix] >= k
+                    e = out[(level, by or "-")]
+                    e[:2] += big.sum(), (before[ix] & big).sum()
+                    if (1 if by else 0) + len(filters) <= limit[level]:
+                        e[2:] += big.sum(), (before[ix] & big).sum(), (after[ix] & big).sum()
+    print(f"tables {len(keys)}; boxes without a witness {unproven}; witness rule {spent:.1f} s")
+    print("level    by     | every view: cells n>=k, published, rate | views the cut allows: cells, build, witness")
+    for (lv, by), e in out.items():
+        print(f"{lv:9}{by:7}| {e[0]:7} {e[1]:6} {e[1] / max(e[0], 1):6.1%} | {e[2]:7} {e[3] / max(e[2], 1):6.1%} "
+              f"{e[4] / max(e[2], 1):6.1%}")
+
+
+if __name__ == "__main__":
+    main()
