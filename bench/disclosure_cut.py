@@ -1,14 +1,16 @@
 """Experiment for issue 21 (not the build's rule): publication rates of survey/disclosure_witness.py on a lattice cut
 to what a view at each level may combine, against the build's stored patterns.
 
-    PYTHONPATH=. .venv/bin/python bench/disclosure_cut.py TABLES LIMITS      # e.g. 6 1,1,2,3
+    PYTHONPATH=. .venv/bin/python bench/disclosure_cut.py TABLES LIMITS [audit]     # e.g. 74 1,1,2,3 audit
 
 LIMITS: per level (the build's order, finest first) how many groups a view may fix (a breakdown counts as one,
 each filter as one): 1,1,2,3 is "a breakdown or one filter at village and DeSO, two at district, all at the
 municipality". The boxes of more groups are left out of the lattice (never published, not protected). For the
 first TABLES (wave, question) tables it prints per level and breakdown: over every view the interface offers now,
 the cells with n >= k, the published ones and the rate (the build's pattern, as bench/disclosure_loss.py); then over
-the views the cut allows, the build's rate and the witness rule's rate.
+the views the cut allows, the build's rate and the witness rule's rate. With `audit`, the witness pattern is then
+audited and repaired by the integer-programming attacker (survey.disclosure_attack.strengthen, the boxes the cut
+keeps), so the rates printed are those of a pattern that holds.
 """
 import itertools
 import sys
@@ -18,8 +20,9 @@ from collections import defaultdict
 import numpy as np
 
 from bench.disclosure_loss import fine_counts, published_boxes, view_boxes
-from survey.disclosure import _hide_small_unions, box_sums, close_hidden
-from survey.disclosure_witness import hide_hypercubes
+from survey.disclosure import box_sums
+from survey.disclosure_attack import strengthen
+from survey.disclosure_witness import protect_witnessed
 from survey.results import open_results
 
 
@@ -52,10 +55,10 @@ def main() -> None:
         table = r.tables.summary(wave, q)
         n = box_sums(fine_counts(r, wave, q), lat)
         started = time.monotonic()
-        hidden = (n < k) | ~lat.publishable | ~allowed
-        unproven += len(hide_hypercubes(n, hidden, lat, k, np.argwhere((n > 0) & (n < k) & allowed)))
-        close_hidden(hidden, lat)
-        _hide_small_unions(n, hidden, lat, k)
+        published, without = protect_witnessed(n, lat, k, needs=allowed)
+        hidden, unproven = ~published, unproven + len(without)
+        if sys.argv[3:] == ["audit"]:
+            hidden = ~strengthen(n, ~hidden, lat, k, needs=allowed)
         spent += time.monotonic() - started
         before, after = published_boxes(table), ~hidden
         for by in [None] + [g.id for g in groups]:
@@ -69,7 +72,8 @@ def main() -> None:
                     e[:2] += big.sum(), (before[ix] & big).sum()
                     if (1 if by else 0) + len(filters) <= limit[level]:
                         e[2:] += big.sum(), (before[ix] & big).sum(), (after[ix] & big).sum()
-    print(f"tables {len(keys)}; boxes without a witness {unproven}; witness rule {spent:.1f} s")
+    audit = " with the audit" if sys.argv[3:] else ""
+    print(f"tables {len(keys)}; boxes without a witness {unproven}; witness rule {spent:.1f} s{audit}")
     print("level    by     | every view: cells n>=k, published, rate | views the cut allows: cells, build, witness")
     for (lv, by), e in out.items():
         print(f"{lv:9}{by:7}| {e[0]:7} {e[1]:6} {e[1] / max(e[0], 1):6.1%} | {e[2]:7} {e[3] / max(e[2], 1):6.1%} "

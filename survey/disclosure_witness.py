@@ -78,6 +78,39 @@ class Witness:
             return float(np.minimum(per[0], per[1]).sum())
         return float(np.minimum.reduce(sides[0]).sum())
 
+    def touched(self, box: tuple, partners: dict) -> dict:
+        """Per corner (a box; s among them), the fine cells (rows: village, code per group, 0-based) that the moves
+        counted by `capacity` may take from or add to: per side of the area, where every losing corner of one
+        parity has someone."""
+        dims = sorted(partners)
+        picks = itertools.product(*[p if isinstance(p, list) else [p] for p in (partners[d] for d in dims)])
+        out: dict = {}
+        for pick in picks:
+            one = dict(zip(dims, pick))
+            for side in (0, 1):
+                cs = [c for c in itertools.product((0, 1), repeat=len(dims)) if (c[0] if dims[0] == 0 else 0) == side]
+                if not cs:
+                    continue
+                index = {c: self._corner_index(box, one, dims, c) for c in cs}
+                usable = None
+                for parity in (0, 1):
+                    xs = [self.fine[np.ix_(*index[c])] for c in cs if sum(c) % 2 == parity]
+                    if xs:
+                        m = np.minimum.reduce(xs) > 0
+                        usable = m if usable is None else usable | m
+                where = np.argwhere(usable)
+                for c in cs:
+                    cells = np.stack([index[c][d][where[:, d]] for d in range(self.fine.ndim)], axis=1)
+                    corner = tuple(one[d] if d in one and c[dims.index(d)] else box[d] for d in range(len(box)))
+                    out.setdefault(corner, []).append(cells)
+        return {corner: np.concatenate(cells) for corner, cells in out.items()}
+
+    def _corner_index(self, box: tuple, partners: dict, dims: list, corner: tuple) -> list:
+        idx = [np.arange(self.fine.shape[d]) for d in range(self.fine.ndim)]
+        for d, swap in zip(dims, corner):
+            idx[d] = self._index(d, partners[d] if swap else box[d])
+        return idx
+
     def holds(self, box: tuple, partners: dict) -> bool:
         ns = int(self.n[box])
         return (self.capacity(box, partners, 0) >= ns
@@ -99,10 +132,26 @@ def corners(box: tuple, partners: dict):
             yield tuple(out)
 
 
+def protect_witnessed(n: np.ndarray, lattice: Lattice, k: int, needs: np.ndarray | None = None) -> tuple:
+    """(published boxes, boxes without a witness): survey/disclosure.py's rules 1, 2 and 4 with the partners chosen
+    for a witness, and rule 3 narrowed: below a corner only the boxes that hold a fine cell the witness's moves
+    touch are hidden (the others have <b, δ> = 0 for every move). A box without a witness gets its cheapest
+    hypercube and everything inside its corners (rule 3), so the differencing proof holds for it. `needs`: the
+    boxes to protect (default: every box)."""
+    from .disclosure import _hide_small_unions
+    needs = np.ones(n.shape, dtype=bool) if needs is None else needs
+    hidden = (n < k) | ~lattice.publishable | ~needs
+    unproven = hide_hypercubes(n, hidden, lattice, k, np.argwhere((n > 0) & (n < k) & needs))
+    _hide_small_unions(n, hidden, lattice, k, close=False)
+    return ~hidden, unproven
+
+
 def hide_hypercubes(n: np.ndarray, hidden: np.ndarray, lattice: Lattice, k: int, sensitive: np.ndarray) -> list:
-    """Hides, per sensitive box (coarsest first), a hypercube with a witness; returns the boxes for which none was
-    found (their cheapest hypercube is hidden all the same)."""
+    """Hides, per sensitive box (coarsest first), a hypercube with a witness and the boxes inside its corners that
+    the witness's moves touch; returns the boxes for which none was found (their cheapest hypercube is hidden
+    all the same, with every box inside its corners)."""
     w = Witness(n, lattice, k)
+    below = _subtrees(lattice)
     eligible = []
     for d in range(1, n.ndim):
         line = n[(0,) + tuple(slice(None) if a == d else 0 for a in range(1, n.ndim))]
@@ -137,10 +186,47 @@ def hide_hypercubes(n: np.ndarray, hidden: np.ndarray, lattice: Lattice, k: int,
         chosen = _search(w, box, options)
         if chosen is None:
             unproven.append(box)
-            chosen = {d: o[0] for d, o in options.items()}
-        for c in corners(box, chosen):
-            hidden[c] = True
+            for c in corners(box, {d: o[0] for d, o in options.items()}):
+                _hide_inside(hidden, below, c)
+            continue
+        for corner, cells in w.touched(box, chosen).items():
+            hidden[corner] = True
+            _hide_chains(hidden, lattice, corner, cells)
     return unproven
+
+
+def _subtrees(lattice: Lattice) -> list[np.ndarray]:
+    """Per class, the classes inside it (itself included)."""
+    out: list[list[int]] = [[c] for c in range(len(lattice.parent))]
+    for classes in reversed(lattice.by_depth[1:]):
+        for c in classes:
+            out[lattice.parent[c]] += out[c]
+    return [np.array(x, dtype=np.int64) for x in out]
+
+
+def _hide_inside(hidden: np.ndarray, below: list, box: tuple) -> None:
+    """Hides every box inside `box` (rule 3 for one box)."""
+    hidden[(below[box[0]],) + tuple(slice(None) if c == 0 else c for c in box[1:])] = True
+
+
+def _hide_chains(hidden: np.ndarray, lattice: Lattice, box: tuple, cells: np.ndarray) -> None:
+    """Hides every box inside `box` that holds one of `cells` (rows: village, 0-based code per group)."""
+    if not len(cells):
+        return
+    groups = len(lattice.sizes)
+    here = lattice.class_of_village[cells[:, 0]]
+    top = [d for d in range(groups) if box[d + 1] == 0]
+    while True:  # from each village up to the corner's area
+        for mask in itertools.product((0, 1), repeat=len(top)):
+            codes = [np.full(len(cells), box[d + 1]) for d in range(groups)]
+            for d, inside in zip(top, mask):
+                if inside:
+                    codes[d] = cells[:, d + 1] + 1
+            hidden[(here, *codes)] = True
+        done = here == box[0]
+        if done.all():
+            return
+        here = np.where(done, here, lattice.parent[here])
 
 
 def _search(w: Witness, box: tuple, options: dict) -> dict | None:
