@@ -58,6 +58,13 @@ class Witness:
         self.n, self.k, self.lattice = n, k, lattice
         self.fine = n[(lattice.class_of_village,) + (slice(1, None),) * len(lattice.sizes)]
         self.leaves = leaves_of(lattice)
+        self._blocks: dict = {}  # area node (a class, or a tuple of classes) → its villages' rows of the fine table
+
+    def _block(self, node) -> np.ndarray:
+        key = tuple(node) if isinstance(node, list) else node
+        if key not in self._blocks:
+            self._blocks[key] = self.fine[self._index(0, node)]
+        return self._blocks[key]
 
     def _index(self, d: int, node) -> np.ndarray:
         """Fine-table indices along dimension d of a node (area class, or code; a list: their union)."""
@@ -69,15 +76,14 @@ class Witness:
     def capacity(self, box: tuple, partners: dict, losing_parity: int) -> float:
         """How many units the corners of parity `losing_parity` (0: s's side, to lower n(s)) can give at once."""
         dims = sorted(partners)
-        full = [np.arange(self.fine.shape[d]) if d not in partners else None for d in range(self.fine.ndim)]
         sides: dict[int, list[np.ndarray]] = {0: [], 1: []}  # by whether the area is swapped
         for corner in itertools.product((0, 1), repeat=len(dims)):
             if sum(corner) % 2 != losing_parity:
                 continue
-            idx = list(full)
-            for d, swap in zip(dims, corner):
-                idx[d] = self._index(d, partners[d] if swap else box[d])
-            x = self.fine[np.ix_(*idx)]
+            node = dict(zip(dims, (partners[d] if swap else box[d] for d, swap in zip(dims, corner))))
+            # a code: its slice of the fine table (the same axes in every corner); the area: its villages' rows
+            x = self._block(node.get(0, 0))[(slice(None),) + tuple(
+                slice(node[d] - 1, node[d]) if d in node else slice(None) for d in range(1, self.fine.ndim))]
             sides[corner[0] if dims[0] == 0 else 0].append(x)
         if 0 in partners:
             per = [np.minimum.reduce(s).sum(axis=0) if s else None for s in (sides[0], sides[1])]
