@@ -1,7 +1,7 @@
 """Experiment for issue 21 (not the build's rule): publication rates of survey/disclosure_witness.py on a lattice cut
 to what a view at each level may combine, against the build's stored patterns.
 
-    PYTHONPATH=. .venv/bin/python bench/disclosure_cut.py TABLES LIMITS [audit]     # e.g. 74 1,1,2,3 audit
+    PYTHONPATH=. .venv/bin/python bench/disclosure_cut.py TABLES LIMITS [audit|attack]    # e.g. 74 1,1,2,3 attack
 
 LIMITS: per level (the build's order, finest first) how many groups a view may fix (a breakdown counts as one,
 each filter as one): 1,1,2,3 is "a breakdown or one filter at village and DeSO, two at district, all at the
@@ -10,7 +10,8 @@ first TABLES (wave, question) tables it prints per level and breakdown: over eve
 the cells with n >= k, the published ones and the rate (the build's pattern, as bench/disclosure_loss.py); then over
 the views the cut allows, the build's rate and the witness rule's rate. With `audit`, the witness pattern is then
 audited and repaired by the integer-programming attacker (survey.disclosure_attack.strengthen, the boxes the cut
-keeps), so the rates printed are those of a pattern that holds.
+keeps), so the rates printed are those of a pattern that holds. With `attack`, the attacker is run on every box
+without a witness (the others are proven) and the boxes it narrows, the narrowest interval and its time are printed.
 """
 import itertools
 import sys
@@ -21,7 +22,7 @@ import numpy as np
 
 from bench.disclosure_loss import fine_counts, published_boxes, view_boxes
 from survey.disclosure import box_sums
-from survey.disclosure_attack import strengthen
+from survey.disclosure_attack import NOT_SHOWN, Attacker, strengthen
 from survey.disclosure_witness import protect_witnessed
 from survey.results import open_results
 
@@ -41,6 +42,17 @@ def allowed_boxes(r, limit: dict) -> np.ndarray:
     return ncodes[None] <= cls_allow.reshape((-1,) + (1,) * len(lat.sizes))
 
 
+def attack(n, published, lat, k, boxes, found: dict) -> float:
+    """Attacks `boxes` on the published pattern; adds to `found`; returns the seconds it took."""
+    started = time.monotonic()
+    flat = np.ravel_multi_index(np.array(boxes).T, n.shape)
+    for b, (lo, hi) in Attacker(n, np.where(published, 0, NOT_SHOWN).astype(np.uint8), lat, k).intervals(flat).items():
+        found["narrowed"] += lo > 0 or hi - lo + 1 < k
+        if found["narrowest"] is None or hi - lo + 1 < found["narrowest"][0]:
+            found["narrowest"] = (hi - lo + 1, lo, hi, np.unravel_index(b, n.shape), int(n.reshape(-1)[b]))
+    return time.monotonic() - started
+
+
 def main() -> None:
     r = open_results("data/processed")
     lat, k = r.area_index.lattice, r.min_n
@@ -50,7 +62,7 @@ def main() -> None:
     filter_choices = [[None] + [o.code for o in g.shown] for g in groups]
     out = defaultdict(lambda: np.zeros(5, dtype=int))
     keys = sorted(r.tables.keys(), key=str)[:int(sys.argv[1])]
-    spent, unproven = 0.0, 0
+    spent, unproven, attacked, found = 0.0, 0, 0.0, {"narrowed": 0, "narrowest": None}
     for wave, q in keys:
         table = r.tables.summary(wave, q)
         n = box_sums(fine_counts(r, wave, q), lat)
@@ -60,6 +72,8 @@ def main() -> None:
         if sys.argv[3:] == ["audit"]:
             hidden = ~strengthen(n, ~hidden, lat, k, needs=allowed)
         spent += time.monotonic() - started
+        if sys.argv[3:] == ["attack"] and without:
+            attacked += attack(n, published, lat, k, without, found)
         before, after = published_boxes(table), ~hidden
         for by in [None] + [g.id for g in groups]:
             for codes in itertools.product(*filter_choices):
@@ -72,7 +86,10 @@ def main() -> None:
                     e[:2] += big.sum(), (before[ix] & big).sum()
                     if (1 if by else 0) + len(filters) <= limit[level]:
                         e[2:] += big.sum(), (before[ix] & big).sum(), (after[ix] & big).sum()
-    audit = " with the audit" if sys.argv[3:] else ""
+    audit = " with the audit" if sys.argv[3:] == ["audit"] else ""
+    if sys.argv[3:] == ["attack"]:
+        print(f"attack on the boxes without a witness: {found['narrowed']} narrowed, narrowest (width, low, high, "
+              f"box, n) {found['narrowest']}, {attacked:.1f} s")
     print(f"tables {len(keys)}; boxes without a witness {unproven}; witness rule {spent:.1f} s{audit}")
     print("level    by     | every view: cells n>=k, published, rate | views the cut allows: cells, build, witness")
     for (lv, by), e in out.items():

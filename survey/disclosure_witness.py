@@ -20,14 +20,19 @@ Status (issue 21, measured 2026-12-07 on the demo, k = 5): NOT used by the build
 - Lattice cut to views of at most 1 group (a breakdown or one filter) at village and DeSO, 2 at district, all 3 at
   the municipality (`needs`; `PYTHONPATH=. .venv/bin/python bench/disclosure_cut.py 74 1,1,2,3`): 4,619 of the
   74 tables' sensitive boxes have no witness (most: the municipality with 3 codes, districts with 2, a village's
-  small codes such as kön 3). The attacker, run on every one of them in every demo table (146 s), narrows none:
-  the narrowest interval is [0, 4]. Without the nearest hypercubes added (NEAREST = 1, 2) it narrowed 4 and 2
+  small codes such as kön 3). The attacker, run on every one of them in every demo table (146 s; `... 74 1,1,2,3
+  attack`), narrows none: the narrowest interval is [0, 4]; on every 7th table all sensitive boxes were attacked
+  (23.5 s): none narrowed. Without the nearest hypercubes added (NEAREST = 1, 2) it narrowed 4 and 2
   (districts x ålder 4 x boende 3, n = 1, to [0, 2]). So on the demo the pattern holds, but for a box without a
   witness that is measured, not proven.
 - Publication rate over the views the cut allows, against the build's now over every view: village x kön 19.3 %
   (9.1 %), DeSO x kön 40.9 % (10.2 %), village x ålder 49.8 % (20.2 %), DeSO x ålder 100 % (26.5 %). Over the same
-  cut views the build's present rule shows more (35.2, 45.9, 76.8, 100 %) but does not hold against the attacker.
-- 28-69 s for the 74 tables on a loaded machine (the build's rule: ~0.3 s): a Python loop per sensitive box.
+  cut views the build's present pattern shows more (35.2, 45.9, 76.8, 100 %) but does not hold against the attacker
+  (survey/disclosure.py's rule recomputed on the cut lattice: 18-26 boxes narrowed per table, 8 tables attacked).
+  At district level the rates fall (kön 20.1 % over every view now, 12.3 % over the cut views): the nearest
+  hypercubes of the boxes without a witness (districts with 2 codes) are what hides them.
+- 18 s for the 74 tables (the build's rule: ~0.3 s): a Python loop per sensitive box, up to 48 partner
+  combinations tried for a box without a witness. Not measured at national scale.
 """
 from __future__ import annotations
 
