@@ -181,7 +181,8 @@ class Attacker:
         return {int(b): (int(lo), int(hi)) for b, lo, hi in zip(boxes, low, high)}
 
 
-def strengthen(n: np.ndarray, published: np.ndarray, lattice: Lattice, k: int, rounds: int = 1000) -> np.ndarray:
+def strengthen(n: np.ndarray, published: np.ndarray, lattice: Lattice, k: int, rounds: int = 1000,
+               needs: np.ndarray | None = None) -> np.ndarray:
     """Audit and repair: the published boxes of `published` less what it takes until the integer-programming
     attacker (`Attacker`, with no reasons stated) proves no more than [0, k - 1] of any hidden box with 0 < n < k.
     Each round attacks every such box and, for each one it narrows, hides the published box with the fewest
@@ -192,14 +193,16 @@ def strengthen(n: np.ndarray, published: np.ndarray, lattice: Lattice, k: int, r
     build. Far from economical: on a demo table (p_narkotika_allman 2019) the first round finds 96 narrowed
     boxes (123 s on a loaded machine), and its repairs, climbing to the boxes holding them where a line has
     nothing left to hide, hide everything (169 of 461 boxes with n >= k published before, 0 after). Choosing
-    the complementary cells by optimisation (issue 21, step 4) is what should replace it."""
+    the complementary cells by optimisation (issue 21, step 4) is what should replace it. `needs`: the boxes to
+    protect (default: all; a lattice cut per level protects only the boxes its views show)."""
     hidden = ~published.copy()
     flat_n = n.reshape(-1)
     matrix = incidence(lattice)
     above = _above(lattice)
     for _ in range(rounds):
         why = np.where(hidden, NOT_SHOWN, 0).astype(np.uint8)
-        boxes = np.flatnonzero((flat_n > 0) & (flat_n < k) & hidden.reshape(-1))
+        boxes = np.flatnonzero((flat_n > 0) & (flat_n < k) & hidden.reshape(-1)
+                               & (True if needs is None else needs.reshape(-1)))
         found = Attacker(n, why, lattice, k, matrix).intervals(boxes) if len(boxes) else {}
         bad = [b for b, (lo, hi) in found.items() if lo > 0 or hi - lo + 1 < k]
         if not bad:
