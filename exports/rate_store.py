@@ -5,6 +5,7 @@ use (fixed and moving window) are supported. Each change is one IMMEDIATE transa
 count; the rows of a key older than its window are removed as the key is used."""
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -29,12 +30,12 @@ class SQLiteStorage(Storage, MovingWindowSupport):
         return sqlite3.Error
 
     def _db(self) -> sqlite3.Connection:
-        db = getattr(self.local, "db", None)
-        if db is None:
+        db, pid = getattr(self.local, "db", None), getattr(self.local, "pid", None)
+        if db is None or pid != os.getpid():  # after a fork: a connection of our own, as staff/state.py
             db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
-            self.local.db = db
+            self.local.db, self.local.pid = db, os.getpid()
         return db
 
     def _write(self, work):
