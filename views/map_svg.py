@@ -22,11 +22,13 @@ from shapely.geometry import shape
 from shapely.ops import transform
 
 from .figures import SUPPRESSED_GREY
+from .map_labels import label_size, places
 from .texts import t
 
 MAX_AREAS = 400
 WIDTH = 460  # px of the drawing's own units, as the dashboard's map (views/map.py)
 KEY = 74  # px under the areas for the colour scale's title, the scale and the grey key
+NAME_SIZE = 15  # px of the drawing: about 11 px on a phone, where it is drawn 340 px wide
 FONT = 'font-size="16" font-family="system-ui, sans-serif" fill="#212529"'  # as attributes: served alone too
 
 
@@ -36,8 +38,9 @@ def _mercator(lon, lat):
 
 
 @lru_cache(maxsize=8)
-def area_paths(geojson: Path, build_id: str) -> tuple[dict[str, tuple[str, str]], float] | None:
-    """{area id: (name, SVG path)} in a WIDTH-wide drawing, and its height; None for too many areas."""
+def area_paths(geojson: Path, build_id: str) -> tuple[dict[str, tuple[str, str]], float, tuple] | None:
+    """{area id: (name, SVG path)} in a WIDTH-wide drawing, its height and its frame (left, top, scale: where
+    a place goes, _at); None for too many areas."""
     features = json.loads(geojson.read_text(encoding="utf-8"))["features"]
     if len(features) > MAX_AREAS:
         return None
@@ -54,7 +57,32 @@ def area_paths(geojson: Path, build_id: str) -> tuple[dict[str, tuple[str, str]]
         rings = [p for poly in getattr(drawn, "geoms", [drawn]) for p in (poly.exterior, *poly.interiors)]
         paths[area] = (name, "".join("M" + "L".join(f"{x:.0f} {y:.0f}" for x, y in ring.coords[:-1]) + "Z"
                                      for ring in rings))
-    return paths, height
+    return paths, height, (left, top, scale)
+
+
+def _at(frame: tuple, lon: float, lat: float) -> tuple[float, float]:
+    left, top, scale = frame
+    x, y = _mercator(lon, lat)
+    return (x - left) * scale + 2, (y - top) * scale + 2
+
+
+def _names(named: list[list], frame: tuple, height: float) -> str:
+    """The places' names (views/map_labels.places: the largest areas first, the municipality's seat before the
+    small ones), each at its place with a white halo; a name that would cover one already placed, or leave the
+    drawing, is left out (the interactive map, which replaces this one, places every name)."""
+    kept, out = [], []
+    for name, lon, lat, *_ in sorted(named, key=lambda p: not p[-1]):  # the seat first (stable sort)
+        x, y = _at(frame, lon, lat)
+        w, h = label_size(name, NAME_SIZE)
+        box = (x - w / 2, y - h, x + w / 2, y + 4)
+        if box[0] < 0 or box[2] > WIDTH or box[1] < 0 or box[3] > height or any(
+                box[0] < k[2] and k[0] < box[2] and box[1] < k[3] and k[1] < box[3] for k in kept):
+            continue
+        kept.append(box)
+        out.append(f'<circle cx="{x:.0f}" cy="{y:.0f}" r="2.5" fill="#212529"/>'
+                   f'<text x="{x:.0f}" y="{y - 5:.0f}" text-anchor="middle">{escape(name)}</text>')
+    return (f'<g font-size="{NAME_SIZE}" font-family="system-ui, sans-serif" fill="#212529" stroke="#fff" '
+            f'stroke-width="3" paint-order="stroke" stroke-linejoin="round">{"".join(out)}</g>') if out else ""
 
 
 def _filled(figure: dict, trace: dict) -> dict:
@@ -102,7 +130,7 @@ def svg_image(results, figure: dict, level: str, lang: str) -> str:
     fills = _fills(figure) if drawn else {}
     if not fills:
         return ""
-    paths, height = drawn
+    paths, height, frame = drawn
     areas = []
     for area, (name, path) in paths.items():
         colour, opacity = fills.get(area, ("#ffffff", 1.0))
@@ -111,7 +139,7 @@ def svg_image(results, figure: dict, level: str, lang: str) -> str:
     label = escape(t("map_heading", lang))
     return (f'<svg viewBox="0 0 {WIDTH} {height + KEY:.0f}" role="img" aria-label="{label}" '
             f'xmlns="http://www.w3.org/2000/svg"><g stroke="#333" stroke-width=".7" stroke-linejoin="round">'
-            f'{"".join(areas)}</g>{_key(figure, height, lang)}</svg>')
+            f'{"".join(areas)}</g>{_names(places(results, level), frame, height)}{_key(figure, height, lang)}</svg>')
 
 
 def map_svg(results, figure: dict, level: str, lang: str) -> Markup:

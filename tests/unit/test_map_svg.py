@@ -1,5 +1,6 @@
 """The first paint's SVG map (views/map_svg.py) shows what the interactive map shows: every area of the level,
-each filled as the map's figure fills it (colour scale, fading, grey for a hidden value), in the view's language;
+each filled as the map's figure fills it (colour scale, fading, grey for a hidden value), the places' names that
+fit, in the view's language;
 and nothing for a level with more areas than a first paint should carry."""
 from __future__ import annotations
 
@@ -29,6 +30,13 @@ def test_every_area_is_filled_as_the_map_fills_it(results):
         areas = drawn(svg)
         assert set(areas) == {results.area_name("by", a) for a in results.area_ids("by")}
         assert grey in svg and 'role="img"' in svg
+        # the places' names that fit, none over another: the main town among them
+        boxes = [(float(x), float(y), name) for x, y, name in
+                 re.findall(r'<text x="([\d.]+)" y="([\d.]+)" text-anchor="middle">([^<]+)</text>', svg)]
+        assert "Älvdalen" in {name for *_, name in boxes} and len(boxes) >= 8
+        for i, (x1, y1, a) in enumerate(boxes):
+            for x2, y2, b in boxes[i + 1:]:
+                assert abs(x1 - x2) * 2 >= min(len(a), len(b)) * 6 or abs(y1 - y2) >= 15, (a, b)
         seen = set()
         for trace in figure["data"]:
             trace = {**figure["layout"]["template"]["data"][trace["type"]][0], **trace}  # as plotly fills it in
@@ -47,13 +55,15 @@ def test_names_are_escaped_and_a_large_level_gets_no_map(results, tmp_path, monk
     square = {"type": "Polygon", "coordinates": [[[13, 61], [14, 61], [14, 62], [13, 62], [13, 61]]]}
     (tmp_path / "geo" / "by.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"area_id": "a", "name": "<script>alert(1)</script>"}, "geometry": square}]}))
-    fake = SimpleNamespace(folder=tmp_path, manifest={"build_id": "test"})
+    fake = SimpleNamespace(folder=tmp_path, manifest={"build_id": "test", "kommun": {"name": "X"}},
+                           area_ids=lambda level: ["a"], area_point=lambda level, a: (13.5, 61.5),
+                           area_name=lambda level, a: "<script>alert(1)</script>")
     figure, _ = map_view(results, VIEW, None, "sv")
     for trace in figure["data"]:
         if trace.get("name") == "share":
             trace["locations"], trace["z"] = ["a"], [10]
     svg = str(map_svg(fake, figure, "by", "sv"))
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in svg and "<script" not in svg
+    assert svg.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2 and "<script" not in svg  # title, name
     monkeypatch.setattr(module, "MAX_AREAS", 0)
     module.area_paths.cache_clear()
     try:
