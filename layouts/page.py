@@ -10,7 +10,7 @@ from dash import dcc, html
 from survey.results import Results
 from views.labels import source_credit, whole_words
 from views.map import fit_size
-from views.params import query_params
+from views.params import map_params, query_params
 from views.qr import public_url
 from views.texts import t
 
@@ -178,7 +178,7 @@ def map_placeholder(results: Results, lang: str, view: dict) -> list:
     numbers, and the interactive map follows."""
     if not view.get("question"):
         return []
-    query = {k: v for k, v in query_params(view).items() if k != "by"}
+    query = map_params(query_params(view))
     src = "/map.svg?" + urlencode({**query, "lang": lang, "v": results.manifest["build_id"]})
     return [html.Img(src=src, alt="", className="map-placeholder", **{"aria-hidden": "true"})]
 

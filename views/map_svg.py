@@ -142,7 +142,6 @@ def svg_image(results, figure: dict, level: str, lang: str) -> str:
             f'{"".join(areas)}</g>{_names(places(results, level), frame, height)}{_key(figure, height, lang)}</svg>')
 
 
-def map_svg(results, figure: dict, level: str, lang: str) -> Markup:
-    """svg_image inline, in the first paint's figure (or nothing)."""
-    svg = svg_image(results, figure, level, lang)
+def map_svg(svg: str) -> Markup:
+    """svg_image's SVG inline, in the first paint's figure (or nothing)."""
     return Markup(f'<figure class="first-paint-map">{svg}</figure>') if svg else Markup("")

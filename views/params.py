@@ -76,6 +76,11 @@ def query_params(view: dict) -> dict:
     return params
 
 
+def map_params(params: dict) -> dict:
+    """A view's parameters as its map takes them: the map shows everyone, never a breakdown."""
+    return {k: v for k, v in params.items() if k != "by"}
+
+
 def view_search(view: dict, results: Results, with_lang: bool = True) -> str:
     """The view as a query string ("" for the default view), parameters in a fixed order."""
     base = defaults(results)

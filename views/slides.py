@@ -23,7 +23,7 @@ from .figures import MARK, shares_figure
 from .labels import filter_phrase, labelled_query, source_credit, whole_words
 from .map import fitted_zoom, map_view
 from .map_labels import name_places, places
-from .params import query_params
+from .params import map_params, query_params
 from .slide_charts import profile_chart, trend_chart
 
 IMAGE_LABEL_SIZE = 26  # px: place names in a slide's map image (1400 px wide, shown about 900 px wide in a PPTX)
@@ -188,11 +188,10 @@ def make_slide(results: Results, view: dict, lang: str) -> Slide:
             row_sets.append((t("whole_kommun", lang, **words), [r for r in rows if r["level"] == KOMMUN_LEVEL_ID]))
             slide.figure = shares_figure(row_sets, [], lang, words)
         return slide
-    map_params = {k: v for k, v in params.items() if k != "by"}  # the map shows everyone, as the dashboard's
-    slide.figure, slide.chart = map_view(results, map_params, None, lang)[0], "map"
+    slide.figure, slide.chart = map_view(results, map_params(params), None, lang)[0], "map"
     slide.screen_zoom = fitted_zoom(results, *SCREEN_MAP_SIZE)
     slide.places = places(results, view["level"])  # named anew for the slide's size (printable, screen_figure)
-    slide.ranking, slide.ranking_notes = ranking(results, map_params, lang)
+    slide.ranking, slide.ranking_notes = ranking(results, map_params(params), lang)
     level = next(lv for lv in results.manifest["levels"] if lv["id"] == view["level"])
     slide.ranking_heading = t("ranking_heading_index" if slide.is_index else "ranking_heading", lang,
                               level=level["label"][lang], who=f" ({filtered})" if filtered else "")

@@ -10,10 +10,12 @@ versioned URL (plotly_url).
 from __future__ import annotations
 
 import logging
+import threading
 from functools import lru_cache
 from pathlib import Path
 
 import dash
+from cachetools import LRUCache
 from dash._utils import interpolate_str
 from flask import Response, abort, request
 
@@ -22,7 +24,7 @@ from views.details import details_view
 from views.first_paint import first_paint, plain_entry
 from views.map import map_view
 from views.map_svg import map_svg, svg_image
-from views.params import language, parse_view, query_params
+from views.params import language, map_params, parse_view, query_params
 
 log = logging.getLogger(__name__)
 DASHBOARD_PATHS = ("/",)  # the other pages (/metod, /presentation) get the plain line
@@ -31,10 +33,22 @@ ASSETS = Path(__file__).resolve().parents[1] / "assets"
 PLOTLY_BUNDLE = "plotly/plotly-trygghetskartan.min.js"  # not loaded by Dash itself: assets_path_ignore
 
 
-def map_figure(results, view: dict) -> dict:
-    """The interactive map's figure for `view` (the map shows everyone: no breakdown)."""
-    params = {k: v for k, v in query_params(view).items() if k != "by"}
-    return map_view(results, params, view["area"], view["lang"])[0]
+_SVGS: LRUCache = LRUCache(maxsize=256)  # (build, map's parameters, language) → SVG: per view, bounded
+_SVGS_LOCK = threading.Lock()
+
+
+def view_svg(results, view: dict) -> str:
+    """The view's map as an SVG (views/map_svg.py; "" when there is none), made once per worker: the index page
+    draws it inline and /map.svg serves it when the app mounts, for the same view."""
+    params = map_params(query_params(view))
+    key = (results.manifest["build_id"], tuple(sorted(params.items())), view["lang"])
+    with _SVGS_LOCK:
+        svg = _SVGS.get(key)
+    if svg is None:  # the selected area is not drawn: the same SVG for every area
+        svg = svg_image(results, map_view(results, params, None, view["lang"])[0], view["level"], view["lang"])
+        with _SVGS_LOCK:
+            _SVGS[key] = svg
+    return svg
 
 
 def install(server, get_results) -> None:
@@ -44,7 +58,7 @@ def install(server, get_results) -> None:
     def map_image():
         results = get_results()
         view = parse_view(request.query_string.decode("latin-1"), results)
-        svg = svg_image(results, map_figure(results, view), view["level"], view["lang"])
+        svg = view_svg(results, view)
         if not svg:
             abort(404)
         response = Response(svg, mimetype="image/svg+xml")
@@ -62,8 +76,7 @@ def entry(get_results, path: str, search: str) -> tuple[str, str]:
         return lang, plain_entry(lang)
     view = parse_view(search, results)  # forgiving, as the page is: an invalid value is the default's
     details = details_view(results, query_params(view), view["area"], view["lang"])
-    return view["lang"], first_paint(details, view["lang"],
-                                     map_svg(results, map_figure(results, view), view["level"], view["lang"]))
+    return view["lang"], first_paint(details, view["lang"], map_svg(view_svg(results, view)))
 
 
 @lru_cache(maxsize=1)

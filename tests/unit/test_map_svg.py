@@ -12,7 +12,7 @@ from plotly.colors import sample_colorscale
 
 from views import map_svg as module
 from views.map import map_view
-from views.map_svg import map_svg
+from views.map_svg import svg_image
 
 VIEW = {"question": "q_otrygg_kvall", "wave": "2019", "level": "by"}
 
@@ -26,7 +26,7 @@ def drawn(svg: str) -> dict[str, tuple[str, str]]:
 def test_every_area_is_filled_as_the_map_fills_it(results):
     for lang, grey in (("sv", "för få svar"), ("en", "too few answers")):
         figure, _ = map_view(results, VIEW, None, lang)
-        svg = str(map_svg(results, figure, "by", lang))
+        svg = svg_image(results, figure, "by", lang)
         areas = drawn(svg)
         assert set(areas) == {results.area_name("by", a) for a in results.area_ids("by")}
         assert grey in svg and 'role="img"' in svg
@@ -62,11 +62,11 @@ def test_names_are_escaped_and_a_large_level_gets_no_map(results, tmp_path, monk
     for trace in figure["data"]:
         if trace.get("name") == "share":
             trace["locations"], trace["z"] = ["a"], [10]
-    svg = str(map_svg(fake, figure, "by", "sv"))
+    svg = svg_image(fake, figure, "by", "sv")
     assert svg.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2 and "<script" not in svg  # title, name
     monkeypatch.setattr(module, "MAX_AREAS", 0)
     module.area_paths.cache_clear()
     try:
-        assert str(map_svg(fake, figure, "by", "sv")) == ""
+        assert svg_image(fake, figure, "by", "sv") == ""
     finally:
         module.area_paths.cache_clear()
